@@ -1,0 +1,61 @@
+"""One exception hierarchy. Libraries raise these; only the CLI/server turn them into output.
+
+Each error carries the context a user needs to fix the input (file, line, column), and
+subclasses the matching built-in so callers can catch either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class TradestatError(Exception):
+    """Base of every error tradestat raises on purpose."""
+
+    #: CLI exit code: 1 bad input/usage, 2 data problems.
+    exit_code = 1
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = {k: v for k, v in context.items() if v is not None}
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(ValueError, TradestatError):
+    """The user asked for something malformed (bad option, bad mapping, unknown code)."""
+
+
+class ConfigError(InputError):
+    """A mapping or settings file is wrong."""
+
+
+class StoreError(OSError, TradestatError):
+    """The store cannot be opened, locked or written."""
+
+    exit_code = 2
+
+
+class DataError(TradestatError):
+    """The data itself is wrong or unusable."""
+
+    exit_code = 2
+
+
+class Rejected(DataError):
+    """An input file failed validation; nothing was written.
+
+    ``problems`` holds the first problems found; ``total`` counts all of them.
+    """
+
+    def __init__(self, path: str, problems: list, total: int) -> None:
+        self.path = path
+        self.problems = problems
+        self.total = total
+        first = problems[0].describe() if problems else f"{path}: invalid"
+        more = total - 1
+        tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
+        super().__init__(f"{first}{tail}; the file was rejected and nothing was written",
+                         path=path)

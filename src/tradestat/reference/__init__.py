@@ -1,0 +1,1 @@
+"""Reference data: countries and areas (more tables join as the project grows)."""

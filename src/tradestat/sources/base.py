@@ -1,0 +1,184 @@
+"""The base reader: decode and split a delimited file, then hand canonical fields to validation.
+
+Each source overrides only what differs (:meth:`Reader.fields`): which file column or
+constant feeds each canonical field, and how its values are spelled.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from tradestat.errors import Rejected
+from tradestat.problems import Problem
+from tradestat.sources import validate
+
+LINE = "_line"
+
+
+@dataclass
+class ReadResult:
+    """Canonical rows read from one file, with what was set aside and why."""
+
+    path: Path
+    source: str
+    reader: str
+    frame: pl.DataFrame
+    problems: pl.DataFrame  # one row per problem: line, column, code, value, hint
+    quarantine: pl.DataFrame  # the bad lines as read, with their reasons
+    published: str | None = None
+    notes: list[str] = field(default_factory=list)
+    options: dict = field(default_factory=dict)
+
+    @property
+    def n_problems(self) -> int:
+        return self.problems.height
+
+
+class Reader:
+    """Base of every file reader. Subclasses set ``name`` and implement :meth:`fields`."""
+
+    name = "base"
+    source = "file"
+    encoding = "auto"
+    delimiter = ","
+    skip_rows = 0
+
+    def options(self) -> dict:
+        """What, besides the file's bytes, changes the result (part of the release identity)."""
+        return {}
+
+    def published(self, raw: pl.DataFrame) -> str | None:
+        return None
+
+    def prepare(self, raw: pl.DataFrame, specs: dict[str, validate.Spec]
+                ) -> tuple[pl.DataFrame, list[str], list]:
+        """Source-specific row handling before validation: (rows, notes, extra checks)."""
+        return raw, [], []
+
+    def fields(self, columns: list[str], path: Path) -> dict[str, validate.Spec]:
+        raise NotImplementedError
+
+    def read(self, path: str | Path) -> ReadResult:
+        """Read ``path`` into canonical rows; problems are collected, not raised."""
+        path = Path(path)
+        raw = read_table(path, self.encoding, self.delimiter, self.skip_rows)
+        specs = self.fields([c for c in raw.columns if c != LINE], path)
+        raw, notes, extra = self.prepare(raw, specs)
+        frame, problems, bad = validate.run(raw, specs, str(path), extra)
+        return ReadResult(path, self.source, self.name, frame, problems, bad,
+                          self.published(raw), notes, self.options())
+
+
+def _reject(path: Path, code: str, hint: str, line: int | None = None,
+            value: str | None = None, column: str | None = None) -> Rejected:
+    return Rejected(str(path), [Problem(code, str(path), line, column, value, hint)], 1)
+
+
+UTF8 = ("auto", "utf-8", "utf8", "utf-8-sig")
+
+
+def decode(path: Path, data: bytes, encoding: str) -> str:
+    """Decode ``data``: 'auto' tries UTF-8 (with or without BOM), then Latin-1."""
+    tries = ["utf-8-sig", "latin-1"] if encoding == "auto" else [encoding]
+    for enc in tries:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            last = exc
+        except LookupError as exc:
+            raise _reject(path, "encoding", f"{encoding!r} (unknown encoding)") from exc
+    line = data.count(b"\n", 0, last.start) + 1
+    raise _reject(path, "encoding", f"{encoding} (byte 0x{data[last.start]:02x})", line)
+
+
+def _header(path: Path, head: str, delimiter: str, skip_rows: int) -> tuple[list[str], bool]:
+    """The header's column names, and whether data lines end with a trailing delimiter."""
+    lines = head.splitlines()[skip_rows:skip_rows + 2]
+    if not lines or not lines[0].strip():
+        raise _reject(path, "malformed-csv", "the file is empty or has no header line",
+                      skip_rows + 1)
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header = [h.strip() for h in rows[0]]
+    if header and header[-1] == "":
+        header = header[:-1]
+        return header, True
+    if any(not h for h in header) or len(set(header)) != len(header):
+        raise _reject(path, "malformed-csv", "the header has empty or repeated column names",
+                      skip_rows + 1)
+    trailing = len(rows) > 1 and len(rows[1]) == len(header) + 1 and rows[1][-1] == ""
+    return header, trailing
+
+
+def read_table(path: Path, encoding: str, delimiter: str, skip_rows: int = 0) -> pl.DataFrame:
+    """Every column as text, plus the 1-based line number of each record.
+
+    UTF-8 files go straight to Polars' parallel parser; anything else is decoded first.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError as exc:
+        raise _reject(path, "malformed-csv", f"cannot read the file: {exc.strerror}") from exc
+    has_bom = head.startswith(b"\xef\xbb\xbf")
+    head_text = head.decode("utf-8-sig" if encoding in UTF8 else encoding, errors="replace")
+    if len(head) == 1 << 16:
+        head_text = head_text[: head_text.rfind("\n") + 1] or head_text
+    header, trailing = _header(path, head_text, delimiter, skip_rows)
+    names = [*header, "_trailing"] if trailing else header
+    source: Path | bytes = path
+    if encoding not in UTF8 or has_bom:
+        source = decode(path, path.read_bytes(), encoding).encode()
+    try:
+        frame = _parse(source, names, delimiter, skip_rows)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc) or source is not path:
+            raise _locate_csv_fault(path, encoding, delimiter, len(names), skip_rows) from exc
+        if encoding != "auto":
+            decode(path, path.read_bytes(), encoding)  # raises with the line of the bad byte
+        frame = _parse(path.read_bytes().decode("latin-1").encode(), names, delimiter, skip_rows)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise _locate_csv_fault(path, encoding, delimiter, len(names), skip_rows) from exc
+    return _tidy(path, frame, trailing)
+
+
+def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: int) -> pl.DataFrame:
+    src = io.BytesIO(source) if isinstance(source, bytes) else source
+    return pl.read_csv(src, has_header=False, skip_rows=skip_rows + 1, new_columns=names,
+                       infer_schema=False, separator=delimiter, row_index_name=LINE,
+                       row_index_offset=2 + skip_rows, truncate_ragged_lines=False,
+                       raise_if_empty=False)
+
+
+def _tidy(path: Path, frame: pl.DataFrame, trailing: bool) -> pl.DataFrame:
+    frame = frame.with_columns(pl.col(LINE).cast(pl.Int64))
+    data_cols = [c for c in frame.columns if c != LINE]
+    if data_cols:
+        frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
+    if trailing:
+        extra = frame.filter(pl.col("_trailing").is_not_null())
+        if extra.height:
+            raise _reject(path, "malformed-csv", "the line has more fields than the header",
+                          int(extra[LINE][0]))
+        frame = frame.drop("_trailing")
+    return frame
+
+
+def _locate_csv_fault(path: Path, encoding: str, delimiter: str, n_fields: int,
+                      skip_rows: int) -> Rejected:
+    """Find the line Polars could not parse (a slow scan, run only on failure)."""
+    text = decode(path, path.read_bytes(), encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if reader.line_num > skip_rows + 1 and len(row) > n_fields:
+                return _reject(path, "malformed-csv",
+                               f"{len(row)} fields where the header has {n_fields}",
+                               reader.line_num)
+    except csv.Error as exc:
+        return _reject(path, "malformed-csv", f"cannot split the line ({exc})", reader.line_num)
+    return _reject(path, "malformed-csv", "the file cannot be parsed as delimited text")

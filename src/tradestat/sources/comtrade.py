@@ -1,0 +1,69 @@
+"""UN Comtrade CSV as the portal and the API write it.
+
+47 quoted columns, CRLF line ends, a trailing comma on data lines, UTF-8 or Latin-1 (detected).
+Breakdown rows (by second partner or mode of transport) are dropped where the total row for
+the same record is present, so nothing is counted twice; customs-procedure rows other than
+C00 ("TOTAL CPC") are kept as their own regime.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from tradestat import model
+from tradestat.errors import Rejected
+from tradestat.problems import Problem
+from tradestat.sources.base import Reader
+from tradestat.sources.validate import Spec
+
+REQUIRED = ("freqCode", "period", "reporterCode", "flowCode", "partnerCode",
+            "classificationCode", "cmdCode", "primaryValue")
+_TOTALS = {"partner2Code": "0", "motCode": "0"}
+_RECORD = ("freqCode", "period", "reporterCode", "flowCode", "partnerCode",
+           "classificationCode", "cmdCode", "customsCode")
+
+
+class ComtradeReader(Reader):
+    name = "comtrade"
+    source = "comtrade"
+
+    def fields(self, columns: list[str], path: Path) -> dict[str, Spec]:
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            raise Rejected(str(path), [Problem("missing-column", str(path), 1, None, m)
+                                       for m in missing], len(missing))
+        specs = {
+            "reporter": Spec("reporterCode"), "partner": Spec("partnerCode"),
+            "flow": Spec("flowCode"), "freq": Spec("freqCode"), "period": Spec("period"),
+            "classification": Spec("classificationCode"), "product": Spec("cmdCode"),
+            "value": Spec("primaryValue"), "currency": Spec(constant="USD"),
+        }
+        optional = {"regime": Spec("customsCode", values={"C00": model.TOTAL_REGIME}),
+                    "fob_value_usd": Spec("fobvalue"), "cif_value_usd": Spec("cifvalue"),
+                    "quantity": Spec("qty"), "quantity_unit": Spec("qtyUnitAbbr"),
+                    "net_weight_kg": Spec("netWgt"), "is_aggregate": Spec("isAggregate"),
+                    "valuation": Spec("_valuation")}
+        specs.update({k: s for k, s in optional.items()
+                      if s.column in columns or s.column == "_valuation"})
+        return specs
+
+    def prepare(self, raw: pl.DataFrame, specs: dict[str, Spec]):
+        raw = raw.with_columns(
+            _valuation=pl.when(pl.col("flowCode").str.strip_chars().str.to_uppercase()
+                               .is_in(["M", "RM"])).then(pl.lit("CIF")).otherwise(pl.lit("FOB")))
+        present = [c for c in _TOTALS if c in raw.columns]
+        if not present:
+            return raw, [], []
+        is_total = pl.all_horizontal(
+            pl.col(c).str.strip_chars().fill_null(_TOTALS[c]) == _TOTALS[c] for c in present)
+        record = [c for c in _RECORD if c in raw.columns]
+        raw = raw.with_columns(_total=is_total)
+        raw = raw.with_columns(_has_total=pl.col("_total").any().over(record))
+        dropped = raw.filter(~pl.col("_total") & pl.col("_has_total")).height
+        raw = raw.filter(pl.col("_total") | ~pl.col("_has_total")).drop("_has_total")
+        notes = [f"{dropped} breakdown rows (by second partner or mode of transport) were not "
+                 "stored: their totals are"] if dropped else []
+        orphan = ("breakdown-without-total", ~pl.col("_total"), "second partner/transport")
+        return raw, notes, [("partner", orphan)]

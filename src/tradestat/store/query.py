@@ -1,0 +1,52 @@
+"""Read access to the store through DuckDB: every release's rows, and the current ones.
+
+``all_records`` holds every committed release; ``records`` keeps, for each record slice
+(source, reporter, partner, flow, period, product), only the rows of the newest release that
+covers it. With ``as_of``, only releases effective (published, else ingested) on or before that
+date take part: the numbers as they stood then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tradestat import model
+from tradestat.store.manifest import Release
+
+_CURRENT = """
+SELECT * FROM all_records WHERE release_id NOT IN (SELECT release_id FROM contested)
+UNION ALL BY NAME
+SELECT r.* EXCLUDE (seq) FROM (
+    SELECT a.*, c.seq FROM all_records a JOIN contested c USING (release_id)
+) r
+QUALIFY r.seq = max(r.seq) OVER (PARTITION BY source, reporter, partner, flow, period, product)
+"""
+
+
+def connect(root: Path, releases: list[Release], as_of: str | None
+            ) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection whose views read the store's Parquet files."""
+    if as_of is not None:
+        releases = [r for r in releases if r.effective <= as_of]
+    con = duckdb.connect()
+    con.register("empty_records", model.SCHEMA.empty_table())
+    files = [str(root / "releases" / r.id / "data" / "**" / "*.parquet") for r in releases]
+    if files:
+        con.read_parquet(files, hive_partitioning=False, union_by_name=True).create_view(
+            "all_records")
+    else:
+        con.execute("CREATE VIEW all_records AS SELECT * FROM empty_records")
+    ids = {r.id for r in releases}
+    contested_ids = {r.id for r in releases if any(s in ids for s in r.supersedes)}
+    contested_ids |= {s for r in releases if r.id in ids for s in r.supersedes if s in ids}
+    seqs = {r.id: r.seq for r in releases if r.id in contested_ids}
+    con.register("contested", pa.table({"release_id": pa.array(list(seqs), pa.string()),
+                                        "seq": pa.array(list(seqs.values()), pa.int64())}))
+    if seqs:
+        con.execute(f"CREATE VIEW records AS {_CURRENT}")
+    else:
+        con.execute("CREATE VIEW records AS SELECT * FROM all_records")
+    return con

@@ -1,0 +1,280 @@
+"""A crash-safe, append-only store of releases.
+
+Layout under the store directory::
+
+    manifest.json                      committed releases (replaced atomically)
+    releases/<id>/data/flow=F/year=Y/  Parquet, rows sorted by reporter and period
+    releases/<id>/quarantine.csv       bad lines set aside by --on-error quarantine
+    staging/<id>.<pid>/                an ingest in progress (never read)
+    .lock                              held by the one writer
+
+An ingest writes its release under ``staging/``, validates and flushes it, renames the
+directory into ``releases/`` and then swaps in a new manifest: a reader sees all of a release
+or none of it, and a killed ingest leaves only unlisted directories that the next writer sweeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from tradestat import model, settings
+from tradestat.errors import Rejected, StoreError
+from tradestat.problems import Problem
+from tradestat.sources.base import Reader, ReadResult
+from tradestat.store import manifest
+from tradestat.store.manifest import Release
+from tradestat.store.query import connect
+
+Progress = Callable[[str], None]
+ON_ERROR = ("reject", "quarantine")
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did: ``status`` is 'committed' or 'unchanged'."""
+
+    status: str
+    release: Release
+    problems: list[Problem] = field(default_factory=list)
+    n_problems: int = 0
+    quarantine: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"release": self.release.id, "rows": self.release.rows, "status": self.status,
+                "source": self.release.source, "file": self.release.file_name,
+                "quarantined": self.release.quarantined if self.status == "committed" else 0,
+                "quarantine_file": self.quarantine, "notes": self.release.notes,
+                "problems": [p.to_dict() for p in self.problems],
+                "n_problems": self.n_problems}
+
+
+def _crash_point(name: str) -> None:
+    """Test hook: TRADESTAT_CRASH_AT=<name> kills the process here, as a power cut would."""
+    if os.environ.get("TRADESTAT_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Store:
+    """The trade store at ``root`` (default: the ``store`` setting).
+
+        >>> store = Store("/tmp/example-store")            # doctest: +SKIP
+        >>> store.ingest(ComtradeReader(), "hs8542.csv").status   # doctest: +SKIP
+        'committed'
+    """
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = Path(settings.get("store", root)).expanduser()
+        self.manifest_path = self.root / "manifest.json"
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    # -- reading -------------------------------------------------------------------------
+
+    def releases(self) -> list[Release]:
+        """The committed releases, oldest first."""
+        return manifest.load(self.manifest_path)
+
+    def connect(self, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with views ``records`` (current) and ``all_records``."""
+        return connect(self.root, self.releases(), as_of)
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer(self) -> Iterator[list[Release]]:
+        try:
+            (self.root / "releases").mkdir(parents=True, exist_ok=True)
+            (self.root / "staging").mkdir(exist_ok=True)
+            lock = (self.root / ".lock").open("a")
+        except OSError as exc:
+            raise StoreError(f"{self.root}: cannot open the store for writing ({exc.strerror})",
+                             path=str(self.root)) from exc
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            releases = self.releases()
+            self._sweep(releases)
+            yield releases
+
+    def _sweep(self, releases: list[Release]) -> None:
+        """Remove what killed ingests left behind (never listed, so never read)."""
+        listed = {r.id for r in releases}
+        for leftover in (self.root / "staging").iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        for d in (self.root / "releases").iterdir():
+            if d.name not in listed:
+                shutil.rmtree(d, ignore_errors=True)
+        for tmp in self.root.glob(".manifest.json.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    def ingest(self, reader: Reader, path: str | Path, *, on_error: str = "reject",
+               progress: Progress | None = None) -> IngestResult:
+        """Read ``path`` with ``reader`` and commit it as one release.
+
+        ``on_error='reject'`` (default) raises :class:`~tradestat.errors.Rejected` on any
+        problem and writes nothing; ``'quarantine'`` commits the good rows and writes the bad
+        ones, with their reasons, to ``quarantine.csv`` in the release directory.
+        """
+        if on_error not in ON_ERROR:
+            raise ValueError(f"on_error must be one of {ON_ERROR}, not {on_error!r}")
+        path = Path(path)
+        note = progress or (lambda _msg: None)
+        digest: dict[str, str] = {}
+        hasher = threading.Thread(target=lambda: digest.update(sha=file_sha256(path)))
+        if path.is_file():
+            hasher.start()
+        note(f"reading {path.name}")
+        try:
+            result = reader.read(path)
+        finally:
+            if hasher.is_alive() or hasher.ident:
+                hasher.join()
+        _crash_point("read")
+        problems = _problem_list(result)
+        limit = settings.get("max_problems")
+        if result.n_problems and (on_error == "reject" or result.frame.height == 0):
+            raise Rejected(str(path), problems[:limit], result.n_problems)
+        with self._writer() as releases:
+            identity = (digest["sha"], result.reader, _options_key(result.options))
+            for old in releases:
+                if old.identity == identity:
+                    return IngestResult("unchanged", old)
+            release = self._commit(result, digest["sha"], releases, note)
+        quarantine = self.root / "releases" / release.id / "quarantine.csv"
+        return IngestResult("committed", release, problems[:limit], result.n_problems,
+                            str(quarantine) if release.quarantined else None)
+
+    def _commit(self, result: ReadResult, sha: str, releases: list[Release],
+                note: Progress) -> Release:
+        now = dt.datetime.now(dt.UTC)
+        rid = f"{result.source}-{now:%Y%m%dT%H%M%S%f}-{sha[:8]}"
+        staging = self.root / "staging" / f"{rid}.{os.getpid()}"
+        frame = canonical_frame(result.frame, result.source, rid)
+        note(f"writing {frame.height:,} rows")
+        write_release(frame, staging / "data")
+        _crash_point("staging-partial")
+        if result.quarantine.height:
+            result.quarantine.write_csv(staging / "quarantine.csv")
+        _fsync_tree(staging)
+        release = Release(
+            id=rid, seq=max((r.seq for r in releases), default=0) + 1, source=result.source,
+            reader=result.reader, file_name=result.path.name, content_sha256=sha,
+            rows=frame.height, ingested_at=now.isoformat(timespec="seconds"),
+            published=result.published, quarantined=result.quarantine.height,
+            options=result.options, notes=result.notes, coverage=_coverage(frame))
+        _crash_point("staged")
+        target = self.root / "releases" / rid
+        os.rename(staging, target)
+        manifest.fsync_dir(target.parent)
+        _crash_point("renamed")
+        release = replace(release, supersedes=self._overlaps(release, releases))
+        note("committing")
+        manifest.save(self.manifest_path, [*releases, release],
+                      before_replace=lambda: _crash_point("manifest-written"))
+        return release
+
+    def _overlaps(self, new: Release, releases: list[Release]) -> list[str]:
+        """Older releases of the same source that share record slices with ``new``."""
+        candidates = [r for r in releases if r.source == new.source
+                      and _coverage_meets(r.coverage, new.coverage)]
+        if not candidates:
+            return []
+        con = connect(self.root, [*candidates, new], None)
+        rows = con.execute(
+            "SELECT DISTINCT o.release_id FROM all_records o SEMI JOIN "
+            "(SELECT * FROM all_records WHERE release_id = ?) n "
+            "USING (source, reporter, partner, flow, period, product) "
+            "WHERE o.release_id <> ?", [new.id, new.id]).fetchall()
+        return sorted(r[0] for r in rows)
+
+
+def _options_key(options: dict) -> str:
+    import json
+
+    return json.dumps(options, sort_keys=True)
+
+
+def _problem_list(result: ReadResult) -> list[Problem]:
+    limit = settings.get("max_problems")
+    return [Problem(row["code"], str(result.path), row["line"], row["column"], row["value"],
+                    row["hint"] or "") for row in result.problems.head(limit).iter_rows(named=True)]
+
+
+def canonical_frame(frame: pl.DataFrame, source: str, release_id: str) -> pl.DataFrame:
+    """Cast a reader's rows to the canonical schema, adding derived and release columns."""
+    monthly = pl.col("period") >= 10000
+    derived = {
+        "year": pl.when(monthly).then(pl.col("period") // 100).otherwise(pl.col("period")),
+        "month": pl.when(monthly).then(pl.col("period") % 100).otherwise(None),
+        "value_usd": pl.when(pl.col("currency") == "USD").then(pl.col("value")).otherwise(None),
+        "usd_basis": pl.when(pl.col("currency") == "USD").then(pl.lit("published"))
+        .otherwise(None),
+        "source": pl.lit(source), "release_id": pl.lit(release_id),
+    }
+    exprs = []
+    for f in model.SCHEMA:
+        dtype = pl.from_arrow(pa.array([], type=f.type)).dtype
+        if f.name in derived and f.name not in frame.columns:
+            exprs.append(derived[f.name].cast(dtype).alias(f.name))
+        elif f.name in frame.columns:
+            exprs.append(pl.col(f.name).cast(dtype))
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(f.name))
+    return frame.select(exprs)
+
+
+def write_release(frame: pl.DataFrame, directory: Path) -> None:
+    """Write rows as Parquet partitioned by flow and year, sorted inside by reporter."""
+    directory.mkdir(parents=True, exist_ok=True)
+    frame.sort(list(model.SORT)).write_parquet(
+        directory, partition_by=list(model.PARTITIONS), row_group_size=100_000,
+        compression="zstd")
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        manifest.fsync_dir(Path(dirpath))
+
+
+def _coverage(frame: pl.DataFrame) -> dict:
+    summary = frame.select(
+        pl.col("reporter").unique().sort().implode(), pl.col("flow").unique().sort().implode(),
+        pl.col("period").min().alias("period_min"), pl.col("period").max().alias("period_max"),
+        pl.col("freq").unique().sort().implode(),
+    ).row(0, named=True)
+    return summary
+
+
+def _coverage_meets(a: dict, b: dict) -> bool:
+    return bool(set(a.get("reporter", [])) & set(b.get("reporter", []))
+                and set(a.get("flow", [])) & set(b.get("flow", []))
+                and a.get("period_min", 0) <= b.get("period_max", 0)
+                and b.get("period_min", 0) <= a.get("period_max", 0))
