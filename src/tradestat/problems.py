@@ -35,7 +35,8 @@ CATALOGUE: dict[str, ProblemType] = {
                     "{value!r} is not a known country or area code{hint}"),
         ProblemType("encoding", "Encoding", "cannot decode the bytes as {hint}"),
         ProblemType("malformed-csv", "Malformed CSV", "{hint}"),
-        ProblemType("missing-column", "Missing column", "the file has no column {value!r}"),
+        ProblemType("missing-column", "Missing column",
+                    "the file has no column(s) {value}{hint}"),
         ProblemType("breakdown-without-total", "Breakdown without total",
                     "a {hint} breakdown row with no total row for the same record"),
     )

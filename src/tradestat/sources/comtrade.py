@@ -32,8 +32,9 @@ class ComtradeReader(Reader):
     def fields(self, columns: list[str], path: Path) -> dict[str, Spec]:
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
-            raise Rejected(str(path), [Problem("missing-column", str(path), 1, None, m)
-                                       for m in missing], len(missing))
+            hint = " (is this a Comtrade CSV?)" if len(missing) > 2 else ""
+            raise Rejected(str(path), [Problem("missing-column", str(path), 1, None,
+                                               ", ".join(missing), hint)], 1)
         specs = {
             "reporter": Spec("reporterCode"), "partner": Spec("partnerCode"),
             "flow": Spec("flowCode"), "freq": Spec("freqCode"), "period": Spec("period"),
