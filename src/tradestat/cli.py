@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradestat import __version__
 from tradestat.errors import Rejected, TradestatError
@@ -113,22 +114,27 @@ def _print_ingest(res: Any) -> None:
 
 
 class _progress:
-    """A Rich status line on stderr while an ingest runs; silent for --json or no TTY."""
+    """A Rich progress line on stderr (stage, spinner, elapsed time) while a job runs.
+
+    Silent with --json or when stderr is not a terminal; it disappears when the job ends.
+    """
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet or not err.is_terminal
-        self.status = None
+        self.bar: Progress | None = None
 
     def __enter__(self) -> Callable[[str], None]:
         if self.quiet:
             return lambda _msg: None
-        self.status = err.status("starting")
-        self.status.__enter__()
-        return lambda msg: self.status.update(msg)
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                            TimeElapsedColumn(), console=err, transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("starting", total=None)
+        return lambda msg: self.bar.update(task, description=msg)
 
     def __exit__(self, *exc: object) -> None:
-        if self.status is not None:
-            self.status.__exit__(*exc)
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 @ingest_app.command("comtrade")
