@@ -24,7 +24,9 @@ class TradestatError(Exception):
         return self.message
 
 
-class InputError(ValueError, TradestatError):
+# TradestatError comes first in the bases so its __init__/__str__ win over the built-in's
+# (ValueError.__init__ takes no keyword context and would leave .message unset).
+class InputError(TradestatError, ValueError):
     """The user asked for something malformed (bad option, bad mapping, unknown code)."""
 
 
@@ -32,7 +34,7 @@ class ConfigError(InputError):
     """A mapping or settings file is wrong."""
 
 
-class StoreError(OSError, TradestatError):
+class StoreError(TradestatError, OSError):
     """The store cannot be opened, locked or written."""
 
     exit_code = 2

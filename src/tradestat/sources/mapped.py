@@ -25,6 +25,7 @@ and file options::
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import tomllib
 from pathlib import Path
@@ -65,6 +66,12 @@ class MappedCsvReader(Reader):
         self.skip_rows = m.get("skip_rows", 0)
         if len(self.delimiter) != 1 or not isinstance(self.skip_rows, int) or self.skip_rows < 0:
             raise self._error("delimiter must be one character and skip_rows a whole number")
+        if self.encoding != "auto":
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise self._error(f"encoding = {self.encoding!r} is not a known encoding "
+                                  "(e.g. auto, utf-8, latin-1, cp1252)") from None
 
     def _error(self, message: str) -> ConfigError:
         return ConfigError(f"{self.mapping_path}: {message}", path=str(self.mapping_path))
@@ -78,6 +85,9 @@ class MappedCsvReader(Reader):
         for section in ("columns", "constants", "units", "formats", "values"):
             if not isinstance(m.get(section, {}), dict):
                 raise self._error(f"[{section}] must be a table")
+            if section == "values" and not all(
+                    isinstance(v, dict) for v in m.get(section, {}).values()):
+                raise self._error("[values] must hold tables such as [values.flow]")
             bad = set(m.get(section, {})) - set(FIELDS)
             if bad:
                 raise self._error(f"[{section}] {sorted(bad)[0]!r} is not a canonical field "

@@ -209,7 +209,8 @@ def run(raw: pl.DataFrame, specs: dict[str, Spec], path: str,
     typed = raw.with_columns(
         *[e.alias(f"__c_{n}") for n, e in exprs.items()], *masks
     )
-    problems = [_problem_rows(typed, f"__p{i}", specs[name], code, hint, name)
+    problems = [_problem_rows(typed, f"__p{i}", specs.get(name) or Spec(), code, hint,
+                              name)
                 for i, (name, (code, _, hint)) in enumerate(checks)]
     any_bad = pl.any_horizontal(pl.col(m.meta.output_name()) for m in masks) if masks \
         else pl.lit(False)
