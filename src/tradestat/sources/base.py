@@ -151,7 +151,7 @@ def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: in
     return pl.read_csv(src, has_header=False, skip_rows=skip_rows + 1, new_columns=names,
                        infer_schema=False, separator=delimiter, row_index_name=LINE,
                        row_index_offset=2 + skip_rows, truncate_ragged_lines=False,
-                       raise_if_empty=False)
+                       raise_if_empty=False, glob=False)  # a file name may contain [ or *
 
 
 def _tidy(path: Path, frame: pl.DataFrame, trailing: bool) -> pl.DataFrame:
