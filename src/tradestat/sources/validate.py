@@ -42,7 +42,8 @@ class Spec:
 
     def raw(self) -> pl.Expr:
         if self.column is not None:
-            return pl.col(self.column).str.strip_chars()
+            # a blank cell ("" or spaces, quoted or not) is a missing value, not a bad one
+            return pl.col(self.column).str.strip_chars().replace("", None)
         return pl.lit(self.constant, dtype=pl.String)
 
 

@@ -25,6 +25,8 @@ SELECT r.* EXCLUDE (seq) FROM (
 QUALIFY r.seq = max(r.seq) OVER (PARTITION BY source, reporter, partner, flow, period, product)
 """
 
+_HIVE_TYPES = "{'flow': 'VARCHAR', 'year': 'INTEGER'}"
+
 
 def connect(root: Path, releases: list[Release], as_of: str | None
             ) -> duckdb.DuckDBPyConnection:
@@ -35,8 +37,11 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     con.register("empty_records", model.SCHEMA.empty_table())
     files = [str(root / "releases" / r.id / "data" / "**" / "*.parquet") for r in releases]
     if files:
-        con.read_parquet(files, hive_partitioning=False, union_by_name=True).create_view(
-            "all_records")
+        # Hive partitions let a filter on flow or year skip whole files (the Python
+        # read_parquet cannot pin their types: year would become BIGINT). Literals by DuckDB.
+        con.execute(f"CREATE VIEW all_records AS SELECT * FROM read_parquet("
+                    f"{duckdb.ConstantExpression(files)}, union_by_name = true, "
+                    f"hive_partitioning = true, hive_types = {_HIVE_TYPES})")
     else:
         con.execute("CREATE VIEW all_records AS SELECT * FROM empty_records")
     ids = {r.id for r in releases}

@@ -1,0 +1,356 @@
+"""The release store: ingest, idempotence, supersede and as-of, rejection and quarantine,
+partition layout.
+
+Expected values come from an independent reading of the input files (pandas for Comtrade,
+polars for generated mapped CSVs), never from the store itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from tradestat.errors import Rejected
+from tradestat.sources import ComtradeReader, MappedCsvReader
+from tradestat.store import Store
+
+ANNUAL = "hs8542_exports_annual_2013_2024.csv"
+MONTHLY = "hs8542_exports_monthly_202501_202508.csv"
+
+
+@pytest.fixture(scope="module")
+def annual(shared_data: Path) -> Path:
+    return shared_data / "comtrade" / ANNUAL
+
+
+@pytest.fixture(scope="module")
+def monthly(shared_data: Path) -> Path:
+    return shared_data / "comtrade" / MONTHLY
+
+
+def read_pandas(path: Path) -> pd.DataFrame:
+    # only empty cells are missing: Comtrade writes "N/A" as a unit abbreviation
+    return pd.read_csv(path, encoding="latin-1", dtype=str, index_col=False,
+                       keep_default_na=False, na_values=[""])
+
+
+def pandas_values(df: pd.DataFrame) -> dict[tuple[str, int], float]:
+    """primaryValue per (reporterCode, period), as pandas reads the file."""
+    return {(r.reporterCode, int(r.period)): float(r.primaryValue)
+            for r in df.itertuples(index=False)}
+
+
+def stored_values(con, release_id: str | None = None, view: str = "records"
+                  ) -> dict[tuple[str, int], float]:
+    sql = f"SELECT reporter_code, period, value FROM {view}"
+    params: list = []
+    if release_id:
+        sql += " WHERE release_id = ?"
+        params = [release_id]
+    rows = con.execute(sql, params).fetchall()
+    out = {(code, period): value for code, period, value in rows}
+    assert len(out) == len(rows), "two stored rows share a (reporter, period)"
+    return out
+
+
+def write_comtrade(df: pd.DataFrame, path: Path, quote_empty: bool = False) -> Path:
+    """Write ``df`` the way the Comtrade portal does: every non-empty field quoted, CRLF,
+    a trailing comma on data lines (not on the header), Latin-1."""
+    lines = [",".join(df.columns)]
+    empty = '""' if quote_empty else ""
+    for row in df.itertuples(index=False):
+        lines.append(",".join(empty if pd.isna(v) else f'"{v}"' for v in row) + ",")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    return path
+
+
+def snapshot(root: Path, mtimes: bool = True) -> dict[str, tuple]:
+    """Every entry under ``root``: kind, bytes (files) and modification time."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        st = p.stat()
+        body = p.read_bytes() if p.is_file() else None
+        out[str(p.relative_to(root))] = (p.is_dir(), body, st.st_mtime_ns if mtimes else None)
+    return out
+
+
+# -- the real Comtrade files ---------------------------------------------------------------
+
+
+def test_comtrade_writer_round_trips_the_real_file(annual: Path, tmp_path: Path) -> None:
+    """The revised copies below are written in exactly the portal's layout."""
+    copy = write_comtrade(read_pandas(annual), tmp_path / "copy.csv")
+    assert copy.read_bytes() == annual.read_bytes()
+
+
+@pytest.mark.parametrize("name", [ANNUAL, MONTHLY])
+def test_real_files_are_stored_as_pandas_reads_them(shared_data: Path, store_dir: Path,
+                                                    name: str) -> None:
+    path = shared_data / "comtrade" / name
+    df = read_pandas(path)
+    store = Store(store_dir)
+    res = store.ingest(ComtradeReader(), path)
+    assert res.status == "committed"
+    assert res.release.rows == len(df)
+    con = store.connect()
+    assert con.execute("SELECT count(*) FROM records").fetchone()[0] == len(df)
+    assert stored_values(con, res.release.id) == pandas_values(df)
+    total = con.execute("SELECT sum(value) FROM all_records").fetchone()[0]
+    assert total == pytest.approx(math.fsum(df.primaryValue.astype(float)), rel=1e-12)
+
+
+def test_china_2024_is_stored_to_the_dollar(annual: Path, store_dir: Path) -> None:
+    df = read_pandas(annual)
+    raw = df.loc[(df.reporterCode == "156") & (df.period == "2024"), "primaryValue"]
+    assert len(raw) == 1
+    store = Store(store_dir)
+    store.ingest(ComtradeReader(), annual)
+    rows = store.connect().execute(
+        "SELECT reporter, product, value FROM records WHERE reporter_code = '156' "
+        "AND year = 2024").fetchall()
+    assert rows == [("CHN", "8542", float(raw.iloc[0]))]
+    assert int(rows[0][2]) == int(raw.iloc[0]) and rows[0][2] == int(rows[0][2])
+
+
+def test_quoted_empty_cells_read_as_missing(annual: Path, tmp_path: Path) -> None:
+    """A copy re-saved with "" in every empty cell stores exactly the same records."""
+    quoted = write_comtrade(read_pandas(annual), tmp_path / "quoted.csv", quote_empty=True)
+    assert b',"",' in quoted.read_bytes()
+    frames = []
+    for i, path in enumerate((annual, quoted)):
+        store = Store(tmp_path / f"s{i}")
+        assert store.ingest(ComtradeReader(), path).release.rows == 1686
+        frames.append(store.connect().execute(
+            "SELECT * EXCLUDE (release_id) FROM records ORDER BY reporter, period").pl())
+    assert frames[0].equals(frames[1])
+
+
+# -- idempotence ---------------------------------------------------------------------------
+
+
+def test_reingest_is_unchanged_and_writes_nothing(annual: Path, monthly: Path,
+                                                  store_dir: Path, tmp_path: Path) -> None:
+    store = Store(store_dir)
+    first = store.ingest(ComtradeReader(), annual)
+    store.ingest(ComtradeReader(), monthly)
+    before = snapshot(store_dir)
+    again = store.ingest(ComtradeReader(), annual)
+    assert (again.status, again.release.id) == ("unchanged", first.release.id)
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_bytes(annual.read_bytes())
+    other = Store(store_dir).ingest(ComtradeReader(), renamed)
+    assert (other.status, other.release.id) == ("unchanged", first.release.id)
+    assert snapshot(store_dir) == before
+    assert len(store.releases()) == 2
+
+
+# -- supersede and as-of -------------------------------------------------------------------
+
+
+def test_revised_file_supersedes_overlapping_slices(annual: Path, store_dir: Path,
+                                                    tmp_path: Path) -> None:
+    old_df = read_pandas(annual)
+    new_df = old_df.copy()
+    china_2024 = (new_df.reporterCode == "156") & (new_df.period == "2024")
+    new_df.loc[china_2024, "primaryValue"] = str(int(new_df.loc[china_2024, "primaryValue"]
+                                                     .iloc[0]) + 12345)
+    dropped = new_df.index[(new_df.reporterCode == "8") & (new_df.period == "2013")]
+    assert len(dropped) == 1
+    new_df = new_df.drop(index=dropped)
+    revised = write_comtrade(new_df, tmp_path / "revised.csv")
+
+    store = Store(store_dir)
+    old = store.ingest(ComtradeReader(), annual).release
+    new = store.ingest(ComtradeReader(), revised).release
+    assert [r.id for r in store.releases()] == [old.id, new.id]
+    assert store.releases()[1].supersedes == [old.id] and new.supersedes == [old.id]
+    assert store.releases()[0].supersedes == []
+
+    expected = pandas_values(old_df) | pandas_values(new_df)
+    con = store.connect()
+    assert stored_values(con) == expected
+    assert expected[("156", 2024)] == float(old_df.loc[china_2024, "primaryValue"].iloc[0]) \
+        + 12345
+    owners = dict(con.execute(
+        "SELECT reporter_code || '/' || period, release_id FROM records").fetchall())
+    assert owners["8/2013"] == old.id
+    assert {v for k, v in owners.items() if k != "8/2013"} == {new.id}
+    per_release = dict(con.execute(
+        "SELECT release_id, count(*) FROM all_records GROUP BY 1").fetchall())
+    assert per_release == {old.id: len(old_df), new.id: len(new_df)}
+    assert stored_values(con, old.id, "all_records") == pandas_values(old_df)
+
+
+MAPPING = """\
+source = "ministry"
+published = "{published}"
+[columns]
+reporter = "Reporter"
+partner = "Partner"
+period = "Month"
+product = "HS6"
+value = "Value"
+[constants]
+flow = "export"
+classification = "HS2017"
+[formats]
+period = "YYYY-MM"
+"""
+
+
+def _mapped_file(tmp_path: Path, name: str, months: range, seed: int) -> pl.DataFrame:
+    grid = pl.DataFrame({"Reporter": ["CHN", "KOR", "JPN"]}).join(
+        pl.DataFrame({"Partner": ["USA", "DEU"]}), how="cross").join(
+        pl.DataFrame({"Month": [f"2023-{m:02d}" for m in months]}), how="cross").join(
+        pl.DataFrame({"HS6": ["854231", "854232"]}), how="cross")
+    import numpy as np
+
+    values = np.random.default_rng(seed).integers(1, 10**9, grid.height)
+    frame = grid.with_columns(Value=pl.Series(values))
+    frame.write_csv(tmp_path / f"{name}.csv")
+    return frame
+
+
+def test_as_of_gives_the_numbers_as_they_stood(store_dir: Path, tmp_path: Path) -> None:
+    first = _mapped_file(tmp_path, "jan", range(1, 7), seed=1)
+    second = _mapped_file(tmp_path, "jun", range(4, 10), seed=2)
+    for name, date in (("jan", "2024-01-15"), ("jun", "2024-06-15")):
+        (tmp_path / f"{name}.toml").write_text(MAPPING.format(published=date))
+    store = Store(store_dir)
+    a = store.ingest(MappedCsvReader(tmp_path / "jan.toml"), tmp_path / "jan.csv").release
+    b = store.ingest(MappedCsvReader(tmp_path / "jun.toml"), tmp_path / "jun.csv").release
+    assert (a.effective, b.effective) == ("2024-01-15", "2024-06-15")
+    assert b.supersedes == [a.id]
+
+    key = ["Reporter", "Partner", "Month", "HS6"]
+    latest = pl.concat([first, second.join(first, on=key, how="anti")]).join(
+        second, on=key, how="left", suffix="_new").select(
+        *key, pl.coalesce("Value_new", "Value").alias("Value"))
+
+    def numbers(as_of: str | None) -> tuple[int, float]:
+        return store.connect(as_of=as_of).execute(
+            "SELECT count(*), coalesce(sum(value), 0) FROM records").fetchone()
+
+    def expected(frame: pl.DataFrame) -> tuple[int, float]:
+        return frame.height, float(frame["Value"].sum())
+
+    assert numbers("2023-12-31") == (0, 0)
+    assert numbers("2024-01-15") == expected(first)
+    assert numbers("2024-06-14") == expected(first)
+    assert numbers("2024-06-15") == expected(latest)
+    assert numbers(None) == expected(latest)
+    assert latest.height == 3 * 2 * 9 * 2 and first.height < latest.height
+    # a slice revised in June: its January value as of March, its June value now
+    june = second.filter(Month="2023-05", Reporter="KOR", Partner="USA", HS6="854231")
+    jan = first.filter(Month="2023-05", Reporter="KOR", Partner="USA", HS6="854231")
+    sql = ("SELECT value FROM records WHERE reporter = 'KOR' AND partner = 'USA' "
+           "AND period = 202305 AND product = '854231'")
+    assert store.connect(as_of="2024-03-01").execute(sql).fetchall() == [(jan["Value"][0],)]
+    assert store.connect().execute(sql).fetchall() == [(june["Value"][0],)]
+
+
+# -- rejection and quarantine --------------------------------------------------------------
+
+
+BAD_CELLS = [  # (data row index, column, bad text, problem code)
+    (0, "primaryValue", "63,9x39", "non-numeric-value"),
+    (9, "cmdCode", "854", "bad-hs-code"),
+    (700, "period", "20l9", "bad-period"),
+]
+
+
+def _bad_copy(annual: Path, tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    df = read_pandas(annual)
+    for i, column, text, _code in BAD_CELLS:
+        df.loc[i, column] = text
+    return write_comtrade(df, tmp_path / "bad.csv"), df
+
+
+def test_bad_cells_reject_the_file_and_change_nothing(annual: Path, monthly: Path,
+                                                      store_dir: Path, tmp_path: Path) -> None:
+    bad, _ = _bad_copy(annual, tmp_path)
+    store = Store(store_dir)
+    store.ingest(ComtradeReader(), monthly)
+    before = snapshot(store_dir)
+    with pytest.raises(Rejected) as info:
+        store.ingest(ComtradeReader(), bad)
+    found = {(p.line, p.column, p.code, p.value) for p in info.value.problems}
+    # line 1 is the header, so data row i is on line i + 2
+    assert found == {(i + 2, col, code, text) for i, col, text, code in BAD_CELLS}
+    assert info.value.total == len(BAD_CELLS)
+    assert all(p.path == str(bad) for p in info.value.problems)
+    assert snapshot(store_dir) == before
+
+
+def test_rejecting_into_a_new_store_creates_nothing(annual: Path, tmp_path: Path) -> None:
+    bad, _ = _bad_copy(annual, tmp_path)
+    with pytest.raises(Rejected):
+        Store(tmp_path / "fresh").ingest(ComtradeReader(), bad)
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_quarantine_commits_good_rows_and_sets_bad_lines_aside(annual: Path, store_dir: Path,
+                                                               tmp_path: Path) -> None:
+    bad, df = _bad_copy(annual, tmp_path)
+    store = Store(store_dir)
+    res = store.ingest(ComtradeReader(), bad, on_error="quarantine")
+    assert res.status == "committed"
+    assert (res.release.rows, res.release.quarantined) == (len(df) - 3, 3)
+    qfile = store_dir / "releases" / res.release.id / "quarantine.csv"
+    assert res.quarantine == str(qfile)
+
+    good = df.drop(index=[i for i, *_ in BAD_CELLS])
+    assert stored_values(store.connect()) == pandas_values(good)
+
+    text = bad.read_bytes().decode("latin-1")
+    file_rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = file_rows[0]
+    with qfile.open(newline="", encoding="utf-8") as fh:
+        quarantined = list(csv.DictReader(fh))
+    assert [int(q["_line"]) for q in quarantined] == [i + 2 for i, *_ in BAD_CELLS]
+    for q, (i, column, _text, code) in zip(quarantined, BAD_CELLS, strict=True):
+        line = file_rows[i + 1]  # file_rows[0] is line 1
+        assert [q[h] for h in header] == line[:len(header)]
+        assert q["_problems"] == f"{code} in {column}"
+    assert set(quarantined[0]) == {*header, "_line", "_problems"}
+
+
+# -- layout --------------------------------------------------------------------------------
+
+
+def test_partitions_by_flow_and_year_sorted_by_reporter(annual: Path, store_dir: Path) -> None:
+    df = read_pandas(annual)
+    store = Store(store_dir)
+    rid = store.ingest(ComtradeReader(), annual).release.id
+    data = store_dir / "releases" / rid / "data"
+    files = sorted(data.rglob("*.parquet"))
+    parts = {(f.parent.parent.name, f.parent.name) for f in files}
+    assert parts == {("flow=export", f"year={y}") for y in df.period.unique()}
+    rows = 0
+    for f in files:
+        t = pq.read_table(f)
+        rows += t.num_rows
+        assert set(t.column("flow").to_pylist()) == {f.parent.parent.name.split("=")[1]}
+        assert set(t.column("year").to_pylist()) == {int(f.parent.name.split("=")[1])}
+        keys = list(zip(*(t.column(c).to_pylist()
+                          for c in ("reporter", "period", "partner", "product")), strict=True))
+        assert keys == sorted(keys)
+    assert rows == len(df)
+
+    con = store.connect()
+    plan = "\n".join(r[1] for r in con.execute(
+        "EXPLAIN ANALYZE SELECT count(*) FROM all_records WHERE year = 2020").fetchall())
+    assert re.search(r"Total Files Read:\s*1\b", plan), plan
+    n_2020 = con.execute("SELECT count(*) FROM all_records WHERE year = 2020").fetchone()[0]
+    assert n_2020 == int((df.period == "2020").sum())
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE all_records)")
+                 .fetchall())
+    assert (types["year"], types["flow"], types["period"]) == ("INTEGER", "VARCHAR", "INTEGER")
