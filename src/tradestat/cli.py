@@ -78,7 +78,8 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
     from tradestat.errors import InputError
 
     if on_error not in ("reject", "quarantine"):
-        err.print(f"error: --on-error must be reject or quarantine, not {on_error!r}")
+        err.print(f"error: --on-error must be reject or quarantine, not {on_error!r}",
+                  markup=False)
         raise typer.Exit(1)
     target = Store(store)
     results = []
@@ -100,13 +101,14 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
 def _print_ingest(res: Any) -> None:
     r = res.release
     if res.status == "unchanged":
-        out.print(f"{r.file_name}: unchanged (same content as release {r.id}); nothing written")
+        out.print(f"{r.file_name}: unchanged (same content as release {r.id}); nothing written",
+                  markup=False)
         return
-    out.print(f"{r.file_name}: committed release {r.id} with {r.rows:,} rows")
+    out.print(f"{r.file_name}: committed release {r.id} with {r.rows:,} rows", markup=False)
     for n in r.notes:
         out.print(f"  note: {n}")
     if res.quarantine:
-        out.print(f"  {r.quarantined:,} bad lines set aside in {res.quarantine}")
+        out.print(f"  {r.quarantined:,} bad lines set aside in {res.quarantine}", markup=False)
         for p in res.problems[:5]:
             out.print(f"    {p.describe()}", markup=False)
     if r.supersedes:
@@ -170,12 +172,13 @@ def releases(store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt =
 
     def human() -> None:
         if not rows:
-            out.print(f"no releases in {Store(store).root}")
+            out.print(f"no releases in {Store(store).root}", markup=False)
         for r in rows:
             extra = f", supersedes {len(r.supersedes)}" if r.supersedes else ""
             out.print(f"{r.id}  {r.source:<9} {r.rows:>10,} rows  {r.file_name}  "
                       f"ingested {r.ingested_at}"
-                      f"{'  published ' + r.published if r.published else ''}{extra}")
+                      f"{'  published ' + r.published if r.published else ''}{extra}",
+                      markup=False)
     _emit(as_json, {"releases": [r.to_dict() for r in rows]}, human)
 
 
