@@ -187,7 +187,7 @@ def demo(
     store: StoreOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Where the demo files go.")] = Path(
         "tradestat-demo"),
-    rows: Annotated[int, typer.Option(help="Rows of synthetic data to generate.")] = 200_000,
+    rows: Annotated[int, typer.Option(help="Rows of synthetic data to generate.")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic world.")] = 2024,
     as_json: JsonOpt = False, debug: DebugOpt = False,
 ) -> None:

@@ -1,0 +1,138 @@
+"""The synthetic demo world: deterministic, unique keys, HS codes as text, honest headlines."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from tradestat import demo
+from tradestat.cli import app
+from tradestat.sources import MappedCsvReader
+from tradestat.store import Store
+
+KEY = ["reporter", "partner", "flow", "period", "hs6"]
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"hs6": str, "reporter": str, "partner": str, "flow": str})
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return demo.generate(tmp_path_factory.mktemp("gen") / "demo.csv", rows=30_011, seed=11)
+
+
+def test_same_seed_same_bytes_and_smaller_file_is_a_prefix(small, tmp_path: Path) -> None:
+    again, _ = demo.generate(tmp_path / "again.csv", rows=30_011, seed=11)
+    assert again.read_bytes() == small[0].read_bytes()
+    shorter, _ = demo.generate(tmp_path / "short.csv", rows=1_000, seed=11)
+    assert small[0].read_bytes().startswith(shorter.read_bytes())
+    other, _ = demo.generate(tmp_path / "other.csv", rows=1_000, seed=12)
+    assert other.read_bytes() != shorter.read_bytes()
+
+
+def test_row_count_columns_and_unique_keys(small) -> None:
+    frame = _read(small[0])
+    assert len(frame) == 30_011
+    assert list(frame.columns) == list(demo.COLUMNS)
+    assert not frame.duplicated(KEY).any()
+    assert set(frame["flow"]) == {"X", "M"}
+    assert frame["period"].between(202201, 202512).all()
+    assert (frame[["value_usd", "quantity", "net_weight_kg"]] > 0).all().all()
+
+
+def test_hs_codes_are_six_character_text_with_leading_zeros(small) -> None:
+    codes = _read(small[0])["hs6"]
+    assert codes.str.fullmatch(r"\d{6}").all()
+    assert codes.str[:2].astype(int).lt(10).any()  # chapters 01-09 keep their leading zero
+    assert set(codes) <= set(demo.hs6_codes())
+
+
+def test_world_has_the_featured_products_and_about_200_countries() -> None:
+    world = demo.world(2024)
+    products = set(world.products)
+    assert {"854231", "854232", "854233", "854239", "854290", "854110", "851713"} <= products
+    assert {p for p in products if p.startswith("8703")} >= {"870321", "870380"}
+    assert any(p.startswith("61") for p in products) and any(p.startswith("62") for p in products)
+    assert len(world.countries) == 200 and len(set(world.countries)) == 200
+    assert list(world.countries[:3]) == ["CHN", "USA", "DEU"]
+
+
+def test_big_traders_get_more_rows(small) -> None:
+    counts = _read(small[0])["reporter"].value_counts()
+    assert counts["CHN"] > counts["USA"] > counts.iloc[40:].mean() * 3
+
+
+def test_mapping_reads_the_file_without_problems(small) -> None:
+    result = MappedCsvReader(small[1]).read(small[0])
+    assert result.n_problems == 0
+    assert result.frame.height == 30_011
+    assert result.source == demo.SOURCE
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("demo")
+    return demo.run(Store(root / "store"), root, rows=60_000, seed=2024, progress=None)
+
+
+def _pandas_export(frame: pd.DataFrame, prefixes: tuple[str, ...], start: int, end: int) -> float:
+    rows = frame[(frame.reporter == "CHN") & (frame.flow == "X")
+                 & frame.period.between(start, end) & frame.hs6.str.startswith(prefixes)]
+    return float(rows.value_usd.sum())
+
+
+def test_headlines_equal_an_independent_pandas_computation(demo_run: dict) -> None:
+    frame = _read(Path(demo_run["csv"]))
+    assert demo_run["synthetic"] is True
+    assert demo_run["ingest"]["rows"] == len(frame)
+    for fig in demo_run["figures"]:
+        prefixes = tuple(fig["products"])
+        value = _pandas_export(frame, prefixes, 202501, 202511)
+        previous = _pandas_export(frame, prefixes, 202401, 202411)
+        assert fig["value"] == pytest.approx(value, rel=1e-12)
+        assert fig["previous"] == pytest.approx(previous, rel=1e-12)
+        assert fig["yoy_pct"] == pytest.approx(100 * (value / previous - 1), rel=1e-9)
+    by_reporter = frame[(frame.flow == "X") & (frame.period // 100 == 2024)
+                        & frame.hs6.str.startswith("8542")].groupby("reporter").value_usd.sum()
+    rank = demo_run["rank"]
+    assert rank["reporters"] == len(by_reporter)
+    assert rank["rank"] == int(by_reporter.rank(ascending=False, method="min")["CHN"])
+    assert rank["share_pct"] == pytest.approx(100 * by_reporter["CHN"] / by_reporter.sum())
+
+
+def test_china_growth_is_written_into_the_world(demo_run: dict) -> None:
+    yoy = {f["key"]: f["yoy_pct"] for f in demo_run["figures"]}
+    assert 12 < yoy["ic"] < 28
+    assert yoy["cars"] > yoy["ic"]
+    assert abs(yoy["apparel"]) < 8
+
+
+def test_second_run_is_unchanged_with_the_same_figures(demo_run: dict) -> None:
+    root = Path(demo_run["store"]).parent
+    again = demo.run(Store(root / "store"), root, rows=60_000, seed=2024, progress=None)
+    assert again["ingest"]["status"] == "unchanged"
+    assert again["figures"] == demo_run["figures"]
+    json.dumps(again)  # JSON-serialisable
+
+
+def test_summary_is_labelled_synthetic_and_formatted(demo_run: dict) -> None:
+    buffer = io.StringIO()
+    demo.print_summary(demo_run, Console(file=buffer, width=120))
+    text = buffer.getvalue()
+    assert "SYNTHETIC" in text and "Integrated circuits" in text and " bn" in text
+    assert demo.money(123.45e9) == "$123.5 bn" and demo.percent(20.31) == "+20.3 %"
+
+
+def test_cli_demo_json(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--store", str(tmp_path / "s"), "--out",
+                                      str(tmp_path), "--rows", "5000", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["synthetic"] is True and doc["ingest"]["rows"] == 5000
