@@ -8,6 +8,7 @@ date take part: the numbers as they stood then.
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 import duckdb
@@ -35,7 +36,9 @@ def connect(root: Path, releases: list[Release], as_of: str | None
         releases = [r for r in releases if r.effective <= as_of]
     con = duckdb.connect()
     con.register("empty_records", model.SCHEMA.empty_table())
-    files = [str(root / "releases" / r.id / "data" / "**" / "*.parquet") for r in releases]
+    # Escaped: DuckDB reads a store path with [ ] * ? in it as a glob pattern.
+    files = [glob.escape(str(root / "releases" / r.id / "data")) + "/**/*.parquet"
+             for r in releases]
     if files:
         # Hive partitions let a filter on flow or year skip whole files (the Python
         # read_parquet cannot pin their types: year would become BIGINT). Literals by DuckDB.
