@@ -1,0 +1,183 @@
+"""The command line, run as a user runs it: the installed ``tradestat`` entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TRADESTAT = Path(sys.executable).with_name("tradestat")
+MONTHLY = "hs8542_exports_monthly_202501_202508.csv"
+
+BAD_FILE = """\
+Reporter,Partner,Flow,Period,HS,Value
+CHN,USA,export,2024,854231,100
+CHN,USA,export,2024,85423,100
+CHN,USA,export,2024,854232,-1
+"""
+MAPPING = """\
+[columns]
+reporter = "Reporter"
+partner = "Partner"
+flow = "Flow"
+period = "Period"
+product = "HS"
+value = "Value"
+[constants]
+classification = "HS2022"
+"""
+
+
+def tradestat(*args: str | Path, store: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADESTAT_")}
+    cmd = [str(TRADESTAT), *map(str, args)]
+    if store is not None:
+        cmd += ["--store", str(store)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, code: int) -> str:
+    assert proc.returncode == code, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith("error: ")
+    return first
+
+
+@pytest.fixture(scope="module")
+def monthly(shared_data: Path) -> Path:
+    return shared_data / "comtrade" / MONTHLY
+
+
+@pytest.fixture
+def bad_csv(tmp_path: Path) -> tuple[Path, Path]:
+    (tmp_path / "map.toml").write_text(MAPPING)
+    (tmp_path / "bad.csv").write_text(BAD_FILE)
+    return tmp_path / "bad.csv", tmp_path / "map.toml"
+
+
+def test_entry_point_is_installed() -> None:
+    assert TRADESTAT.is_file(), f"{TRADESTAT} missing: pip install -e ."
+
+
+def test_ingest_json_then_unchanged_then_releases(monthly: Path, store_dir: Path) -> None:
+    n_rows = len(monthly.read_bytes().splitlines()) - 1  # every line but the header
+    first = tradestat("ingest", "comtrade", monthly, "--json", store=store_dir)
+    assert first.returncode == 0, first.stderr
+    doc = json.loads(first.stdout)  # exactly one JSON document
+    assert doc["status"] == "committed"
+    assert doc["rows"] == n_rows == 396
+    assert isinstance(doc["release"], str) and doc["release"]
+
+    second = tradestat("ingest", "comtrade", monthly, "--json", store=store_dir)
+    assert second.returncode == 0, second.stderr
+    again = json.loads(second.stdout)
+    assert again["status"] == "unchanged"
+    assert again["release"] == doc["release"] and again["rows"] == n_rows
+
+    listing = tradestat("releases", "--json", store=store_dir)
+    assert listing.returncode == 0, listing.stderr
+    releases = json.loads(listing.stdout)["releases"]
+    assert [r["id"] for r in releases] == [doc["release"]]
+    assert releases[0]["rows"] == n_rows
+
+
+def test_human_output(monthly: Path, store_dir: Path) -> None:
+    proc = tradestat("ingest", "comtrade", monthly, store=store_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{MONTHLY}: committed release" in proc.stdout and "396 rows" in proc.stdout
+    assert tradestat("releases", store=store_dir).stdout.count(MONTHLY) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ("ingest", "comtrade", "{monthly}", "--on-error", "bogus"),
+    ("ingest", "comtrade", "{missing}"),
+    ("ingest", "csv", "{monthly}", "--map", "{missing}"),
+])
+def test_bad_usage_exits_1(args, monthly: Path, store_dir: Path, tmp_path: Path) -> None:
+    args = [a.format(monthly=monthly, missing=tmp_path / "nope.csv") for a in args]
+    proc = tradestat(*args, store=store_dir)
+    assert_one_line_error(proc, 1)
+    assert not store_dir.exists()
+
+
+def test_mapping_error_exits_1_naming_the_mapping(bad_csv, store_dir: Path) -> None:
+    data, mapping = bad_csv
+    mapping.write_text(MAPPING + "colour = 'red'\n")
+    first = assert_one_line_error(
+        tradestat("ingest", "csv", data, "--map", mapping, store=store_dir), 1)
+    assert str(mapping) in first and "colour" in first
+
+
+def test_rejected_file_exits_2_with_one_line_and_writes_nothing(bad_csv,
+                                                                store_dir: Path) -> None:
+    data, mapping = bad_csv
+    proc = tradestat("ingest", "csv", data, "--map", mapping, store=store_dir)
+    first = assert_one_line_error(proc, 2)
+    assert f"{data}, line 3" in first and "bad-hs-code" in first
+    assert "(and 1 more problem)" in first and "nothing was written" in first
+    assert proc.stdout == ""
+    assert not store_dir.exists()
+
+
+def test_rejected_file_json_document(bad_csv, store_dir: Path) -> None:
+    data, mapping = bad_csv
+    proc = tradestat("ingest", "csv", data, "--map", mapping, "--json", store=store_dir)
+    assert_one_line_error(proc, 2)
+    doc = json.loads(proc.stdout)
+    assert doc["ok"] is False and doc["status"] == "rejected" and doc["n_problems"] == 2
+    assert [(p["line"], p["code"]) for p in doc["problems"]] == [(3, "bad-hs-code"),
+                                                                 (4, "negative-value")]
+
+
+def test_malformed_comtrade_file_exits_2(tmp_path: Path, store_dir: Path) -> None:
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(b'"freqCode","period"\r\n"A","2024","extra",\r\n\xff\xfe')
+    assert_one_line_error(tradestat("ingest", "comtrade", path, store=store_dir), 2)
+    assert not store_dir.exists()
+
+
+def test_quarantine_prints_the_quarantine_path(bad_csv, store_dir: Path) -> None:
+    data, mapping = bad_csv
+    proc = tradestat("ingest", "csv", data, "--map", mapping, "--on-error", "quarantine",
+                     "--json", store=store_dir)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["status"] == "committed" and doc["rows"] == 1 and doc["quarantined"] == 2
+    quarantine = Path(doc["quarantine_file"])
+    assert quarantine.is_file() and quarantine.is_relative_to(store_dir)
+    assert quarantine.read_text().count("\n") == 3  # header and the two bad lines
+
+    (store_dir.parent / "again.csv").write_text(BAD_FILE.replace("100\n", "101\n", 1))
+    human = tradestat("ingest", "csv", store_dir.parent / "again.csv", "--map", mapping,
+                      "--on-error", "quarantine", store=store_dir)
+    assert human.returncode == 0, human.stderr
+    assert "2 bad lines set aside in" in human.stdout
+    assert "quarantine.csv" in human.stdout
+
+
+def test_paths_with_glob_and_markup_characters(monthly: Path, tmp_path: Path) -> None:
+    """File and store names are names, not glob patterns or Rich markup."""
+    folder = tmp_path / "in[x]"
+    folder.mkdir()
+    data = folder / "m[2025]*.csv"
+    data.write_bytes(monthly.read_bytes())
+    store = tmp_path / "[" / "b]"
+    proc = tradestat("ingest", "comtrade", data, store=store)
+    assert proc.returncode == 0, proc.stderr
+    assert "m[2025]*.csv: committed release" in proc.stdout
+    listing = tradestat("releases", store=store)
+    assert "m[2025]*.csv" in listing.stdout
+    empty = tradestat("releases", store=tmp_path / "[" / "nothing]")
+    assert empty.returncode == 0, empty.stderr
+    assert f"no releases in {tmp_path / '[' / 'nothing]'}" in empty.stdout
+
+    from tradestat.store import Store
+
+    rows = Store(store).connect().execute("SELECT count(*) FROM records").fetchone()
+    assert rows == (396,)
