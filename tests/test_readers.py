@@ -98,6 +98,7 @@ VARIANTS = {
     "BOM, LF, no trailing comma": lambda b: b"\xef\xbb\xbf" + _strip_trailing_comma(
         b.decode("latin-1").replace("\r\n", "\n"), "\n").encode("utf-8"),
     "no final line end": lambda b: b.rstrip(b"\r\n"),
+    "UTF-16 with BOM (Excel 'Unicode text')": lambda b: b.decode("latin-1").encode("utf-16"),
 }
 
 
@@ -515,10 +516,17 @@ def test_quarantine_commits_the_good_rows_and_sets_the_bad_aside(problem_files,
     ('Partner,Month,HS,Value,Flow\nUSA,2024,8542,1,X\n"USA,2024,8543,1,X\n', 3),
     ("", 1),
     ("Partner,,HS\nUSA,2024,8542\n", 1),
+    ("Partner,Month,HS,Value,Flow\n", None),  # a header and no data
+    ("Partner,Month,HS,Value,Flow\n,,,,\n", None),
+    ("Partner,Month,HS,Value,Flow\rUSA,2024,8542,1,X\r", None),  # bare CR line ends
+    ('"Partner,Month,HS,Value,Flow,\nUSA,2024,8542,1,X,\n', None),  # quote never closed
+    ('Partner,Month,HS,Value,Flow\nC\xf4te d\'Ivoire,2024,8542,1,X\n"USA,2024,8542,1,X\n',
+     3),  # Latin-1, detected, and a quote never closed
 ])
-def test_malformed_csv_is_rejected_with_the_line(tmp_path: Path, text: str, line: int) -> None:
+def test_malformed_csv_is_rejected_with_the_line(tmp_path: Path, text: str,
+                                                 line: int | None) -> None:
     with pytest.raises(Rejected) as info:
-        read_mapped(tmp_path, text)
+        read_mapped(tmp_path, text, encoding="latin-1")
     problem = info.value.problems[0]
     assert (problem.code, problem.line) == ("malformed-csv", line)
     assert "\n" not in str(info.value)

@@ -125,6 +125,8 @@ def read_table(path: Path, encoding: str, delimiter: str, skip_rows: int = 0) ->
     except OSError as exc:
         raise _reject(path, "malformed-csv", f"cannot read the file: {exc.strerror}") from exc
     has_bom = head.startswith(b"\xef\xbb\xbf")
+    if encoding == "auto" and head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # a UTF-16 byte-order mark (Excel's "Unicode text")
     head_text = head.decode("utf-8-sig" if encoding in UTF8 else encoding, errors="replace")
     if len(head) == 1 << 16:
         head_text = head_text[: head_text.rfind("\n") + 1] or head_text
@@ -140,7 +142,11 @@ def read_table(path: Path, encoding: str, delimiter: str, skip_rows: int = 0) ->
             raise _locate_csv_fault(path, encoding, delimiter, len(names), skip_rows) from exc
         if encoding != "auto":
             decode(path, path.read_bytes(), encoding)  # raises with the line of the bad byte
-        frame = _parse(path.read_bytes().decode("latin-1").encode(), names, delimiter, skip_rows)
+        try:
+            frame = _parse(path.read_bytes().decode("latin-1").encode(), names, delimiter,
+                           skip_rows)
+        except (pl.exceptions.PolarsError, ValueError) as again:  # Latin-1 and malformed
+            raise _locate_csv_fault(path, encoding, delimiter, len(names), skip_rows) from again
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise _locate_csv_fault(path, encoding, delimiter, len(names), skip_rows) from exc
     return _tidy(path, frame, trailing)
@@ -159,12 +165,15 @@ def _tidy(path: Path, frame: pl.DataFrame, trailing: bool) -> pl.DataFrame:
     data_cols = [c for c in frame.columns if c != LINE]
     if data_cols:
         frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
-    if trailing:
+    if trailing and "_trailing" in frame.columns:  # absent when no line could be split
         extra = frame.filter(pl.col("_trailing").is_not_null())
         if extra.height:
             raise _reject(path, "malformed-csv", "the line has more fields than the header",
                           int(extra[LINE][0]))
         frame = frame.drop("_trailing")
+    if not frame.height:  # else an empty release would be committed
+        raise _reject(path, "malformed-csv", "no data lines after the header (or the lines "
+                      "do not end in LF or CRLF)")
     return frame
 
 
