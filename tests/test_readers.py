@@ -536,3 +536,16 @@ def test_every_error_is_a_tradestat_error() -> None:
     assert issubclass(Rejected, TradestatError) and issubclass(ConfigError, TradestatError)
     err = ConfigError("m.toml: bad", path="m.toml")
     assert str(err) == "m.toml: bad" and err.context == {"path": "m.toml"}
+
+
+def test_commas_are_thousands_separators_only(tmp_path: Path) -> None:
+    """'1,5' is not silently read as 15: a decimal comma is reported, not guessed."""
+    text = ("Partner;Month;HS;Value;Flow\n"
+            "USA;2024;8542;1,234,567.5;X\n"
+            "DEU;2024;8542;12,34,567;X\n"
+            "FRA;2024;8542;1,5;X\n"
+            "ITA;2024;8542;0,250;X\n")
+    result = read_mapped(tmp_path, text, options='delimiter = ";"')
+    assert result.frame["value"].to_list() == [1234567.5, 1234567.0]
+    assert result.problems.select("line", "code", "value").rows() == [
+        (4, "non-numeric-value", "1,5"), (5, "non-numeric-value", "0,250")]

@@ -59,7 +59,11 @@ def _text(spec: Spec, default: str | None = None) -> pl.Expr:
 
 def _number(spec: Spec, required: bool) -> tuple[pl.Expr, list[Check]]:
     raw = spec.raw()
-    num = raw.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+    # Commas only as thousands separators (1,234,567 or 12,34,567): a decimal comma ("1,5")
+    # is reported as non-numeric rather than silently read as 15.
+    grouped = raw.str.contains(r"^[+-]?[1-9]\d{0,2}(,\d{2,3})*,\d{3}(\.\d*)?$")
+    num = pl.when(grouped).then(raw.str.replace_all(",", "", literal=True)).otherwise(
+        raw).cast(pl.Float64, strict=False)
     bad_num = raw.is_not_null() & (num.is_null() | num.is_nan() | num.is_infinite())
     checks: list[Check] = [("non-numeric-value", bad_num, ""),
                            ("negative-value", num < 0, "")]
