@@ -201,6 +201,195 @@ def demo(
     _emit(as_json, result, lambda: demo_mod.print_summary(result, out))
 
 
+# ---------------------------------------------------------------- reference data
+
+hs_app = typer.Typer(help="The HS2022 nomenclature: show a code, search descriptions.",
+                     no_args_is_help=True)
+baskets_app = typer.Typer(help="Named product baskets (codes per HS edition).",
+                          no_args_is_help=True)
+fx_app = typer.Typer(help="Exchange rates with their basis (ECB reference rates, user files).",
+                     no_args_is_help=True)
+reference_app = typer.Typer(help="Load reference tables into the store.", no_args_is_help=True)
+app.add_typer(hs_app, name="hs")
+app.add_typer(baskets_app, name="baskets")
+app.add_typer(fx_app, name="fx")
+app.add_typer(reference_app, name="reference")
+
+BasketsOpt = Annotated[Path | None, typer.Option(
+    "--baskets", help="A TOML file of extra baskets (also read: <store>/baskets.toml).")]
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False)
+
+
+@app.command()
+def country(
+    query: Annotated[str, typer.Argument(help="ISO3, ISO2, Comtrade or M49 code, or a name.")],
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Resolve a country or area: canonical code, Comtrade and M49 codes, and what matched."""
+    from tradestat.reference import countries
+
+    doc = _run(debug, as_json, lambda: countries.find(query).to_dict())
+
+    def human() -> None:
+        _say(f"{doc['code']}  {doc['name']}  (matched {doc['query']!r} as {doc['matched_by']})")
+        _say(f"  Comtrade {doc['comtrade'] or '-'}  M49 {doc['m49'] or '-'}  "
+             f"ISO2 {doc['iso2'] or '-'}  ISO3 {doc['iso3'] or '-'}")
+        if doc["note"]:
+            _say(f"  note: {doc['note']}")
+    _emit(as_json, doc, human)
+
+
+@hs_app.command("show")
+def hs_show(
+    code: Annotated[str, typer.Argument(help="HS2022 chapter, heading or subheading.")],
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Description, level, parent and children of an HS2022 code."""
+    from tradestat.reference import hs
+
+    doc = _run(debug, as_json, lambda: hs.describe(code))
+
+    def human() -> None:
+        _say(f"{doc['code']} ({doc['version']}, level {doc['level']}): {doc['description']}")
+        if doc["parent"]:
+            _say(f"  parent {doc['parent']['code']}: {doc['parent']['description']}")
+        for child in doc["children"]:
+            _say(f"  {child['code']}  {child['description']}")
+    _emit(as_json, doc, human)
+
+
+@hs_app.command("search")
+def hs_search(
+    words: Annotated[list[str], typer.Argument(help="Words that must all appear.")],
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 25,
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Find HS2022 codes whose description holds every word."""
+    from tradestat.reference import hs
+
+    hits = _run(debug, as_json, lambda: hs.search(" ".join(words), limit=limit))
+
+    def human() -> None:
+        if not hits:
+            _say(f"no HS2022 description holds all of: {' '.join(words)}")
+        for e in hits:
+            _say(f"{e.code:<8} {e.description}")
+    _emit(as_json, {"query": " ".join(words), "results": [e.to_dict() for e in hits]}, human)
+
+
+@hs_app.command("convert")
+def hs_convert(
+    code: Annotated[str, typer.Argument(help="HS code (6-digit, or a heading/chapter).")],
+    from_version: Annotated[str, typer.Option("--from", help="Edition of CODE, e.g. HS2017.")],
+    to_version: Annotated[str, typer.Option("--to", help="Edition wanted, e.g. HS2022.")],
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Convert a code between HS editions through the loaded concordance (1:1, 1:n, n:1, n:n)."""
+    from tradestat.reference import concordance
+
+    rows = _run(debug, as_json, lambda: concordance.active(store).convert(
+        code, from_version, to_version))
+
+    def human() -> None:
+        for c in rows:
+            shared = f"; shares them with {len(c.shared_with)} other codes" if c.shared_with else ""
+            _say(f"{c.code} ({c.from_version}) -> {', '.join(c.targets)} ({c.to_version}): "
+                 f"{c.relationship}{shared}")
+    _emit(as_json, {"conversions": [c.to_dict() for c in rows]}, human)
+
+
+@baskets_app.command("list")
+def baskets_list(extra: BasketsOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+                 debug: DebugOpt = False) -> None:
+    """The baskets available: shipped, the store's baskets.toml, and --baskets FILE."""
+    from tradestat.reference import baskets
+
+    found = _run(debug, as_json, lambda: baskets.available(store, extra))
+
+    def human() -> None:
+        for b in found.values():
+            _say(f"{b.name:<24} {'/'.join(b.codes):<14} {b.description}")
+    _emit(as_json, {"baskets": [b.to_dict() for b in found.values()]}, human)
+
+
+@baskets_app.command("show")
+def baskets_show(
+    name: Annotated[str, typer.Argument(help="Basket name (see `tradestat baskets list`).")],
+    version: Annotated[str | None, typer.Option(
+        "--version", help="Also give the codes in this HS edition (translated if unlisted).")
+    ] = None,
+    extra: BasketsOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """A basket's description and codes per HS edition."""
+    from tradestat.reference import baskets
+
+    doc = _run(debug, as_json, lambda: baskets.describe(name, store, extra, version))
+
+    def human() -> None:
+        _say(f"{doc['name']}: {doc['description']}")
+        for edition, codes in doc["codes"].items():
+            _say(f"  {edition}: {', '.join(codes)}")
+        if doc["note"]:
+            _say(f"  note: {doc['note']}")
+        if "translation" in doc:
+            t = doc["translation"]
+            via = f" (translated from {t['translated_from']})" if t["translated_from"] else ""
+            _say(f"  {t['version']}{via}: {', '.join(t['codes'])}")
+            for w in t["warnings"]:
+                _say(f"  warning: {w}")
+    _emit(as_json, doc, human)
+
+
+@fx_app.command("rate")
+def fx_rate(
+    base: Annotated[str, typer.Option("--from", help="Currency converted from, e.g. CNY.")],
+    quote: Annotated[str, typer.Option("--to", help="Currency converted to, e.g. USD.")],
+    period: Annotated[str, typer.Option(
+        help="2024-11 (monthly average), 2024 (annual), 2024-11-15 (spot) or 2024-01..2024-11.")],
+    rates: Annotated[list[Path] | None, typer.Option(
+        "--rates", help="User rate file (FRED monthly format); also read: <store>/rates/*.csv.")
+    ] = None,
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Units of --to per unit of --from, with the basis and source."""
+    from tradestat.reference import fx
+
+    found = _run(debug, as_json, lambda: fx.lookup(base, quote, period, rates or (), store))
+
+    def human() -> None:
+        for r in found:
+            note = f"  ({r.note})" if r.note else ""
+            _say(f"{r.period}  1 {r.base} = {r.value:.6g} {r.quote}  [{r.basis}; "
+                 f"{r.observations} obs; {r.source}]{note}")
+    doc = found[0].to_dict() if len(found) == 1 else {
+        "period": period, "rates": [r.to_dict() for r in found]}
+    _emit(as_json, doc, human)
+
+
+@reference_app.command("load-concordance")
+def load_concordance(
+    source: Annotated[str, typer.Argument(help="UNSD .xlsx correlation workbook or the "
+                                          "consolidated .csv; a file path or an http(s) URL.")],
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Read an HS concordance table and cache it in the store for conversions and baskets."""
+    from tradestat.reference import concordance
+
+    res = _run(debug, as_json, lambda: concordance.load(source, store))
+
+    def human() -> None:
+        for step, n in res.steps.items():
+            _say(f"{step}: {n:,} links")
+        for note in res.notes:
+            _say(f"  note: {note}")
+        _say(f"cached in {res.cached_to}")
+    _emit(as_json, res.to_dict(), human)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"tradestat {__version__}")

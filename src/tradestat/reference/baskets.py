@@ -157,6 +157,16 @@ def get(name: str, store: Path | str | None = None, extra: Path | str | None = N
                      "(`tradestat baskets list` shows them all)", value=name)
 
 
+def describe(name: str, store: Path | str | None = None, extra: Path | str | None = None,
+             version: str | None = None) -> dict:
+    """A basket as a document; with ``version``, its codes in that edition and warnings."""
+    basket = get(name, store, extra)
+    doc = basket.to_dict()
+    if version:
+        doc["translation"] = codes_for(basket, version, store).to_dict()
+    return doc
+
+
 # ---------------------------------------------------------------- other editions
 
 def codes_for(basket: Basket, version: str, store: Path | str | None = None,
@@ -215,8 +225,8 @@ def _warning(conv, exact: set[str], wide: set[str], outside: set[str]) -> str:
     if exact:
         return (f"{head}; left out {listed}: they also hold goods of {len(outside)} "
                 f"{conv.from_version} codes outside the basket")
-    return (f"{head}; kept {listed}, which also hold goods of {len(outside)} "
-            f"{conv.from_version} codes outside the basket: the translated basket is wider")
+    return (f"{head}; kept {listed} (also covering goods of {len(outside)} "
+            f"{conv.from_version} codes outside the basket): the translated basket is wider")
 
 
 def _collapse(codes: list[str], known: set[str]) -> list[str]:

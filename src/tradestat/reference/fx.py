@@ -314,6 +314,12 @@ def book(rate_files: Iterable[Path | str] = (), store: Path | str | None = None)
     return FxRates([ecb(), *(FileRates(p) for p in found)])
 
 
+def lookup(base: str, quote: str, period: str, rate_files: Iterable[Path | str] = (),
+           store: Path | str | None = None) -> list[Rate]:
+    """Rates for a day, month, year or each month of a span, from ECB and user files."""
+    return book(rate_files, store).rates(base, quote, period)
+
+
 def rate(base: str, quote: str, period: str, rates: FxRates | None = None) -> Rate:
     """One rate for a day, a month or a year (a span: use :meth:`FxRates.rates`)."""
     found = (rates or FxRates()).rates(base, quote, period)

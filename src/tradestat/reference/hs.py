@@ -92,6 +92,18 @@ def show(code: str | int) -> HSEntry:
     raise InputError(f"{key} is not an {VERSION} code{hint}", value=key)
 
 
+def describe(code: str | int) -> dict:
+    """:func:`show` as a document: the parent and children with their descriptions."""
+    entry = show(code)
+    table = _table()
+    parent = table.get(entry.parent or "")
+    return {**entry.to_dict(),
+            "parent": {"code": parent.code, "description": parent.description}
+            if parent else None,
+            "children": [{"code": c, "description": table[c].description}
+                         for c in entry.children]}
+
+
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.findall(r"[a-z0-9]+", text)
