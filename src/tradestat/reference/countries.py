@@ -399,6 +399,8 @@ def find(text: str | int) -> Match:
     if found:
         return found
     key = str(text).strip()
+    if not key:
+        raise InputError("no country given (a code such as CHN, 156, or a name)")
     if key.isdigit():
         raise InputError(f"{key!r} is not a Comtrade, M49 or ISO numeric country code",
                          value=key)
