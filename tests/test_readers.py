@@ -549,3 +549,22 @@ def test_commas_are_thousands_separators_only(tmp_path: Path) -> None:
     assert result.frame["value"].to_list() == [1234567.5, 1234567.0]
     assert result.problems.select("line", "code", "value").rows() == [
         (4, "non-numeric-value", "1,5"), (5, "non-numeric-value", "0,250")]
+
+
+def test_value_vocabularies_lead_to_canonical_values(tmp_path: Path) -> None:
+    """[values.flow] "2" = "X" stores 'export', never 'X'; [values.classification] applies."""
+    text = ("Partner,Month,HS,Value,Flow,Nomenclature\n"
+            "USA,2024,8542,1,1,HS 2017\n"
+            "USA,2024,8542,1,2,HS 2017\n"
+            "USA,2024,8542,1,3,HS 2017\n")
+    mapping = MAPPING.format(options="", extra="").replace(
+        'classification = "HS2017"\n', "").replace(
+        'flow = "Flow"\n', 'flow = "Flow"\nclassification = "Nomenclature"\n') + (
+        '[values.flow]\n"1" = "M"\n"2" = "X"\n"3" = "sideways"\n'
+        '[values.classification]\n"HS 2017" = "H5"\n')
+    reader = MappedCsvReader(write_mapping(tmp_path, text=mapping))
+    result = reader.read(write_csv(tmp_path, text))
+    assert result.frame.select("flow", "classification").rows() == [
+        ("import", "HS2017"), ("export", "HS2017")]
+    assert result.problems.select("line", "column", "code").rows() == [
+        (4, "Flow", "unknown-flow")]

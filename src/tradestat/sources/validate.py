@@ -75,7 +75,8 @@ def _number(spec: Spec, required: bool) -> tuple[pl.Expr, list[Check]]:
 def _vocabulary(spec: Spec, words: dict[str, str], code: str,
                 default: str | None = None) -> tuple[pl.Expr, list[Check]]:
     raw = spec.raw()
-    table = {**words, **{k.lower(): v for k, v in spec.values.items()}}
+    # A mapping's own words must lead to a canonical one ("2" = "X" means export, not "X").
+    table = {**words, **{k.lower(): words.get(v.lower()) for k, v in spec.values.items()}}
     out = raw.str.to_lowercase().replace_strict(table, default=None, return_dtype=pl.String)
     if default is not None:
         out = pl.when(raw.is_null()).then(pl.lit(default)).otherwise(out)
@@ -109,7 +110,7 @@ def _period(spec: Spec, freq: pl.Expr) -> tuple[pl.Expr, list[Check]]:
 
 
 def _classification(spec: Spec) -> tuple[pl.Expr, list[Check]]:
-    raw = spec.raw().str.to_uppercase()
+    raw = _text(spec).str.to_uppercase()
     out = raw.replace(model.HS_EDITIONS)
     ok = out.is_in(list(model.CLASSIFICATIONS)) | (
         out.str.contains(NATIONAL_SCHEME) & ~out.str.contains(r"^H\d$"))
