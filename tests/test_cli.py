@@ -181,3 +181,10 @@ def test_paths_with_glob_and_markup_characters(monthly: Path, tmp_path: Path) ->
 
     rows = Store(store).connect().execute("SELECT count(*) FROM records").fetchone()
     assert rows == (396,)
+
+
+@pytest.mark.xfail(strict=True, reason="Click/Typer exit 2 on their own usage errors (unknown "
+                   "option, missing argument), which the README reserves for rejected data")
+def test_click_usage_errors_exit_1(store_dir: Path) -> None:
+    proc = tradestat("ingest", "comtrade", "--no-such-option", store=store_dir)
+    assert proc.returncode == 1
