@@ -183,8 +183,26 @@ def test_paths_with_glob_and_markup_characters(monthly: Path, tmp_path: Path) ->
     assert rows == (396,)
 
 
-@pytest.mark.xfail(strict=True, reason="Click/Typer exit 2 on their own usage errors (unknown "
-                   "option, missing argument), which the README reserves for rejected data")
 def test_click_usage_errors_exit_1(store_dir: Path) -> None:
     proc = tradestat("ingest", "comtrade", "--no-such-option", store=store_dir)
     assert proc.returncode == 1
+    assert proc.stderr.startswith("error: No such option: --no-such-option")
+    assert "Traceback" not in proc.stderr
+    missing = tradestat("ingest", "csv", "x.csv", store=store_dir)
+    assert missing.returncode == 1
+    assert "--map" in missing.stderr.splitlines()[0]
+
+
+def test_several_files_one_rejected_the_others_still_committed(
+        monthly: Path, tmp_path: Path, store_dir: Path) -> None:
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_text("a,b\n1,2\n")
+    proc = tradestat("ingest", "comtrade", garbage, monthly, "--json", store=store_dir)
+    assert proc.returncode == 2
+    docs = json.loads(proc.stdout)
+    assert [d.get("status") for d in docs] == ["rejected", "committed"]
+    assert docs[0]["file"] == str(garbage)
+    assert docs[1]["rows"] == len(monthly.read_bytes().splitlines()) - 1
+    assert proc.stderr.count("error:") == 1
+    listed = json.loads(tradestat("releases", "--json", store=store_dir).stdout)["releases"]
+    assert [r["file_name"] for r in listed] == [monthly.name]

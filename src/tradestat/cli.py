@@ -17,6 +17,11 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradestat import __version__
+
+try:  # Typer 0.2x vendors Click under a private name; older Typer depends on Click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors
 from tradestat.errors import Rejected, TradestatError
 from tradestat.store import Store
 
@@ -45,6 +50,14 @@ def _emit(as_json: bool, doc: Any, human: Callable[[], None]) -> None:
         human()
 
 
+def _report(exc: TradestatError, as_json: bool) -> None:
+    """One 'error:' line on stderr (plus the first problems of a rejected file)."""
+    err.print(f"error: {exc}", markup=False, soft_wrap=True)
+    if isinstance(exc, Rejected) and len(exc.problems) > 1 and not as_json:
+        for p in exc.problems[1:]:
+            err.print(f"  {p.describe()}", markup=False, soft_wrap=True)
+
+
 def _run(debug: bool, as_json: bool, fn: Callable[[], Any]) -> Any:
     """Call ``fn``; turn tradestat errors into one line on stderr and an exit code."""
     try:
@@ -52,10 +65,7 @@ def _run(debug: bool, as_json: bool, fn: Callable[[], Any]) -> Any:
     except TradestatError as exc:
         if debug:
             raise
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        if isinstance(exc, Rejected) and len(exc.problems) > 1 and not as_json:
-            for p in exc.problems[1:]:
-                err.print(f"  {p.describe()}", markup=False, soft_wrap=True)
+        _report(exc, as_json)
         if as_json:
             sys.stdout.write(json.dumps(_error_doc(exc), indent=2, default=str) + "\n")
         raise typer.Exit(exc.exit_code) from None
@@ -82,20 +92,29 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
                   markup=False)
         raise typer.Exit(1)
     target = Store(store)
-    results = []
+    results, worst = [], 0
     for f in files:
-        def one(f: Path = f) -> Any:
+        try:
             if not f.is_file():
-                raise InputError(f"{f}: no such file")
+                raise InputError(f"{f}: no such file", path=str(f))
             with _progress(as_json) as note:
-                return target.ingest(reader_factory(), f, on_error=on_error, progress=note)
-        res = _run(debug, as_json, one)
+                res = target.ingest(reader_factory(), f, on_error=on_error, progress=note)
+        except TradestatError as exc:
+            if debug:
+                raise
+            # Each file is its own release: report this one and go on with the rest.
+            _report(exc, as_json)
+            results.append(_error_doc(exc) | {"file": str(f)})
+            worst = max(worst, exc.exit_code)
+            continue
         results.append(res.to_dict())
         if not as_json:
             _print_ingest(res)
     if as_json:
         sys.stdout.write(json.dumps(results[0] if len(results) == 1 else results,
                                     indent=2, default=str) + "\n")
+    if worst:
+        raise typer.Exit(worst)
 
 
 def _print_ingest(res: Any) -> None:
@@ -403,4 +422,17 @@ def _root(version: Annotated[bool, typer.Option(
 
 
 def main() -> None:
-    app()
+    """Entry point. Usage errors (unknown option, missing argument) exit 1, like bad input."""
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        out.print(exc.ctx.get_help() if exc.ctx else str(exc), markup=False)
+        code = 0
+    except click_errors.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        err.print(f"error: {exc.format_message()}{hint}", markup=False)
+        code = 1
+    except click_errors.Abort:
+        err.print("interrupted")
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
