@@ -568,3 +568,27 @@ def test_value_vocabularies_lead_to_canonical_values(tmp_path: Path) -> None:
         ("import", "HS2017"), ("export", "HS2017")]
     assert result.problems.select("line", "column", "code").rows() == [
         (4, "Flow", "unknown-flow")]
+
+
+def test_unit_error_found_when_the_mapping_is_loaded(tmp_path: Path) -> None:
+    from tradestat.errors import ConfigError
+    from tradestat.sources import MappedCsvReader
+
+    m = tmp_path / "m.toml"
+    m.write_text('[columns]\nreporter="r"\nflow="f"\nperiod="p"\nproduct="h"\nvalue="v"\n'
+                 '[constants]\nclassification="HS2022"\n[units]\nvalue="dozen"\n')
+    with pytest.raises(ConfigError, match=r"m\.toml: \[units\] value = 'dozen'"):
+        MappedCsvReader(m)
+
+
+def test_scaled_overflow_is_non_numeric(tmp_path: Path) -> None:
+    from tradestat.sources import MappedCsvReader
+
+    m = tmp_path / "m.toml"
+    m.write_text('[columns]\nreporter="r"\nflow="f"\nperiod="p"\nproduct="h"\nvalue="v"\n'
+                 '[constants]\nclassification="HS2022"\n[units]\nvalue="thousand"\n')
+    f = tmp_path / "d.csv"
+    f.write_text("r,f,p,h,v\nCHN,X,2024,8542,1e308\nCHN,X,2024,8541,2.5\n")
+    result = MappedCsvReader(m).read(f)
+    assert result.problems.select("line", "code").rows() == [(2, "non-numeric-value")]
+    assert result.frame.get_column("value").to_list() == [2500.0]

@@ -72,6 +72,8 @@ class MappedCsvReader(Reader):
             except LookupError:
                 raise self._error(f"encoding = {self.encoding!r} is not a known encoding "
                                   "(e.g. auto, utf-8, latin-1, cp1252)") from None
+        for name in self.mapping.get("units", {}):
+            self._scale(name)  # a bad unit is a mapping error, found before any file is read
 
     def _error(self, message: str) -> ConfigError:
         return ConfigError(f"{self.mapping_path}: {message}", path=str(self.mapping_path))

@@ -64,12 +64,14 @@ def _number(spec: Spec, required: bool) -> tuple[pl.Expr, list[Check]]:
     grouped = raw.str.contains(r"^[+-]?[1-9]\d{0,2}(,\d{2,3})*,\d{3}(\.\d*)?$")
     num = pl.when(grouped).then(raw.str.replace_all(",", "", literal=True)).otherwise(
         raw).cast(pl.Float64, strict=False)
+    if spec.scale != 1:
+        num = num * spec.scale  # checked after scaling: 1e308 thousand is not a number
     bad_num = raw.is_not_null() & (num.is_null() | num.is_nan() | num.is_infinite())
     checks: list[Check] = [("non-numeric-value", bad_num, ""),
                            ("negative-value", num < 0, "")]
     if required:
         checks.append(("missing-value", raw.is_null(), ""))
-    return num * spec.scale if spec.scale != 1 else num, checks
+    return num, checks
 
 
 def _vocabulary(spec: Spec, words: dict[str, str], code: str,
