@@ -1,0 +1,96 @@
+"""Coverage of a span (what was present) and the guards that compare two spans."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.periods import Span
+from tradestat.analytics.rules import _names
+
+
+def describe(df: pl.DataFrame, span: Span) -> dict:
+    """What the rows of one span cover: months or years, reporters, HS versions, releases."""
+    months = sorted(df.filter(pl.col("freq") == "M").get_column("period").unique().to_list())
+    years = sorted(df.filter(pl.col("freq") == "A").get_column("period").unique().to_list())
+    reporters = sorted(df.get_column("reporter").unique().to_list())
+    missing = _missing_months(df, span)
+    return {
+        "period": span.to_dict(),
+        "freq": sorted(df.get_column("freq").unique().to_list()),
+        "months": [f"{m // 100}-{m % 100:02d}" for m in months],
+        "years": years,
+        "missing_months": missing,
+        "reporters": reporters,
+        "n_reporters": len(reporters),
+        "partner_rows": "world" if df.height and df.get_column("is_world").all() else
+        ("partners" if df.height else None),
+        "classifications": sorted(df.get_column("classification").unique().to_list()),
+        "releases": sorted(df.get_column("release_id").unique().to_list()),
+        "sources": sorted(df.get_column("source").unique().to_list()),
+        "rows": int(df.get_column("rows").sum()) if df.height else 0,
+    }
+
+
+def _missing_months(df: pl.DataFrame, span: Span) -> dict[str, list[str]]:
+    """Per reporter with monthly data: the span's months it has no rows for."""
+    monthly = df.filter(pl.col("freq") == "M")
+    out = {}
+    for reporter, periods in monthly.group_by("reporter").agg(pl.col("period").unique()).rows():
+        gone = sorted(set(span.months) - set(periods))
+        if gone:
+            out[reporter] = [f"{m // 100}-{m % 100:02d}" for m in gone]
+    return dict(sorted(out.items()))
+
+
+def compare(cur: pl.DataFrame, prev: pl.DataFrame, c: dict, p: dict,
+            many_reporters: bool) -> list[CoverageWarning]:
+    """The guards that fire when the two spans are not like for like."""
+    warnings = []
+    for name, cov, df in (("current", c, cur), ("previous", p, prev)):
+        if not df.height:
+            warnings.append(CoverageWarning(
+                "no-data", f"no data for the {name} span {cov['period']['label']}",
+                {"span": name}))
+        for reporter, months in cov["missing_months"].items():
+            warnings.append(CoverageWarning(
+                "missing-month", f"{reporter} has no data for {', '.join(months)} in the "
+                f"{name} span {cov['period']['label']}",
+                {"span": name, "reporter": reporter, "months": months}))
+    if many_reporters and cur.height and prev.height:
+        warnings.extend(_reporter_sets(cur, prev))
+    if c["classifications"] != p["classifications"] and cur.height and prev.height:
+        warnings.append(CoverageWarning(
+            "hs-version-mix", f"HS versions differ: {'/'.join(c['classifications'])} in "
+            f"{c['period']['label']} vs {'/'.join(p['classifications'])} in "
+            f"{p['period']['label']}", {"current": c["classifications"],
+                                         "previous": p["classifications"]}))
+    releases = sorted(set(c["releases"]) | set(p["releases"]))
+    sources = sorted(set(c["sources"]) | set(p["sources"]))
+    if len(sources) > 1 or len(releases) > 1:
+        warnings.append(CoverageWarning(
+            "release-mix", f"the figures combine {len(releases)} releases from "
+            f"{', '.join(sources)}", {"releases": releases, "sources": sources}))
+    return warnings
+
+
+def _reporter_sets(cur: pl.DataFrame, prev: pl.DataFrame) -> list[CoverageWarning]:
+    by_prev = prev.group_by("reporter").agg(pl.col("value").sum())
+    total_prev = by_prev.get_column("value").sum()
+    now = set(cur.get_column("reporter").unique().to_list())
+    before = set(by_prev.get_column("reporter").to_list())
+    out = []
+    gone = sorted(before - now)
+    if gone:
+        weight = by_prev.filter(pl.col("reporter").is_in(gone)).get_column("value").sum()
+        share = 100 * weight / total_prev if total_prev else 0.0
+        out.append(CoverageWarning(
+            "reporter-coverage", f"{len(gone)} reporters of the previous span are missing "
+            f"from the current one ({_names(gone)}); they made {share:.1f} % of the previous "
+            "total", {"missing": gone, "previous_weight_pct": share}))
+    new = sorted(now - before)
+    if new:
+        out.append(CoverageWarning(
+            "reporter-coverage", f"{len(new)} reporters are in the current span only "
+            f"({_names(new)})", {"added": new}))
+    return out

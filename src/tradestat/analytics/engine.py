@@ -1,0 +1,32 @@
+"""Where the analytics run: the store's current records as an Ibis table.
+
+DuckDB (default) reads the store's ``records`` view; Spark (``tradestat[spark]``) reads the
+same Parquet files and applies the same supersede rule, written in Ibis. Every analytic is an
+Ibis expression over that table, so it runs unchanged on either engine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tradestat.errors import InputError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from tradestat.store import Store
+
+ENGINES = ("duckdb", "spark")
+
+
+def records(store: Store, engine: str = "duckdb", as_of: str | None = None) -> ir.Table:
+    """The current records of ``store`` (as they stood on ``as_of``) on ``engine``."""
+    if engine == "duckdb":
+        import ibis
+
+        return ibis.duckdb.from_connection(store.connect(as_of)).table("records")
+    if engine == "spark":
+        from tradestat.analytics import spark
+
+        return spark.records(store, as_of)
+    raise InputError(f"--engine {engine!r}: use one of {', '.join(ENGINES)}", value=engine)
