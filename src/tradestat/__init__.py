@@ -4,6 +4,7 @@
     >>> store = tradestat.Store("/tmp/my-store")                        # doctest: +SKIP
     >>> store.ingest(tradestat.ComtradeReader(), "hs8542.csv").status  # doctest: +SKIP
     'committed'
+    >>> tradestat.figure(store, "CHN", "export", "2024", product="8542").yoy_pct  # doctest: +SKIP
 """
 
 __version__ = "0.1.0"
@@ -19,4 +20,16 @@ from tradestat.sources import ComtradeReader, MappedCsvReader
 from tradestat.store import IngestResult, Release, Store
 
 __all__ = ["ComtradeReader", "DataError", "IngestResult", "InputError", "MappedCsvReader",
-           "Rejected", "Release", "Store", "StoreError", "TradestatError", "__version__"]
+           "Rejected", "Release", "Store", "StoreError", "TradestatError", "__version__",
+           "compare", "figure", "rank", "series", "top"]
+
+_ANALYTICS = ("compare", "figure", "rank", "series", "top")
+
+
+def __getattr__(name: str) -> object:
+    """The analytics, imported on first use (Ibis and its backends are slow to import)."""
+    if name in _ANALYTICS:
+        from tradestat import analytics
+
+        return getattr(analytics, name)
+    raise AttributeError(f"module 'tradestat' has no attribute {name!r}")

@@ -409,6 +409,140 @@ def load_concordance(
     _emit(as_json, res.to_dict(), human)
 
 
+# ---------------------------------------------------------------- headline figures
+
+ReporterOpt = Annotated[str, typer.Option(
+    "--reporter", help="Reporter: ISO3 (CHN), Comtrade numeric (156) or a name (China).")]
+FlowOpt = Annotated[str, typer.Option("--flow", help="export, import, re-export, re-import.")]
+PeriodOpt = Annotated[str, typer.Option(
+    "--period", help="2024 | 2024-11 | 2024-01..2024-11 (compared with a year earlier).")]
+ProductOpt = Annotated[str | None, typer.Option(
+    "--product", help="HS code at any level (8542, 854231) or TOTAL.")]
+BasketOpt = Annotated[str | None, typer.Option(
+    "--basket", help="A named basket (see `tradestat baskets list`).")]
+PartnerOpt = Annotated[str | None, typer.Option(
+    "--partner", help="Partner (default: the world), as --reporter.")]
+CurrencyOpt = Annotated[str | None, typer.Option(
+    "--currency", help="Currency of the result (default: the data's), e.g. CNY.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Use only releases published (else ingested) on or before DATE.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")]
+
+
+def _analytic(debug: bool, as_json: bool, fn: Callable[[], Any],
+              lines: Callable[[Any], list[str]], empty: Callable[[Any], bool]) -> None:
+    """Run one analytic and print it; exit 2 (after printing) when it found no data."""
+    result = _run(debug, as_json, fn)
+    _emit(as_json, result.to_dict(), lambda: [_say(line) for line in lines(result)])
+    if empty(result):
+        err.print("error: no data in the store for this query (see the warnings)",
+                  markup=False)
+        raise typer.Exit(2)
+
+
+@app.command("figure")
+def figure_cmd(
+    reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt, product: ProductOpt = None,
+    basket: BasketOpt = None, partner: PartnerOpt = None, currency: CurrencyOpt = None,
+    as_of: AsOfOpt = None, engine: EngineOpt = "duckdb", store: StoreOpt = None,
+    as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """One figure: value, the value a year earlier, YoY, coverage and warnings."""
+    from tradestat import analytics
+    from tradestat.analytics import text
+
+    _analytic(debug, as_json, lambda: analytics.figure(
+        Store(store), reporter, flow, period, product, basket, partner, currency, engine,
+        as_of), text.figure_lines, lambda r: r.value is None)
+
+
+@app.command("compare")
+def compare_cmd(
+    reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt,
+    basket: Annotated[list[str] | None, typer.Option(
+        "--basket", help="A basket to compare (repeat; the first given is the reference).")
+    ] = None,
+    product: Annotated[list[str] | None, typer.Option(
+        "--product", help="An HS code to compare (repeat; after the baskets).")] = None,
+    partner: PartnerOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
+    engine: EngineOpt = "duckdb", store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Baskets or products of one reporter side by side, with ratios to the first."""
+    from tradestat import analytics
+    from tradestat.analytics import text
+
+    _analytic(debug, as_json, lambda: analytics.compare(
+        Store(store), reporter, flow, period, baskets=basket, codes=product, partner=partner,
+        currency=currency, engine=engine, as_of=as_of), text.comparison_lines,
+        lambda r: all(i.figure.value is None for i in r.items))
+
+
+@app.command("rank")
+def rank_cmd(
+    flow: FlowOpt, period: PeriodOpt, product: ProductOpt = None, basket: BasketOpt = None,
+    by: Annotated[str, typer.Option("--by", help="reporter, partner or product.")] = "reporter",
+    top: Annotated[int | None, typer.Option("--top", help="Show the first N.", min=1)] = None,
+    reporter: Annotated[list[str] | None, typer.Option(
+        "--reporter", help="Only these reporters (repeat); default: all.")] = None,
+    partner: PartnerOpt = None,
+    level: Annotated[int | None, typer.Option(
+        "--level", help="HS digits for --by product: 2, 4 or 6.")] = None,
+    currency: CurrencyOpt = None, as_of: AsOfOpt = None, engine: EngineOpt = "duckdb",
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Reporters, partners or products ranked by value, with shares and YoY."""
+    from tradestat import analytics
+    from tradestat.analytics import text
+
+    _analytic(debug, as_json, lambda: analytics.rank(
+        Store(store), flow, period, product, basket, by, reporter, partner, top, level,
+        currency, engine, as_of), text.ranking_lines, lambda r: not r.rows)
+
+
+@app.command("top")
+def top_cmd(
+    reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt,
+    level: Annotated[int, typer.Option("--level", help="HS digits: 2, 4 or 6.")] = 4,
+    top: Annotated[int, typer.Option("--top", help="Show the first N.", min=1)] = 20,
+    product: Annotated[str | None, typer.Option(
+        "--product", help="Only products under this HS code.")] = None,
+    partner: PartnerOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
+    engine: EngineOpt = "duckdb", store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """A reporter's top products at HS level 2, 4 or 6, with YoY and share."""
+    from tradestat import analytics
+    from tradestat.analytics import text
+
+    _analytic(debug, as_json, lambda: analytics.top(
+        Store(store), reporter, flow, period, level, top, product, partner, currency, engine,
+        as_of), text.ranking_lines, lambda r: not r.rows)
+
+
+@app.command("series")
+def series_cmd(
+    flow: FlowOpt,
+    reporter: Annotated[str | None, typer.Option(
+        "--reporter", help="Reporter (ISO3, Comtrade numeric or name); default: all.")] = None,
+    product: ProductOpt = None, basket: BasketOpt = None,
+    freq: Annotated[str, typer.Option("--freq", help="M (monthly) or A (annual).")] = "M",
+    period: Annotated[str | None, typer.Option(
+        "--period", help="Limit to a span (default: every period with data).")] = None,
+    partner: PartnerOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
+    engine: EngineOpt = "duckdb", store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Monthly or annual values for charts, each point with its coverage."""
+    from tradestat import analytics
+    from tradestat.analytics import text
+
+    _analytic(debug, as_json, lambda: analytics.series(
+        Store(store), reporter, flow, product, basket, freq, period, partner, currency,
+        engine, as_of), text.series_lines,
+        lambda r: all(p.value is None for p in r.points))
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"tradestat {__version__}")

@@ -6,7 +6,7 @@ import polars as pl
 
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
-from tradestat.analytics.rules import _names
+from tradestat.analytics.rules import _names, months_text
 
 
 def describe(df: pl.DataFrame, span: Span) -> dict:
@@ -54,7 +54,7 @@ def compare(cur: pl.DataFrame, prev: pl.DataFrame, c: dict, p: dict,
                 {"span": name}))
         for reporter, months in cov["missing_months"].items():
             warnings.append(CoverageWarning(
-                "missing-month", f"{reporter} has no data for {', '.join(months)} in the "
+                "missing-month", f"{reporter} has no data for {months_text(months)} in the "
                 f"{name} span {cov['period']['label']}",
                 {"span": name, "reporter": reporter, "months": months}))
     if many_reporters and cur.height and prev.height:
@@ -75,6 +75,8 @@ def compare(cur: pl.DataFrame, prev: pl.DataFrame, c: dict, p: dict,
 
 
 def _reporter_sets(cur: pl.DataFrame, prev: pl.DataFrame) -> list[CoverageWarning]:
+    """Reporters of the previous span missing from the current one (with their weight in
+    the previous total), and reporters new in the current one."""
     by_prev = prev.group_by("reporter").agg(pl.col("value").sum())
     total_prev = by_prev.get_column("value").sum()
     now = set(cur.get_column("reporter").unique().to_list())
@@ -82,15 +84,23 @@ def _reporter_sets(cur: pl.DataFrame, prev: pl.DataFrame) -> list[CoverageWarnin
     out = []
     gone = sorted(before - now)
     if gone:
-        weight = by_prev.filter(pl.col("reporter").is_in(gone)).get_column("value").sum()
-        share = 100 * weight / total_prev if total_prev else 0.0
+        weights = {r: 100 * v / total_prev if total_prev else 0.0 for r, v in
+                   by_prev.filter(pl.col("reporter").is_in(gone)).sort(
+                       "value", descending=True).select("reporter", "value").iter_rows()}
+        share = sum(weights.values())
+        heaviest = [f"{r} {_pct(w)}" for r, w in weights.items()]
         out.append(CoverageWarning(
             "reporter-coverage", f"{len(gone)} reporters of the previous span are missing "
-            f"from the current one ({_names(gone)}); they made {share:.1f} % of the previous "
-            "total", {"missing": gone, "previous_weight_pct": share}))
+            f"from the current one ({_names(heaviest)}); they made {_pct(share)} of the "
+            "previous total", {"missing": gone, "previous_weight_pct": share,
+                               "weights_pct": weights}))
     new = sorted(now - before)
     if new:
         out.append(CoverageWarning(
             "reporter-coverage", f"{len(new)} reporters are in the current span only "
             f"({_names(new)})", {"added": new}))
     return out
+
+
+def _pct(share: float) -> str:
+    return "<0.1 %" if 0 < share < 0.05 else f"{share:.1f} %"

@@ -7,6 +7,7 @@ Ibis expression over that table, so it runs unchanged on either engine.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from tradestat.errors import InputError
@@ -19,8 +20,19 @@ if TYPE_CHECKING:
 ENGINES = ("duckdb", "spark")
 
 
+def check_as_of(as_of: str | None) -> str | None:
+    """``as_of`` as YYYY-MM-DD (a day is compared with release dates as text)."""
+    if as_of is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(as_of).strip()).isoformat()
+    except ValueError:
+        raise InputError(f"--as-of {as_of!r}: use a date YYYY-MM-DD", value=str(as_of)) from None
+
+
 def records(store: Store, engine: str = "duckdb", as_of: str | None = None) -> ir.Table:
     """The current records of ``store`` (as they stood on ``as_of``) on ``engine``."""
+    as_of = check_as_of(as_of)
     if engine == "duckdb":
         import ibis
 

@@ -10,16 +10,20 @@ import polars as pl
 
 from tradestat import model
 from tradestat.analytics import coverage, products, rules
+from tradestat.analytics.common import (  # noqa: F401  (flow_name & co. were defined here)
+    FLOW_WORDS,
+    country_code,
+    editions,
+    flow_name,
+    for_data,
+    in_currency,
+    open_store,
+    spans_for,
+)
 from tradestat.analytics.engine import records
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
 from tradestat.analytics.select import Selection, fetch
-from tradestat.errors import InputError
-
-FLOW_WORDS = {"export": "export", "exports": "export", "x": "export",
-              "import": "import", "imports": "import", "m": "import",
-              "re-export": "re-export", "rx": "re-export", "re-import": "re-import",
-              "rm": "re-import"}
 
 
 @dataclass
@@ -62,57 +66,43 @@ class Figure:
                               "currency": self.currency, "warnings": len(self.warnings)}])
 
 
-def flow_name(flow: str) -> str:
-    found = FLOW_WORDS.get(str(flow).strip().lower())
-    if found is None:
-        raise InputError(f"--flow {flow!r}: use one of {', '.join(model.FLOWS)}", value=flow)
-    return found
+def partner_warnings(partner_code: str, partner_country: Any) -> list[CoverageWarning]:
+    if partner_country is None or not partner_country.is_area or partner_code == model.WORLD:
+        return []
+    note = f": {partner_country.note}" if partner_country.note else ""
+    return [CoverageWarning(
+        "partner-area", f"partner {partner_code} ({partner_country.name}) is an area, not a "
+        f"country{note}", {"partner": partner_code})]
 
 
-def country_code(text: str, option: str) -> tuple[str, Any]:
-    from tradestat.reference import countries
-
-    try:
-        match = countries.find(text)
-    except InputError as exc:
-        raise InputError(f"{option} {text!r}: {exc}", value=text) from None
-    return match.country.code, match.country
-
-
-def editions(t: Any, sel: Selection, spans: dict[str, Span]) -> list[str]:
-    """HS editions present in the rows a selection may touch (for basket translation)."""
-    years = sorted({y for s in spans.values() for y in s.years})
-    expr = t.filter([t.flow == sel.flow, t.year.isin(years)])
-    if sel.reporters is not None:
-        expr = expr.filter(expr.reporter.isin(sel.reporters))
-    return sorted(expr.classification.distinct().to_pyarrow().column(0).to_pylist())
+def basket_warnings(df: pl.DataFrame, prods: products.Products) -> list[CoverageWarning]:
+    """A basket code with no rows at all: the figure covers the basket's other codes only."""
+    if prods.kind != "basket" or prods.codes is None or not df.height:
+        return []
+    seen = set(df.get_column("code").unique().to_list())
+    found = sorted(set(df.get_column("classification").unique().to_list()))
+    listed = {c for e, cs in prods.codes.items() if e in found or e == "*" for c in cs}
+    gone = sorted(listed - seen)
+    if not gone:
+        return []
+    return [CoverageWarning(
+        "code-missing", f"basket {prods.label!r}: no data for {', '.join(gone)} "
+        f"({'/'.join(found)}); the figure covers {', '.join(sorted(seen))} only",
+        {"basket": prods.label, "missing": gone, "present": sorted(seen)})]
 
 
-def in_currency(df: pl.DataFrame, target: str | None) -> tuple[float, str, str | None, dict]:
-    """Sum ``df``'s values in ``target`` (default: the data's own currency)."""
-    if not df.height:
-        return 0.0, target or "USD", None, {}
-    currencies = sorted(df.get_column("currency").unique().to_list())
-    target = (target or (currencies[0] if len(currencies) == 1 else "USD")).upper()
-    same = df.filter(pl.col("currency") == target).get_column("value").sum()
-    other = df.filter(pl.col("currency") != target)
-    if not other.height:
-        return float(same), target, "published", {}
-    from tradestat.reference import fx
-
-    total, bases, used = float(same), set(), []
-    parts = other.group_by("currency", "freq", "period").agg(pl.col("value").sum())
-    for cur, freq, period, value in parts.sort("currency", "period").rows():
-        if freq == "M":
-            conv = fx.convert({f"{period // 100}-{period % 100:02d}": value}, cur, target)
-        else:
-            conv = fx.convert(value, cur, target, "annual-average", period=str(period))
-        total += conv.value
-        bases.add(conv.basis)
-        used.extend(r.to_dict() for r in conv.rates)
-    basis = "/".join(sorted(bases))
-    return total, target, basis, {"from": [c for c in currencies if c != target],
-                                  "basis": basis, "rates": used}
+def build(df: pl.DataFrame, warnings: list[CoverageWarning], span: Span, query: dict,
+          currency: str | None = None) -> Figure:
+    """A :class:`Figure` from the rows :func:`rules.apply` kept (spans current and previous)."""
+    cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
+    cov = {"current": coverage.describe(cur, span),
+           "previous": coverage.describe(prev, span.previous())}
+    warnings = [*warnings, *coverage.compare(cur, prev, cov["current"], cov["previous"], False)]
+    value, unit, basis, conv = in_currency(cur, currency)
+    prev_value, _, _, prev_conv = in_currency(prev, unit)
+    return Figure(query, value if cur.height else None, unit, basis, span,
+                  prev_value if prev.height else None, cov, warnings,
+                  {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
 
 
 def figure(store: Any, reporter: str, flow: str, period: str, product: str | None = None,
@@ -120,34 +110,22 @@ def figure(store: Any, reporter: str, flow: str, period: str, product: str | Non
            engine: str = "duckdb", as_of: str | None = None) -> Figure:
     """China's exports of integrated circuits in Jan–Nov 2024, and so on.
 
-        >>> figure(store, "CHN", "export", "2024-01..2024-11", product="8542")  # doctest: +SKIP
+        >>> f = figure(store, "CHN", "export", "2024-01..2024-11", product="8542")  # doctest: +SKIP
+        >>> f.value, f.yoy_pct, [w.code for w in f.warnings]                      # doctest: +SKIP
     """
+    store = open_store(store)
     code, _ = country_code(reporter, "--reporter")
     partner_code, partner_country = (country_code(partner, "--partner") if partner
                                      else (model.WORLD, None))
-    span = Span.parse(period)
-    spans = {"current": span, "previous": span.previous()}
+    span, spans = spans_for(period)
     prods = products.parse(product, basket, store.root)
     sel = Selection(flow_name(flow), [code], partner_code, prods.codes)
     t = records(store, engine, as_of)
-    if prods.kind == "basket":
-        prods = products.for_editions(prods, editions(t, sel, spans), store.root)
-        sel.codes = prods.codes
-    df, warnings = rules.apply(fetch(t, sel, spans), spans)
-    cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
-    cov = {"current": coverage.describe(cur, span),
-           "previous": coverage.describe(prev, span.previous())}
-    warnings = [*prods.warnings, *warnings,
-                *coverage.compare(cur, prev, cov["current"], cov["previous"], False)]
-    if partner_country is not None and partner_country.is_area:
-        warnings.append(CoverageWarning(
-            "partner-area", f"partner {partner_code} ({partner_country.name}) is an area, "
-            f"not a country{': ' + partner_country.note if partner_country.note else ''}",
-            {"partner": partner_code}))
-    value, unit, basis, conv = in_currency(cur, currency)
-    prev_value, _, _, prev_conv = in_currency(prev, unit)
+    prods = for_data(prods, t, sel, spans, store)
+    sel.codes = prods.codes
+    df, warnings = rules.apply(fetch(t, sel, spans), spans, parts=prods.kind != "basket")
     query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
              "product": prods.to_dict(), "engine": engine, "as_of": as_of}
-    return Figure(query, value if cur.height else None, unit, basis, span,
-                  prev_value if prev.height else None, cov, warnings,
-                  {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
+    warnings = [*prods.warnings, *basket_warnings(df, prods), *warnings,
+                *partner_warnings(partner_code, partner_country)]
+    return build(df, warnings, span, query, currency)

@@ -30,6 +30,8 @@ CATALOGUE = {
         GuardType("product-from-parts", "Product total summed from its sub-codes"),
         GuardType("currency-conversion", "Converted currency"),
         GuardType("world-from-reporters", "World total summed from reporters"),
+        GuardType("product-level", "Product published at a coarser level"),
+        GuardType("code-missing", "Basket code without data"),
     )
 }
 

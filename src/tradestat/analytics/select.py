@@ -3,8 +3,13 @@
 :func:`fetch` is the only place that touches the engine. It returns, for the asked spans, sums
 grouped finely enough (period, reporter, HS version, release, partner kind, code level) that
 the rules applied afterwards in :mod:`tradestat.analytics.rules` — annual or monthly, world
-row or sum of partners, published heading or sum of sub-codes — never add a total to its own
-parts, and every coverage fact can be read off the result.
+row or sum of partners — never add a total to its own parts, and every coverage fact can be
+read off the result.
+
+A published heading is never added to its own sub-codes: before grouping, a row is dropped
+when the same slice (reporter, partner, flow, regime, freq, period) holds a row for one of its
+ancestors (``8542`` covers ``854231``; ``TOTAL`` covers every code). This is done with window
+functions in the engine, because once grouped the parent/child relation can no longer be seen.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ if TYPE_CHECKING:
 
 GROUP = ("which", "period", "freq", "reporter", "classification", "currency", "release_id",
          "source", "is_world", "plen", "code")
+#: Rows of one slice describe the same trade; an ancestor code present there covers its parts.
+SLICE = ("reporter", "partner", "flow", "regime", "freq", "period")
+LEVELS = (2, 4, 6, 8, 10)
+BY_KEYS = ("reporter", "partner", "product", "classification", "source")
 
 
 @dataclass
@@ -39,13 +48,16 @@ class Selection:
     regime: str = model.TOTAL_REGIME
     extra: dict = field(default_factory=dict)
 
+    def prefixes(self) -> list[str]:
+        return sorted({p for ps in (self.codes or {}).values() for p in ps})
+
 
 def _code_column(t: ir.Table, codes: dict[str, list[str]] | None) -> ir.Value:
     """The selected prefix each row falls under (NULL: not selected)."""
     import ibis
 
     if codes is None:
-        return ibis.literal(model.TOTAL_PRODUCT)
+        return ibis.ifelse(t.product == model.TOTAL_PRODUCT, model.TOTAL_PRODUCT, "*")
     branches = []
     for version, prefixes in codes.items():
         for prefix in sorted(prefixes, key=len, reverse=True):
@@ -56,53 +68,89 @@ def _code_column(t: ir.Table, codes: dict[str, list[str]] | None) -> ir.Value:
     return ibis.cases(*branches, else_=ibis.null("string"))
 
 
-def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
-               by: tuple[str, ...] = (), level: int | None = None) -> ir.Table:
-    """The Ibis expression of :func:`fetch` (kept separate so its SQL can be inspected)."""
+def _between(col: ir.Value, values: list[int]) -> ir.Value:
+    """``col`` in ``values``: a range test when they are one run, else an IN list."""
+    if values and values == list(range(values[0], values[-1] + 1)) and len(values) > 2:
+        return col.between(values[0], values[-1])
+    return col.isin(values)
+
+
+def _in_span(t: ir.Table, span: Span) -> ir.Value:
+    """Monthly rows of the span's months, or annual rows of its years if it is whole years."""
+    first, last = span.start_year * 100 + span.start_month, span.end_year * 100 + span.end_month
+    months = (t.freq == "M") & t.period.between(first, last)
+    if not span.whole_years:
+        return months
+    return months | ((t.freq == "A") & _between(t.period, span.years))
+
+
+def _covered(t: ir.Table, levels: list[int], total: bool) -> ir.Value | None:
+    """True for a row whose ancestor code (at one of ``levels``, or TOTAL) is in its slice."""
     import ibis
 
-    months = {m: which for which, s in spans.items() for m in s.months}
-    years = {y: which for which, s in spans.items() if s.whole_years for y in s.years}
+    keys = [t[c] for c in SLICE]
+    conds = []
+    for k in levels:
+        has = ibis.ifelse(t.plen == k, 1, 0).max().over(
+            group_by=[*keys, t.product.substr(0, k)])
+        conds.append((t.plen > k) & (has == 1))
+    if total:
+        has = ibis.ifelse(t.plen == 0, 1, 0).max().over(group_by=keys)
+        conds.append((t.plen > 0) & (has == 1))
+    return ibis.or_(*conds) if conds else None
+
+
+def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
+               by: tuple[str, ...] = (), level: int | None = None,
+               dedup: bool = True) -> ir.Table:
+    """The Ibis expression of :func:`fetch` (kept separate so its SQL can be inspected).
+
+    ``by`` adds ``<key>_key`` columns (reporter, partner, product, classification, source);
+    ``product`` is cut to ``level`` digits (None: the full code) and TOTAL rows are left out.
+    ``dedup=False`` keeps ancestor and sub-code rows side by side (the caller must then apply
+    :func:`tradestat.analytics.rules.drop_covered` on the full product key).
+    """
+    import ibis
+
+    unknown = set(by) - set(BY_KEYS)
+    if unknown:
+        raise ValueError(f"cannot group by {sorted(unknown)}")
     all_years = sorted({y for s in spans.values() for y in s.years})
-    preds = [t.flow == sel.flow, t.regime == sel.regime, t.year.isin(all_years),
-             t.period.isin(list(months) + list(years))]
+    preds = [t.flow == sel.flow, t.regime == sel.regime, _between(t.year, all_years),
+             ibis.or_(*[_in_span(t, s) for s in spans.values()])]
     if sel.reporters is not None:
         preds.append(t.reporter.isin(sel.reporters))
     if sel.partner is not None and sel.partner != model.WORLD:
         preds.append(t.partner == sel.partner)
-    if sel.codes is None:
-        pass
-    else:
-        preds.append(ibis.or_(*[t.product.startswith(p) for ps in sel.codes.values()
-                                for p in ps]))
+    if sel.codes is not None:
+        preds.append(ibis.or_(*[t.product.startswith(p) for p in sel.prefixes()]))
+    if "product" in by:
+        preds.append(t.product != model.TOTAL_PRODUCT)
     t = t.filter(preds)
-    which = ibis.cases(*[((t.freq == "M") & t.period.isin([m for m, w in months.items()
-                                                              if w == name]), name)
-                         for name in spans],
-                       *[((t.freq == "A") & t.period.isin([y for y, w in years.items()
-                                                              if w == name]), name)
-                         for name in spans if spans[name].whole_years],
+    t = t.mutate(plen=ibis.ifelse(t.product == model.TOTAL_PRODUCT, 0, t.product.length()))
+    if dedup:
+        shortest = min((len(p) for p in sel.prefixes()), default=2)
+        levels = [k for k in LEVELS if k >= max(shortest, level or 0)]
+        covered = _covered(t, levels, total=sel.codes is None and "product" not in by)
+        if covered is not None:
+            t = t.mutate(covered=covered)
+            t = t.filter(~t.covered)
+    which = ibis.cases(*[(_in_span(t, s), name) for name, s in spans.items()],
                        else_=ibis.null("string"))
-    cols = {
-        "which": which,
-        "is_world": t.partner == model.WORLD,
-        "plen": t.product.length(),
-        "code": _code_column(t, sel.codes),
-    }
+    cols = {"which": which, "is_world": t.partner == model.WORLD,
+            "code": _code_column(t, sel.codes)}
     for key in by:
-        if key == "product":
-            cols["product_key"] = t.product.substr(0, level) if level else t.product
+        if key == "product" and level:
+            cols["product_key"] = t.product.substr(0, level)
         else:
             cols[f"{key}_key"] = t[key]
     t = t.mutate(**cols)
-    if sel.codes is None:
-        t = t.mutate(code=ibis.ifelse(t.product == model.TOTAL_PRODUCT, model.TOTAL_PRODUCT, "*"))
-    keys = [*GROUP, *cols.keys() - {"which", "is_world", "plen", "code"}]
+    keys = [*GROUP, *(f"{k}_key" for k in by)]
     return t.group_by(keys).aggregate(value=t.value.sum(), rows=t.count())
 
 
 def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...] = (),
-          level: int | None = None) -> pl.DataFrame:
+          level: int | None = None, dedup: bool = True) -> pl.DataFrame:
     """Run the selection on the engine; a small Polars frame comes back."""
-    expr = expression(t, sel, spans, by, level)
+    expr = expression(t, sel, spans, by, level, dedup)
     return pl.from_arrow(expr.to_pyarrow())

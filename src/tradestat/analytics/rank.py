@@ -1,0 +1,214 @@
+"""rank: reporters, partners or products by value for a span, with shares and year-on-year.
+
+The total is the sum of the keys ranked; when it sums over reporters it is not a published
+world figure, and the warnings say so, naming the reporters of the previous span that are
+missing now and the weight they had.
+
+    >>> r = rank(store, "export", "2023", product="8542", by="reporter", top=10)  # doctest: +SKIP
+    >>> [(row.rank, row.code, round(row.share_pct, 1)) for row in r.rows][:3]    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from tradestat import model
+from tradestat.analytics import coverage, products, rules
+from tradestat.analytics.common import (
+    country_code,
+    country_codes,
+    country_name,
+    flow_name,
+    for_data,
+    open_store,
+    product_name,
+    spans_for,
+    sum_by,
+    target_currency,
+)
+from tradestat.analytics.engine import records
+from tradestat.analytics.figure import partner_warnings
+from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.periods import Span
+from tradestat.analytics.select import Selection, fetch
+from tradestat.errors import InputError
+
+BY = ("reporter", "partner", "product")
+LEVELS = (2, 4, 6)
+_KEY = {"reporter": "reporter", "partner": "partner_key", "product": "product_key"}
+
+
+@dataclass
+class Row:
+    rank: int
+    code: str
+    name: str
+    value: float
+    share_pct: float | None
+    yoy_pct: float | None
+    previous: float | None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Ranking:
+    """Ranked rows (the first ``top``), the total of all keys, coverage and warnings."""
+
+    query: dict
+    by: str
+    period: Span
+    currency: str
+    basis: str | None
+    rows: list[Row]
+    total: float | None
+    previous_total: float | None
+    n: int
+    coverage: dict
+    warnings: list[CoverageWarning] = field(default_factory=list)
+    conversion: dict | None = None
+
+    @property
+    def total_yoy_pct(self) -> float | None:
+        if self.total is None or not self.previous_total:
+            return None
+        return (self.total / self.previous_total - 1.0) * 100.0
+
+    @property
+    def others(self) -> dict | None:
+        """What the rows left out (when cut to the top N)."""
+        if len(self.rows) == self.n or self.total is None:
+            return None
+        value = self.total - sum(r.value for r in self.rows)
+        return {"count": self.n - len(self.rows), "value": value,
+                "share_pct": 100 * value / self.total if self.total else None}
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "by": self.by, "period": self.period.to_dict(),
+                "previous_period": self.period.previous().to_dict(),
+                "currency": self.currency, "basis": self.basis,
+                "rows": [r.to_dict() for r in self.rows], "total": self.total,
+                "previous_total": self.previous_total, "total_yoy_pct": self.total_yoy_pct,
+                "n": self.n, "others": self.others, "coverage": self.coverage,
+                "warnings": [w.to_dict() for w in self.warnings],
+                "conversion": self.conversion}
+
+    def to_pandas(self) -> Any:
+        import pandas as pd
+
+        cols = ["rank", "code", "name", "value", "share_pct", "yoy_pct", "previous"]
+        return pd.DataFrame([r.to_dict() for r in self.rows], columns=cols)
+
+
+def ranked(now: dict[str, float], before: dict[str, float], by: str,
+           top: int | None) -> list[Row]:
+    """Rows by value (ties share the better rank, whatever their codes), cut to ``top``."""
+    total = sum(now.values())
+    values = sorted(now.values(), reverse=True)
+    order = sorted(now, key=lambda k: (-now[k], k))[:top]
+    name = product_name if by == "product" else country_name
+    rows = []
+    for k in order:
+        better = next(i for i, v in enumerate(values) if v <= now[k])
+        prev = before.get(k)
+        rows.append(Row(better + 1, k, name(k), now[k],
+                        100 * now[k] / total if total > 0 else None,
+                        (now[k] / prev - 1) * 100 if prev else None, prev))
+    return rows
+
+
+def _level(by: str, level: int | None, prods: products.Products) -> int | None:
+    if by != "product":
+        return None
+    longest = max((len(p) for ps in (prods.codes or {}).values() for p in ps), default=0)
+    level = level or min(max(longest + 2, 2), 6)
+    if level not in LEVELS:
+        raise InputError(f"--level {level}: use one of {', '.join(map(str, LEVELS))}",
+                         value=str(level))
+    if level < longest:
+        raise InputError(f"--level {level} is coarser than the product asked ({longest} "
+                         "digits)", value=str(level))
+    return level
+
+
+def _check(by: str, partner: str | None, product: str | None, basket: str | None) -> str | None:
+    if by not in BY:
+        raise InputError(f"--by {by!r}: use one of {', '.join(BY)}", value=by)
+    if by == "partner" and partner:
+        raise InputError("--partner cannot be used with --by partner")
+    if by == "product" and product is None and basket is None:
+        return model.TOTAL_PRODUCT
+    return product
+
+
+def _summed_warnings(sel: Selection, cur: pl.DataFrame, span: Span) -> list[CoverageWarning]:
+    if sel.reporters is not None or not cur.height:
+        return []
+    n = cur.get_column("reporter").n_unique()
+    return [CoverageWarning(
+        "world-from-reporters", f"the total is the sum of the {n} reporters with data for "
+        f"{span.label}, not a published world figure: trade of countries that have not "
+        "reported is not in it", {"n_reporters": n})]
+
+
+def _area_warnings(by: str, rows: list[Row]) -> list[CoverageWarning]:
+    if by != "partner":
+        return []
+    from tradestat.reference import countries
+
+    areas = [r.code for r in rows if (c := countries.resolve(r.code)) and c.is_area]
+    if not areas:
+        return []
+    return [CoverageWarning(
+        "partner-area", f"partners {', '.join(areas)} are areas, not countries (e.g. "
+        "'nes' areas hold trade a reporter could not allocate)", {"partners": areas})]
+
+
+def rank(store: Any, flow: str, period: str, product: str | None = None,
+         basket: str | None = None, by: str = "reporter", reporter: str | list[str] | None = None,
+         partner: str | None = None, top: int | None = None, level: int | None = None,
+         currency: str | None = None, engine: str = "duckdb", as_of: str | None = None
+         ) -> Ranking:
+    """Reporters (or a reporter's partners or products) ranked by value for a span."""
+    store = open_store(store)
+    product = _check(by, partner, product, basket)
+    span, spans = spans_for(period)
+    prods = products.parse(product, basket, store.root)
+    level = _level(by, level, prods)
+    partner_code, partner_country = (country_code(partner, "--partner") if partner
+                                     else (model.WORLD, None))
+    sel = Selection(flow_name(flow), country_codes(reporter, "--reporter"), partner_code,
+                    prods.codes)
+    t = records(store, engine, as_of)
+    prods = for_data(prods, t, sel, spans, store)
+    sel.codes = prods.codes
+    keys = () if by == "reporter" else (by,)
+    df, warnings = rules.apply(fetch(t, sel, spans, by=keys, level=level), spans, keys, level,
+                               parts=prods.kind != "basket" and by != "product")
+    cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
+    unit = target_currency(cur if cur.height else prev, currency)
+    now, conv = sum_by(cur, _KEY[by], unit)
+    before, prev_conv = sum_by(prev, _KEY[by], unit)
+    rows = ranked(now, before, by, top)
+    cov = {"current": coverage.describe(cur, span),
+           "previous": coverage.describe(prev, span.previous())}
+    many = sel.reporters is None or len(sel.reporters) > 1
+    warnings = [*prods.warnings, *warnings, *_summed_warnings(sel, cur, span),
+                *coverage.compare(cur, prev, cov["current"], cov["previous"], many),
+                *partner_warnings(partner_code, partner_country), *_area_warnings(by, rows)]
+    query = {"flow": sel.flow, "by": by, "level": level, "reporters": sel.reporters,
+             "partner": partner_code, "product": prods.to_dict(), "top": top,
+             "engine": engine, "as_of": as_of}
+    basis = _basis(conv, prev_conv) if cur.height else None
+    return Ranking(query, by, span, unit, basis, rows, sum(now.values()) if now else None,
+                   sum(before.values()) if before else None, len(now), cov, warnings,
+                   {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
+
+
+def _basis(*conversions: dict) -> str:
+    bases = sorted({c["basis"] for conv in conversions for c in conv.values()})
+    return "/".join(bases) if bases else "published"
