@@ -248,9 +248,37 @@ def canonical_frame(frame: pl.DataFrame, source: str, release_id: str) -> pl.Dat
 def write_release(frame: pl.DataFrame, directory: Path) -> None:
     """Write rows as Parquet partitioned by flow and year, sorted inside by reporter."""
     directory.mkdir(parents=True, exist_ok=True)
-    frame.sort(list(model.SORT)).write_parquet(
+    sort_rows(frame, [*model.PARTITIONS, *model.SORT]).write_parquet(
         directory, partition_by=list(model.PARTITIONS), row_group_size=100_000,
         compression="zstd")
+
+
+def sort_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """``frame`` sorted by ``keys`` (ties in no particular order).
+
+    Sorting millions of rows by text keys is slow, and so is moving every column. Each key
+    has few distinct values, so it is replaced by its rank among them and the ranks are
+    packed into one integer; columns holding a single value are not moved at all.
+    """
+    if frame.height < 2:
+        return frame
+    stats = frame.select(pl.all().min().eq_missing(pl.all().max())
+                         & (pl.all().null_count() == 0) | pl.all().is_null().all()).row(0)
+    fixed = [c for c, one in zip(frame.columns, stats, strict=True) if one]
+    if len(fixed) == frame.width:
+        return frame
+    packed, span = pl.lit(0, dtype=pl.UInt64), 1
+    for name in (k for k in keys if k not in fixed):
+        distinct = frame.get_column(name).unique().sort()
+        span *= len(distinct)
+        if span >= 1 << 63 or distinct.null_count():
+            return frame.sort(keys)
+        packed = packed * len(distinct) + pl.col(name).replace_strict(
+            distinct, pl.int_range(len(distinct), dtype=pl.UInt64, eager=True),
+            return_dtype=pl.UInt64)
+    order = frame.select(packed).to_series().arg_sort()
+    moved = frame.select(c for c in frame.columns if c not in fixed).rechunk()[order]
+    return moved.hstack(frame.select(fixed)).select(frame.columns)
 
 
 def _fsync_tree(root: Path) -> None:
