@@ -35,6 +35,13 @@ SETTINGS: dict[str, Setting] = {
                 "Directory of the trade store (created on first ingest)."),
         Setting("max_problems", int, lambda: 10, "TRADESTAT_MAX_PROBLEMS",
                 "How many problems a rejected ingest lists before counting the rest."),
+        Setting("spark_master", str, lambda: "local[2]", "TRADESTAT_SPARK_MASTER",
+                "Spark master for --engine spark (local[N] runs Spark inside this process)."),
+        Setting("spark_remote", str, lambda: None, "TRADESTAT_SPARK_REMOTE",
+                "Spark Connect URL (sc://host:15002); when set, --engine spark uses that "
+                "server instead of starting Spark locally."),
+        Setting("spark_driver_memory", str, lambda: "1g", "TRADESTAT_SPARK_DRIVER_MEMORY",
+                "Memory of the local Spark driver (read once, before the session starts)."),
     )
 }
 
