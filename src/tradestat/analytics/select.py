@@ -106,7 +106,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     """The Ibis expression of :func:`fetch` (kept separate so its SQL can be inspected).
 
     ``by`` adds ``<key>_key`` columns (reporter, partner, product, classification, source);
-    ``product`` is cut to ``level`` digits (None: the full code) and TOTAL rows are left out.
+    ``product`` is cut to ``level`` digits, leaving TOTAL rows out (None: the full code).
     ``dedup=False`` keeps ancestor and sub-code rows side by side (the caller must then apply
     :func:`tradestat.analytics.rules.drop_covered` on the full product key).
     """
@@ -124,7 +124,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
         preds.append(t.partner == sel.partner)
     if sel.codes is not None:
         preds.append(ibis.or_(*[t.product.startswith(p) for p in sel.prefixes()]))
-    if "product" in by:
+    if "product" in by and level:  # ranking products: TOTAL is not one of them
         preds.append(t.product != model.TOTAL_PRODUCT)
     t = t.filter(preds)
     t = t.mutate(plen=ibis.ifelse(t.product == model.TOTAL_PRODUCT, 0, t.product.length()))
