@@ -378,3 +378,18 @@ def test_bad_arguments_are_input_errors(levels: Store) -> None:
         args = {"reporter": "CHN", "flow": "export", "period": "2023", "product": "8542"}
         with pytest.raises(InputError, match=match):
             tradestat.figure(levels, **(args | kwargs))
+
+
+def test_ancestor_windows_run_only_where_code_depths_are_mixed(real: Store,
+                                                              levels: Store) -> None:
+    from tradestat.analytics import engine, select
+
+    spans = {"current": Span.parse("2023"), "previous": Span.parse("2022")}
+    sel = select.Selection("export", None, "WLD", None)
+    plain = select.fetch(engine.records(real), sel, spans, dedup=False)
+    assert not select.mixed_depth(plain)  # one depth per slice: one query, no windows
+    sel = select.Selection("export", ["CHN"], "WLD", {"*": ["85"]})
+    mixed = select.fetch(engine.records(levels), sel, spans, dedup=False)
+    assert select.mixed_depth(mixed)
+    deduped = select.fetch(engine.records(levels), sel, spans)
+    assert deduped.filter(deduped["which"] == "current")["value"].sum() == 350.0

@@ -149,8 +149,31 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     return t.group_by(keys).aggregate(value=t.value.sum(), rows=t.count())
 
 
+def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:
+    """Whether some slice holds codes of different lengths (so one may cover another).
+
+    Checked on the grouped result, which is coarser than a slice (no partner code), so a
+    False is certain and a True may be a false alarm."""
+    keys = ["which", "period", "reporter", "freq", "is_world",
+            *(c for c in ("partner_key", "product_key") if c in df.columns)]
+    rows = df.filter(pl.col("which").is_not_null())
+    if level:
+        rows = rows.filter(pl.col("plen") >= level)
+    if not rows.height:
+        return False
+    return bool(rows.group_by(keys).agg(pl.col("plen").n_unique().alias("n"))
+                .get_column("n").max() > 1)
+
+
 def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...] = (),
           level: int | None = None, dedup: bool = True) -> pl.DataFrame:
-    """Run the selection on the engine; a small Polars frame comes back."""
-    expr = expression(t, sel, spans, by, level, dedup)
-    return pl.from_arrow(expr.to_pyarrow())
+    """Run the selection on the engine; a small Polars frame comes back.
+
+    Most stores hold each slice at one code depth, where no row can cover another: the query
+    runs without the (costly) ancestor windows, and again with them only if the result shows
+    codes of different lengths side by side.
+    """
+    df = pl.from_arrow(expression(t, sel, spans, by, level, dedup=False).to_pyarrow())
+    if dedup and mixed_depth(df, level):
+        df = pl.from_arrow(expression(t, sel, spans, by, level, dedup=True).to_pyarrow())
+    return df
