@@ -9,7 +9,9 @@ read off the result.
 A published heading is never added to its own sub-codes: before grouping, a row is dropped
 when the same slice (reporter, partner, flow, regime, freq, period) holds a row for one of its
 ancestors (``8542`` covers ``854231``; ``TOTAL`` covers every code). This is done with window
-functions in the engine, because once grouped the parent/child relation can no longer be seen.
+functions in the engine, because once grouped the parent/child relation can no longer be seen;
+they are costly, so :func:`fetch` adds them only when the plain result shows codes of
+different lengths in one slice.
 """
 
 from __future__ import annotations

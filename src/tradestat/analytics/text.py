@@ -63,7 +63,10 @@ def ranking_lines(r: Ranking) -> list[str]:
     rows = [[str(x.rank), x.code, _short(x.name), money(x.value, r.currency),
              pct(x.share_pct, signed=False), pct(x.yoy_pct)] for x in r.rows]
     what = {"reporter": "reporters", "partner": "partners", "product": "products"}[r.by]
-    lines = [f"{r.query['flow']} of {r.query['product']['label']} by {r.by}"
+    who = f"{', '.join(r.query['reporters'])} " if r.query.get("reporters") else ""
+    label = r.query["product"]["label"]
+    of = "" if label == "TOTAL" else f" of {label}"
+    lines = [f"{who}{r.query['flow']}{of} by {r.by}"
              + (f" (HS level {r.query['level']})" if r.query.get("level") else "")
              + f", {r.period.label}, in {r.currency}", ""]
     lines += table(["rank", "code", "name", "value", "share", "yoy"], rows, {0, 3, 4, 5})
@@ -83,8 +86,11 @@ def comparison_lines(c: Comparison) -> list[str]:
              f"(ratios to {c.reference})", ""]
     lines += table(["rank", "item", "value", "yoy", "ratio"], rows, {0, 2, 3, 4})
     lines += ["", *(r["text"] for r in c.relations)]
+    shared: dict[str, list[str]] = {}  # the same warning for several items is printed once
     for i in c.items:
-        lines += warning_lines(i.figure.warnings, f"[{i.label}] ")
+        for w in i.figure.warnings:
+            shared.setdefault(w.message, []).append(i.label)
+    lines += [f"warning: [{', '.join(labels)}] {message}" for message, labels in shared.items()]
     return lines + warning_lines(c.warnings)
 
 
