@@ -1,0 +1,114 @@
+"""Ingest throughput: ``Store.ingest`` against a plain Polars CSV-to-Parquet copy of one file.
+
+Generates a synthetic demo CSV (20 M rows by default) into ``benchmarks/.work/`` (reused when
+its stamp says same rows and seed), then times in the same run:
+
+  (a) ``Store(tmp).ingest(MappedCsvReader(mapping), csv)``: read, validate, sort, write the
+      partitioned Parquet release, fsync, hash, commit;
+  (b) ``pl.scan_csv(csv).sink_parquet(tmp.parquet)`` with ``hs6`` as text, like for like;
+
+and prints both times and the ratio (a)/(b). Target: ratio <= 1.3.
+
+    .venv/bin/python benchmarks/ingest.py --rows 20_000_000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+from tradestat import demo
+from tradestat.sources import MappedCsvReader
+from tradestat.store import Store
+
+WORK = Path(__file__).resolve().parent / ".work"
+
+
+def dataset(rows: int, seed: int, work: Path) -> tuple[Path, Path, float | None]:
+    """The benchmark CSV and mapping; generated unless a matching stamp says it exists."""
+    csv = work / f"demo-{rows}-{seed}.csv"
+    stamp = csv.with_suffix(".stamp.json")
+    want = {"rows": rows, "seed": seed, "generator": demo.__name__}
+    if csv.is_file() and stamp.is_file():
+        have = json.loads(stamp.read_text())
+        if {k: have.get(k) for k in want} == want and have.get("bytes") == csv.stat().st_size:
+            return csv, demo.mapping_path(csv), None
+    start = time.perf_counter()
+    demo.generate(csv, rows, seed)
+    elapsed = time.perf_counter() - start
+    stamp.write_text(json.dumps({**want, "bytes": csv.stat().st_size, "seconds": elapsed}))
+    return csv, demo.mapping_path(csv), elapsed
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (steadier than wall time on a busy box)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_ingest(csv: Path, mapping: Path, work: Path) -> tuple[float, float, int]:
+    root = Path(tempfile.mkdtemp(prefix="store-", dir=work))
+    try:
+        start, cpu = time.perf_counter(), _cpu()
+        result = Store(root).ingest(MappedCsvReader(mapping), csv)
+        return time.perf_counter() - start, _cpu() - cpu, result.release.rows
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def time_polars(csv: Path, work: Path) -> tuple[float, float]:
+    target = Path(tempfile.mkdtemp(prefix="polars-", dir=work)) / "out.parquet"
+    try:
+        start, cpu = time.perf_counter(), _cpu()
+        pl.scan_csv(csv, schema_overrides={"hs6": pl.String}).sink_parquet(target)
+        return time.perf_counter() - start, _cpu() - cpu
+    finally:
+        shutil.rmtree(target.parent, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000_000)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs of each (best kept)")
+    parser.add_argument("--work", type=Path, default=WORK, help="where the CSV is kept")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    csv, mapping, generated = dataset(args.rows, args.seed, args.work)
+    size = csv.stat().st_size / 1e6
+    made = f"generated in {generated:.1f} s" if generated is not None else "reused"
+    print(f"{csv} ({args.rows:,} rows, {size:,.0f} MB, {made}); {os.cpu_count()} cores, "
+          f"polars {pl.__version__}, python {sys.version.split()[0]}")
+    times: dict[str, list[tuple[float, float]]] = {"ingest": [], "polars": []}
+    for i in range(args.repeat):
+        # Alternate which goes first so neither always enjoys a warmer page cache.
+        for name in ("polars", "ingest") if i % 2 == 0 else ("ingest", "polars"):
+            if name == "ingest":
+                wall, cpu, rows = time_ingest(csv, mapping, args.work)
+                assert rows == args.rows, f"ingested {rows} rows, expected {args.rows}"
+            else:
+                wall, cpu = time_polars(csv, args.work)
+            times[name].append((wall, cpu))
+            print(f"  run {i + 1}: {name:<6} {wall:6.2f} s wall  {cpu:6.2f} s cpu", flush=True)
+    (wall_i, cpu_i), (wall_p, cpu_p) = min(times["ingest"]), min(times["polars"])
+    for name, (wall, cpu) in (("ingest", (wall_i, cpu_i)), ("polars", (wall_p, cpu_p))):
+        median = statistics.median(w for w, _ in times[name])
+        print(f"{name:<7} best {wall:.2f} s wall ({cpu:.2f} s cpu), median {median:.2f} s wall, "
+              f"{args.rows / wall / 1e6:.2f} M rows/s")
+    print(f"ratio ingest/polars (best wall): {wall_i / wall_p:.2f}x  (target <= 1.30x); "
+          f"cpu: {cpu_i / cpu_p:.2f}x; load average now {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
