@@ -346,8 +346,10 @@ def test_partitions_by_flow_and_year_sorted_by_reporter(annual: Path, store_dir:
     assert rows == len(df)
 
     con = store.connect()
+    # sum, not count(*): with the Parquet metadata cache DuckDB counts rows from the footers
+    # without a scan, and the plan then names no files at all
     plan = "\n".join(r[1] for r in con.execute(
-        "EXPLAIN ANALYZE SELECT count(*) FROM all_records WHERE year = 2020").fetchall())
+        "EXPLAIN ANALYZE SELECT sum(value) FROM all_records WHERE year = 2020").fetchall())
     assert re.search(r"Total Files Read:\s*1\b", plan), plan
     n_2020 = con.execute("SELECT count(*) FROM all_records WHERE year = 2020").fetchone()[0]
     assert n_2020 == int((df.period == "2020").sum())

@@ -86,8 +86,10 @@ def editions(t: Any, sel: Selection, spans: dict[str, Span]) -> list[str]:
     expr = t.filter([t.flow == sel.flow, t.year.between(years[0], years[-1])])
     if sel.reporters is not None:
         expr = expr.filter(expr.reporter.isin(sel.reporters))
-    found = expr.select("classification").distinct().to_pyarrow().column(0).to_pylist()
-    return sorted(found)
+    from tradestat.analytics.select import run
+
+    return sorted(run(expr.select("classification").distinct()).get_column(
+        "classification").to_list())
 
 
 def for_data(prods: products.Products, t: Any, sel: Selection, spans: dict[str, Span],
