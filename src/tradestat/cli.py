@@ -14,7 +14,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from tradestat import __version__
 
@@ -29,6 +36,9 @@ app = typer.Typer(help="Customs trade statistics: figures people can cite, with 
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 ingest_app = typer.Typer(help="Add a file to the store as a new release.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+fetch_app = typer.Typer(help="Fetch from a live source into the store (one release a fetch).",
+                        no_args_is_help=True)
+app.add_typer(fetch_app, name="fetch")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -570,3 +580,71 @@ def main() -> None:
         err.print("interrupted")
         code = 130
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# ---------------------------------------------------------------- live sources
+
+class _parts_progress:
+    """A Rich bar over a fetch's parts (their number grows when a part is split)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet or not err.is_terminal
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> Callable[[int, int, str], None]:
+        if self.quiet:
+            return lambda _done, _total, _msg: None
+        self.bar = Progress(SpinnerColumn(), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                            transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("starting", total=None)
+        return lambda done, total, msg: self.bar.update(task, completed=done, total=total,
+                                                        description=msg)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _breakdown(what: str, default: str) -> Any:
+    return typer.Option(f"--{what}", help=f"Default {default} (the total); 'all' for every "
+                        "value, or a comma list.")
+
+
+@fetch_app.command("comtrade")
+def fetch_comtrade(
+    reporter: Annotated[list[str], typer.Option(
+        "--reporter", help="ISO3, Comtrade code or name; repeat or comma-separate; or all.")],
+    flow: FlowOpt,
+    product: Annotated[str, typer.Option("--product", help="HS code(s): 8542, 854231, TOTAL.")],
+    period: Annotated[str, typer.Option(
+        "--period", help="2024 | 2024-11 | 2023..2024 | 2025-01..2025-08 (or a comma list).")],
+    freq: Annotated[str | None, typer.Option(
+        "--freq", help="A or M (default: from --period; a year with M is its 12 months).")
+    ] = None,
+    partner: Annotated[str, typer.Option(
+        "--partner", help="Partner(s) as --reporter, or all (default: 0, the world).")] = "0",
+    partner2: Annotated[str, _breakdown("partner2", "0")] = "0",
+    customs: Annotated[str, _breakdown("customs", "C00")] = "C00",
+    transport: Annotated[str, _breakdown("transport", "0")] = "0",
+    restart: Annotated[bool, typer.Option(
+        "--restart", help="Discard an interrupted fetch of the same selection.")] = False,
+    store: StoreOpt = None, on_error: OnErrorOpt = "reject", as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Fetch from the UN Comtrade API (key: COMTRADE_API_KEY, else the public preview)."""
+    from tradestat.sources import comtrade_api
+
+    with _parts_progress(as_json) as note:
+        res = _run(debug, as_json, lambda: comtrade_api.fetch(
+            Store(store), reporter, flow, product, period, freq, partner=partner,
+            partner2=partner2, customs=customs, transport=transport, on_error=on_error,
+            restart=restart, progress=note))
+
+    def human() -> None:
+        _say(f"{res.records:,} records in {res.parts} part(s) from {res.url} "
+             f"({res.requests} HTTP requests, {res.cache_hits} from the cache"
+             f"{f', {res.resumed} parts from an interrupted run' if res.resumed else ''})")
+        _print_ingest(res.ingest)
+    _emit(as_json, res.to_dict(), human)

@@ -46,6 +46,20 @@ class DataError(TradestatError):
     exit_code = 2
 
 
+class RemoteError(TradestatError, ConnectionError):
+    """A remote service failed, or answered with an error (an error inside an HTTP 200 body
+    counts). ``url`` is the request (never with a key in it); ``status`` is the HTTP status,
+    or None when no answer came."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, url: str, status: int | None = None,
+                 **context: Any) -> None:
+        super().__init__(message, url=url, status=status, **context)
+        self.url = url
+        self.status = status
+
+
 class Rejected(DataError):
     """An input file failed validation; nothing was written.
 

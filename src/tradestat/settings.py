@@ -28,6 +28,27 @@ def _default_store() -> Path:
     return Path(platformdirs.user_data_dir("tradestat")) / "store"
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str) -> float:
+    """Seconds in '90', '90s', '15m', '6h' or '1d' (0 turns a cache off).
+
+    >>> duration("1d"), duration("15m"), duration("30")
+    (86400.0, 900.0, 30.0)
+    """
+    raw = str(text).strip().lower()
+    unit = _UNITS.get(raw[-1:])
+    number = raw[:-1] if unit else raw
+    try:
+        seconds = float(number) * (unit or 1)
+    except ValueError:
+        raise ValueError(f"not a duration: {text!r} (e.g. 3600, 90s, 15m, 6h, 1d)") from None
+    if seconds < 0 or seconds != seconds:
+        raise ValueError(f"not a duration: {text!r} (must be 0 or more)")
+    return seconds
+
+
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
@@ -42,6 +63,16 @@ SETTINGS: dict[str, Setting] = {
                 "server instead of starting Spark locally."),
         Setting("spark_driver_memory", str, lambda: "1g", "TRADESTAT_SPARK_DRIVER_MEMORY",
                 "Memory of the local Spark driver (read once, before the session starts)."),
+        # The key's variable is the one UN Comtrade's own documentation and clients use.
+        Setting("comtrade_api_key", str, lambda: None, "COMTRADE_API_KEY",
+                "UN Comtrade subscription key: with it `fetch comtrade` uses the authenticated "
+                "endpoint (100,000 rows a request); without it, the public preview (500)."),
+        Setting("comtrade_url", str, lambda: "https://comtradeapi.un.org",
+                "TRADESTAT_COMTRADE_URL", "Base URL of the UN Comtrade API."),
+        Setting("comtrade_cache_max_age", duration, lambda: 86400.0,
+                "TRADESTAT_COMTRADE_CACHE_MAX_AGE",
+                "How long a cached Comtrade response is reused: seconds or 90s, 15m, 6h, 1d "
+                "(default 1d; 0 turns the cache off)."),
     )
 }
 
