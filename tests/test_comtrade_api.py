@@ -21,6 +21,7 @@ from comtrade_server import ComtradeServer, Reply, read_rows
 from tradestat.errors import DataError, InputError, RemoteError
 from tradestat.sources import ComtradeReader
 from tradestat.sources import comtrade_api as api
+from tradestat.sources import comtrade_query as cq
 from tradestat.store import Store
 
 ANNUAL = "hs8542_exports_annual_2013_2024.csv"
@@ -94,40 +95,40 @@ def assert_same_values(store: Store, expected: pl.DataFrame) -> None:
 # ------------------------------------------------------------------ the selection
 
 def test_periods_are_expanded_and_checked_before_sending() -> None:
-    assert api.parse_periods("2023..2024") == ("A", ("2023", "2024"))
-    assert api.parse_periods("2025-01..2025-08")[1] == tuple(f"2025{m:02d}" for m in range(1, 9))
-    assert api.parse_periods("2024-11..2025-02")[1] == ("202411", "202412", "202501", "202502")
-    assert api.parse_periods("202411, 2024-12") == ("M", ("202411", "202412"))
-    assert api.parse_periods("2024", "M")[1][::11] == ("202401", "202412")
+    assert cq.parse_periods("2023..2024") == ("A", ("2023", "2024"))
+    assert cq.parse_periods("2025-01..2025-08")[1] == tuple(f"2025{m:02d}" for m in range(1, 9))
+    assert cq.parse_periods("2024-11..2025-02")[1] == ("202411", "202412", "202501", "202502")
+    assert cq.parse_periods("202411, 2024-12") == ("M", ("202411", "202412"))
+    assert cq.parse_periods("2024", "M")[1][::11] == ("202401", "202412")
     for bad in ("2024-13", "24", "2024..2023", "2024..2025-01", "1950", "2024-1"):
         with pytest.raises(InputError):
-            api.parse_periods(bad)
+            cq.parse_periods(bad)
     with pytest.raises(InputError, match="by year"):
-        api.parse_periods("2024-01", "A")
+        cq.parse_periods("2024-01", "A")
     with pytest.raises(InputError, match="mixes"):
-        api.parse_periods("2024,2024-01")
+        cq.parse_periods("2024,2024-01")
 
 
 def test_selection_in_python_names_maps_to_the_api_names() -> None:
-    q = api.build_query(["USA", "Taiwan"], "export", "8542", "2023..2024")
+    q = cq.build_query(["USA", "Taiwan"], "export", "8542", "2023..2024")
     assert q.params() == {"reporterCode": "842,490", "period": "2023,2024",
                           "flowCode": "X", "cmdCode": "8542", "partnerCode": "0",
                           "partner2Code": "0", "customsCode": "C00", "motCode": "0",
                           "includeDesc": "true"}
-    assert api.build_query("156", "re-import", "TOTAL", "2024").params()["flowCode"] == "RM"
-    breakdown = api.build_query("all", "M", "854231", "2024-11", partner="all",
+    assert cq.build_query("156", "re-import", "TOTAL", "2024").params()["flowCode"] == "RM"
+    breakdown = cq.build_query("all", "M", "854231", "2024-11", partner="all",
                                 partner2="all", customs="all", transport="all").params()
     assert set(breakdown) == {"period", "flowCode", "cmdCode", "includeDesc"}
     with pytest.raises(InputError, match="Monaco"):
-        api.build_query("Monaco", "export", "8542", "2024")
+        cq.build_query("Monaco", "export", "8542", "2024")
     with pytest.raises(InputError, match="leading zero"):
-        api.build_query("CHN", "export", "10121", "2024")
+        cq.build_query("CHN", "export", "10121", "2024")
     with pytest.raises(InputError, match="flow"):
-        api.build_query("CHN", "sideways", "8542", "2024")
+        cq.build_query("CHN", "sideways", "8542", "2024")
 
 
 def test_split_order_is_period_then_reporter_then_product() -> None:
-    q = api.Query("A", ("2022", "2023", "2024"), None, ("X",), ("8541", "8542"))
+    q = cq.Query("A", ("2022", "2023", "2024"), None, ("X",), ("8541", "8542"))
     first = api.split(q, lambda: ("4", "8", "12"))
     assert [p.periods for p in first] == [("2022",), ("2023", "2024")]
     by_reporter = api.split(first[0], lambda: ("4", "8", "12"))
