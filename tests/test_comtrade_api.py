@@ -7,6 +7,8 @@ marked ``network`` (off by default), asks the real public preview endpoint.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import json
 import os
 import signal
@@ -14,11 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import polars as pl
 import pytest
 
 from comtrade_server import ComtradeServer, Reply, read_rows
-from tradestat.errors import DataError, InputError, RemoteError
+from tradestat.errors import DataError, InputError, RemoteError, StoreError
 from tradestat.sources import ComtradeReader
 from tradestat.sources import comtrade_api as api
 from tradestat.sources import comtrade_query as cq
@@ -299,6 +302,22 @@ def test_an_error_inside_a_200_body_is_an_error(server: ComtradeServer, sleeps: 
         assert api.fetch(Store(store_dir), "all", "X", "8542", "2025-01", client=c).records == 68
 
 
+def test_no_answer_at_all_is_retried_then_an_error(sleeps: list[float],
+                                                    store_dir: Path) -> None:
+    with api.ComtradeClient(base_url="http://127.0.0.1:1", sleep=sleeps.append,
+                            attempts=3) as c, pytest.raises(RemoteError) as info:
+        api.fetch(Store(store_dir), "CHN", "export", "8542", "2024", client=c)
+    assert info.value.status is None and sleeps == [1.0, 2.0]
+
+
+def test_retry_after_as_an_http_date() -> None:
+    when = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30),
+                                       usegmt=True)
+    wait = api._retry_after(httpx.Response(503, headers={"Retry-After": when}))
+    assert 25 <= wait <= 30
+    assert api._retry_after(httpx.Response(503, headers={"Retry-After": "soon"})) is None
+
+
 # ------------------------------------------------------------------ resuming, caching
 
 def test_killed_half_way_then_resumed_without_duplicates(server: ComtradeServer,
@@ -318,6 +337,22 @@ def test_killed_half_way_then_resumed_without_duplicates(server: ComtradeServer,
     assert again == ["2019,2020,2021,2022,2023,2024", "2019,2020,2021", "2022,2023,2024"]
     assert res.resumed == 2 and res.records == 1686 and len(store.releases()) == 1
     assert_same_values(store, from_file(shared_data / "comtrade" / ANNUAL))
+
+
+def test_restart_discards_an_interrupted_fetch_and_one_fetch_at_a_time(
+        server: ComtradeServer, sleeps: list[float], store_dir: Path) -> None:
+    server.expect("A", FIXED)
+    server.fail_after = 3
+    store = Store(store_dir)
+    with client(server, sleeps, attempts=1) as c, pytest.raises(RemoteError):
+        api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+    server.fail_after = None
+    with client(server, sleeps, max_age=0) as c:
+        [job] = (store_dir / "jobs" / "comtrade").iterdir()
+        with api._locked(job), pytest.raises(StoreError, match="another process"):
+            api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+        res = api.fetch(store, "all", "export", "8542", "2013..2024", client=c, restart=True)
+    assert res.resumed == 0 and res.requests == 7 and res.records == 1686
 
 
 def _cli_env(server: ComtradeServer) -> dict[str, str]:
