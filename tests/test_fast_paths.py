@@ -21,6 +21,8 @@ from tradestat.store.store import sort_rows
 
 def _chunked(frame: pl.DataFrame, pieces: int) -> pl.DataFrame:
     """``frame`` split into ``pieces`` chunks per column, as a parallel CSV read leaves it."""
+    if frame.height < 2:
+        return frame
     step = max(1, frame.height // pieces)
     return pl.concat([frame.slice(i, step) for i in range(0, frame.height, step)],
                      rechunk=False)
@@ -53,6 +55,8 @@ EXPRESSIONS = [
     pl.col("code").is_first_distinct().alias("first"),  # not elementwise
     pl.col("group").cum_count().over("code").alias("window"),  # not elementwise
     pl.lit("M").alias("constant"),
+    (pl.col("group") * 2).alias("double"),  # distinct values of a number: joined back
+    pl.when(pl.col("group") > 3).then(pl.col("code")).alias("maybe"),  # number + text
 ]
 
 
@@ -131,3 +135,17 @@ def test_a_repeated_key_deep_in_a_big_file_is_found(tmp_path: Path) -> None:
     assert dups.get_column("line").to_list() == [n + 2]
     assert "41236" in dups.get_column("hint")[0]
     assert result.frame.height == n
+
+
+@pytest.mark.parametrize("values", [
+    ["CHN", None, "USA", "CHN", None], [None, None], [], ["only"], ["b", "a", "b"] * 1000])
+def test_distinct_positions_give_back_every_row(values: list) -> None:
+    from tradestat.sources.validate import _distinct
+
+    keys = _chunked(pl.DataFrame({"k": pl.Series(values, dtype=pl.String)}), 3)
+    distinct, position = _distinct(keys)
+    assert distinct.height == keys.n_unique()
+    assert distinct.get_column("k").gather(position()).to_list() == values
+    two = keys.with_columns(j=pl.col("k").str.len_chars())
+    distinct, position = _distinct(two)
+    assert distinct[position()].equals(two.rechunk())

@@ -9,6 +9,7 @@ data: the caller decides between rejecting the file and quarantining the bad lin
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -282,18 +283,39 @@ def evaluate(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
         if sample.n_unique() > DISTINCT_SHARE * sample.height:
             direct.extend(group)
             continue
-        table = keys.unique().with_columns(group)
+        distinct, position = _distinct(keys)
+        table = distinct.with_columns(group)
         outputs = [e.meta.output_name() for e in group]
         # An output with one value for every input (a check that flags nothing) is
-        # broadcast rather than joined back.
+        # broadcast rather than mapped back to the rows.
         single = [c for c in outputs if table.get_column(c).n_unique() == 1]
         direct += [pl.lit(table.get_column(c)[0], table.schema[c]).alias(c) for c in single]
         varied = [c for c in outputs if c not in single]
         if varied:
-            values = keys.join(table.select(*roots, *varied), on=list(roots), how="left",
-                               nulls_equal=True, maintain_order="left").drop(roots)
-            joined += [_cut_like(c, keys.to_series()) for c in values.get_columns()]
+            rows = position()
+            joined += [_cut_like(table.get_column(c).gather(rows), keys.to_series())
+                       for c in varied]
     return frame.with_columns(direct).hstack(joined)
+
+
+def _distinct(keys: pl.DataFrame) -> tuple[pl.DataFrame, Callable[[], pl.Series]]:
+    """The distinct rows of ``keys``, and a function giving each row's position among them."""
+    if keys.width == 1 and keys.dtypes[0] == pl.String:
+        # One text column: a fresh categorical hashes it once and numbers the distinct
+        # values 0..n-1, listed by number in its categories, so a row's code is its
+        # position. (The categorical must be alive when its categories are listed.)
+        categories = pl.Categories.random()
+        column = keys.to_series().cast(pl.Categorical(categories))
+        values = categories.to_series().alias(keys.columns[0])
+        codes = column.to_physical()
+        if not values.null_count() and (codes.max() or 0) == len(values) - 1:
+            if codes.null_count():
+                values = values.append(pl.Series([None], dtype=pl.String))
+            return values.to_frame(), lambda: codes.fill_null(len(values) - 1)
+    distinct = keys.unique().with_row_index("__row")
+    return distinct.drop("__row"), lambda: keys.join(
+        distinct, on=keys.columns, how="left", nulls_equal=True, maintain_order="left"
+    ).get_column("__row")
 
 
 def _cut_like(series: pl.Series, like: pl.Series) -> pl.Series:
