@@ -94,7 +94,7 @@ def _error_doc(exc: TradestatError) -> dict:
 
 
 def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | None,
-            on_error: str, as_json: bool, debug: bool) -> None:
+            on_error: str, as_json: bool, debug: bool, folders: bool = False) -> None:
     from tradestat.errors import InputError
 
     if on_error not in ("reject", "quarantine"):
@@ -105,7 +105,7 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
     results, worst = [], 0
     for f in files:
         try:
-            if not f.is_file():
+            if not (f.is_file() or (folders and f.is_dir())):
                 raise InputError(f"{f}: no such file", path=str(f))
             with _progress(as_json) as note:
                 res = target.ingest(reader_factory(), f, on_error=on_error, progress=note)
@@ -145,7 +145,8 @@ def _print_ingest(res: Any) -> None:
 
 
 class _progress:
-    """A Rich progress line on stderr (stage, spinner, elapsed time) while a job runs.
+    """A Rich progress line on stderr (stage, spinner, elapsed time) while a job runs; once
+    the job counts its work (``note(message, done, total)``: bytes of an archive) a bar too.
 
     Silent with --json or when stderr is not a terminal; it disappears when the job ends.
     """
@@ -154,14 +155,22 @@ class _progress:
         self.quiet = quiet or not err.is_terminal
         self.bar: Progress | None = None
 
-    def __enter__(self) -> Callable[[str], None]:
+    def __enter__(self) -> Callable[..., None]:
         if self.quiet:
-            return lambda _msg: None
+            return lambda _msg, _done=None, _total=None: None
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                             TimeElapsedColumn(), console=err, transient=True)
         self.bar.__enter__()
         task = self.bar.add_task("starting", total=None)
-        return lambda msg: self.bar.update(task, description=msg)
+
+        def note(msg: str, done: int | None = None, total: int | None = None) -> None:
+            if total is not None and len(self.bar.columns) == 3:
+                from rich.progress import BarColumn, DownloadColumn
+
+                self.bar.columns = (*self.bar.columns[:2], BarColumn(), DownloadColumn(),
+                                    self.bar.columns[2])
+            self.bar.update(task, description=msg, completed=done, total=total)
+        return note
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
@@ -192,6 +201,19 @@ def ingest_csv(
 
     reader = _run(debug, as_json, lambda: MappedCsvReader(mapping))
     _ingest(lambda: reader, files, store, on_error, as_json, debug)
+
+
+@ingest_app.command("baci")
+def ingest_baci(
+    files: Annotated[list[Path], typer.Argument(
+        help="CEPII BACI zips (BACI_HS17_V202501.zip) or the folders they were unpacked into.")],
+    store: StoreOpt = None, on_error: OnErrorOpt = "reject", as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Ingest CEPII BACI (exporter-reported FOB, mirror-reconciled), one year file at a time."""
+    from tradestat.sources.baci import BaciReader
+
+    _ingest(BaciReader, files, store, on_error, as_json, debug, folders=True)
 
 
 @app.command()

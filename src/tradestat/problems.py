@@ -39,6 +39,9 @@ CATALOGUE: dict[str, ProblemType] = {
                     "the file has no column(s) {value}{hint}"),
         ProblemType("breakdown-without-total", "Breakdown without total",
                     "a {hint} breakdown row with no total row for the same record"),
+        ProblemType("bad-archive", "Bad archive", "{hint}"),
+        ProblemType("wrong-year", "Wrong year",
+                    "{value!r} is not the year of this file ({hint})"),
     )
 }
 

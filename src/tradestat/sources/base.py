@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,17 @@ class Reader:
         frame, problems, bad = validate.run(raw, specs, str(path), extra)
         return ReadResult(path, self.source, self.name, frame, problems, bad,
                           self.published(raw), notes, self.options())
+
+    def batches(self, path: Path, progress: Callable[..., None] | None = None
+                ) -> Iterator[ReadResult]:
+        """The rows of ``path`` in one or more batches that the store commits as ONE release.
+
+        The default is a single batch, :meth:`read`. A reader of an archive overrides this to
+        yield one result per member file (``path / member`` as its path), so that a big input
+        is never held in memory whole. Batches are checked one by one: they must not share
+        record keys. ``progress(message, done, total)`` may report the work done.
+        """
+        yield self.read(path)
 
 
 def _reject(path: Path, code: str, hint: str, line: int | None = None,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import inspect
+import itertools
 import os
 import shutil
 import signal
@@ -38,7 +40,9 @@ from tradestat.store import manifest
 from tradestat.store.manifest import Release
 from tradestat.store.query import connect
 
-Progress = Callable[[str], None]
+#: ``progress(message)``; a callback that also takes ``done, total`` gets those where a reader
+#: counts its work (bytes of an archive), for a bar.
+Progress = Callable[..., None]
 ON_ERROR = ("reject", "quarantine")
 
 
@@ -72,6 +76,17 @@ def file_sha256(path: Path) -> str:
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def content_sha256(path: Path) -> str:
+    """A file's SHA-256; for a folder (an unpacked archive), one over its files' names and
+    contents, so re-ingesting the same folder is recognised as unchanged."""
+    if not path.is_dir():
+        return file_sha256(path)
+    digest = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{f.relative_to(path).as_posix()}\0{file_sha256(f)}\n".encode())
     return digest.hexdigest()
 
 
@@ -135,54 +150,63 @@ class Store:
         ``on_error='reject'`` (default) raises :class:`~tradestat.errors.Rejected` on any
         problem and writes nothing; ``'quarantine'`` commits the good rows and writes the bad
         ones, with their reasons, to ``quarantine.csv`` in the release directory.
+
+        A reader may hand its rows over in several batches (:meth:`Reader.batches`, e.g. one
+        per year file of an archive): each is written to the release's staging directory as
+        it comes, and they are committed together, as one release, or not at all.
         """
         if on_error not in ON_ERROR:
             raise ValueError(f"on_error must be one of {ON_ERROR}, not {on_error!r}")
         path = Path(path)
-        note = progress or (lambda _msg: None)
+        note = _counting(progress)
         digest: dict[str, str] = {}
-        hasher = threading.Thread(target=lambda: digest.update(sha=file_sha256(path)))
-        if path.is_file():
+        hasher = threading.Thread(target=lambda: digest.update(sha=content_sha256(path)))
+        if path.is_file() or path.is_dir():
             hasher.start()
         note(f"reading {path.name}")
+        batches = iter(reader.batches(path, note))
         try:
-            result = reader.read(path)
+            try:
+                first = next(batches)
+            finally:
+                if hasher.is_alive() or hasher.ident:
+                    hasher.join()
+            _crash_point("read")
+            _check(first, on_error)
+            with self._writer() as releases:
+                identity = (digest["sha"], first.reader, _options_key(first.options))
+                for old in releases:
+                    if old.identity == identity:
+                        return IngestResult("unchanged", old)
+                release, staged = self._commit(itertools.chain([first], batches), path,
+                                               digest["sha"], releases, note, on_error)
         finally:
-            if hasher.is_alive() or hasher.ident:
-                hasher.join()
-        _crash_point("read")
-        problems = _problem_list(result)
-        limit = settings.get("max_problems")
-        if result.n_problems and (on_error == "reject" or result.frame.height == 0):
-            raise Rejected(str(path), problems[:limit], result.n_problems)
-        with self._writer() as releases:
-            identity = (digest["sha"], result.reader, _options_key(result.options))
-            for old in releases:
-                if old.identity == identity:
-                    return IngestResult("unchanged", old)
-            release = self._commit(result, digest["sha"], releases, note)
+            if hasattr(batches, "close"):  # a generator: let it close its files now
+                batches.close()
         quarantine = self.root / "releases" / release.id / "quarantine.csv"
-        return IngestResult("committed", release, problems[:limit], result.n_problems,
+        return IngestResult("committed", release, staged.problems, staged.n_problems,
                             str(quarantine) if release.quarantined else None)
 
-    def _commit(self, result: ReadResult, sha: str, releases: list[Release],
-                note: Progress) -> Release:
+    def _commit(self, results: Iterator[ReadResult], path: Path, sha: str,
+                releases: list[Release], note: Progress, on_error: str
+                ) -> tuple[Release, _Staged]:
         now = dt.datetime.now(dt.UTC)
-        rid = f"{result.source}-{now:%Y%m%dT%H%M%S%f}-{sha[:8]}"
+        first = next(results)
+        rid = f"{first.source}-{now:%Y%m%dT%H%M%S%f}-{sha[:8]}"
         staging = self.root / "staging" / f"{rid}.{os.getpid()}"
-        frame = canonical_frame(result.frame, result.source, rid)
-        note(f"writing {frame.height:,} rows")
-        write_release(frame, staging / "data")
-        _crash_point("staging-partial")
-        if result.quarantine.height:
-            result.quarantine.write_csv(staging / "quarantine.csv")
-        _fsync_tree(staging)
+        try:
+            staged = _stage(itertools.chain([first], results), path, staging, rid, note,
+                            on_error)
+            _fsync_tree(staging)
+        except BaseException:  # a later batch rejected, a damaged archive, Ctrl-C
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         release = Release(
-            id=rid, seq=max((r.seq for r in releases), default=0) + 1, source=result.source,
-            reader=result.reader, file_name=result.path.name, content_sha256=sha,
-            rows=frame.height, ingested_at=now.isoformat(timespec="seconds"),
-            published=result.published, quarantined=result.quarantine.height,
-            options=result.options, notes=result.notes, coverage=_coverage(frame))
+            id=rid, seq=max((r.seq for r in releases), default=0) + 1, source=first.source,
+            reader=first.reader, file_name=path.name, content_sha256=sha,
+            rows=staged.rows, ingested_at=now.isoformat(timespec="seconds"),
+            published=first.published, quarantined=staged.quarantined,
+            options=first.options, notes=staged.notes, coverage=staged.coverage)
         _crash_point("staged")
         target = self.root / "releases" / rid
         os.rename(staging, target)
@@ -192,7 +216,7 @@ class Store:
         note("committing")
         manifest.save(self.manifest_path, [*releases, release],
                       before_replace=lambda: _crash_point("manifest-written"))
-        return release
+        return release, staged
 
     def _overlaps(self, new: Release, releases: list[Release]) -> list[str]:
         """Older releases of the same source that share record slices with ``new``."""
@@ -207,6 +231,64 @@ class Store:
             "USING (source, reporter, partner, flow, period, product) "
             "WHERE o.release_id <> ?", [new.id, new.id]).fetchall()
         return sorted(r[0] for r in rows)
+
+
+@dataclass
+class _Staged:
+    """What the batches of one ingest added up to in the staging directory."""
+
+    rows: int = 0
+    quarantined: int = 0
+    n_problems: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    coverage: dict = field(default_factory=dict)
+
+
+def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
+           note: Progress, on_error: str) -> _Staged:
+    """Write each batch's rows (and bad lines) under ``staging`` as it is read."""
+    staged = _Staged()
+    limit = settings.get("max_problems")
+    for part, result in enumerate(results):
+        if part:
+            _check(result, on_error)
+        frame = canonical_frame(result.frame, result.source, rid)
+        note(f"writing {frame.height:,} rows")
+        if frame.height:
+            write_release(frame, staging / "data", part)
+            staged.coverage = _merge_coverage(staged.coverage, _coverage(frame))
+        _crash_point("staging-partial")
+        if result.quarantine.height:
+            bad = result.quarantine
+            if result.path != path:  # a member of an archive: say which
+                bad = bad.select(pl.lit(str(result.path)).alias("_file"), pl.all())
+            with (staging / "quarantine.csv").open("ab") as fh:
+                bad.write_csv(fh, include_header=not staged.quarantined)
+        staged.rows += frame.height
+        staged.quarantined += result.quarantine.height
+        staged.n_problems += result.n_problems
+        staged.problems += _problem_list(result)[:limit - len(staged.problems)]
+        staged.notes += [n for n in result.notes if n not in staged.notes]
+    return staged
+
+
+def _check(result: ReadResult, on_error: str) -> None:
+    """Refuse a batch with problems (reject), or with no good row left (quarantine)."""
+    if result.n_problems and (on_error == "reject" or result.frame.height == 0):
+        raise Rejected(str(result.path), _problem_list(result), result.n_problems)
+
+
+def _counting(progress: Progress | None) -> Progress:
+    """``progress`` as ``(message, done=None, total=None)``; a callback taking only a message
+    gets only the message."""
+    if progress is None:
+        return lambda _msg, _done=None, _total=None: None
+    try:
+        inspect.signature(progress).bind("", 0, 0)
+    except (TypeError, ValueError):
+        return lambda msg, _done=None, _total=None: progress(msg)
+    return progress
 
 
 def _options_key(options: dict) -> str:
@@ -245,13 +327,24 @@ def canonical_frame(frame: pl.DataFrame, source: str, release_id: str) -> pl.Dat
     return frame.select(exprs)
 
 
-def write_release(frame: pl.DataFrame, directory: Path) -> None:
-    """Write rows as Parquet partitioned by flow and year, sorted inside by reporter."""
+def write_release(frame: pl.DataFrame, directory: Path, part: int = 0) -> None:
+    """Write rows as Parquet partitioned by flow and year, sorted inside by reporter.
+
+    ``part`` numbers the batches of one release written one after another: a later part's
+    files are named after it, so they never replace an earlier part's.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    target = directory.with_name(f"{directory.name}.part{part}") if part else directory
     # zstd level 1: files within 1 % of the default level's size for ~20 % less CPU
     sort_rows(frame, [*model.PARTITIONS, *model.SORT]).write_parquet(
-        directory, partition_by=list(model.PARTITIONS), row_group_size=100_000,
+        target, partition_by=list(model.PARTITIONS), row_group_size=100_000,
         compression="zstd", compression_level=1)
+    if part:
+        for f in sorted(target.rglob("*.parquet")):
+            dest = directory / f.parent.relative_to(target) / f"{part:08d}-{f.name}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(f, dest)
+        shutil.rmtree(target)
 
 
 def sort_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -300,6 +393,16 @@ def _coverage(frame: pl.DataFrame) -> dict:
         pl.col("freq").unique().sort().implode(),
     ).row(0, named=True)
     return summary
+
+
+def _merge_coverage(a: dict, b: dict) -> dict:
+    """The coverage of two batches' rows together (``a`` empty before the first)."""
+    if not a:
+        return b
+    union = {k: sorted(set(a[k]) | set(b[k])) for k in ("reporter", "flow", "freq")}
+    return {"reporter": union["reporter"], "flow": union["flow"],
+            "period_min": min(a["period_min"], b["period_min"]),
+            "period_max": max(a["period_max"], b["period_max"]), "freq": union["freq"]}
 
 
 def _coverage_meets(a: dict, b: dict) -> bool:
