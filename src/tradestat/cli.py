@@ -670,3 +670,53 @@ def fetch_comtrade(
              f"{f', {res.resumed} parts from an interrupted run' if res.resumed else ''})")
         _print_ingest(res.ingest)
     _emit(as_json, res.to_dict(), human)
+
+
+# ---------------------------------------------------------------- China Customs tables
+
+@ingest_app.command("gacc")
+def ingest_gacc(
+    files: Annotated[list[Path], typer.Argument(
+        help="China Customs release tables: the published HTML pages, or the tidy CSV with "
+        "one row per published number.")],
+    items: Annotated[Path | None, typer.Option(
+        "--items", help="A TOML file of extra row labels and items (layout of the shipped "
+        "gacc_items.toml).")] = None,
+    store: StoreOpt = None, on_error: OnErrorOpt = "reject", as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Ingest China Customs tables: month and cumulative (1 to M) values, published YoY %."""
+    from tradestat.sources.gacc import GaccReader
+
+    reader = _run(debug, as_json, lambda: GaccReader(items))
+    _ingest(lambda: reader, files, store, on_error, as_json, debug)
+
+
+@app.command("revisions")
+def revisions_cmd(
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only this source's releases (e.g. gacc).")] = None,
+    reporter: Annotated[str | None, typer.Option(
+        "--reporter", help="Reporter: ISO3, Comtrade numeric or a name.")] = None,
+    product: Annotated[str | None, typer.Option(
+        "--product", help="HS code, TOTAL or a China Customs item ('Integrated circuits').")
+    ] = None,
+    as_of: AsOfOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Months whose published value differs from cumulative(M) minus cumulative(M-1)."""
+    from tradestat.analytics.common import money
+    from tradestat.analytics.revisions import revisions
+
+    res = _run(debug, as_json, lambda: revisions(Store(store), source, reporter, product,
+                                                 as_of))
+
+    def human() -> None:
+        _say(f"{len(res.rows)} published months compared with the cumulative values; "
+             f"{len(res.revised)} differ")
+        for r in res.revised:
+            pct = f" ({r.difference_pct:+.2f} %)" if r.difference_pct is not None else ""
+            _say(f"{r.period}  {r.reporter} {r.flow:<6} {r.regime:<28} {r.product:<6} "
+                 f"published {money(r.published, r.currency)}, cumulative difference "
+                 f"{money(r.derived, r.currency)}: {r.difference:+,.0f} {r.currency}{pct}")
+    _emit(as_json, res.to_dict(), human)

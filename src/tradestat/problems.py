@@ -22,7 +22,12 @@ CATALOGUE: dict[str, ProblemType] = {
         ProblemType("bad-hs-code", "Bad HS code",
                     "{value!r} is not an HS code (2, 4, 6, 8-12 digits or TOTAL){hint}"),
         ProblemType("bad-period", "Bad period", "{value!r} is not a valid {hint} period"),
-        ProblemType("bad-freq", "Bad frequency", "{value!r} is not a frequency (A or M)"),
+        ProblemType("bad-freq", "Bad frequency",
+                    "{value!r} is not a frequency (A, M or C: cumulative)"),
+        ProblemType("unknown-label", "Unknown row label",
+                    "{value!r} is not a customs regime, enterprise type or commodity item "
+                    "declared in the China Customs map{hint}"),
+        ProblemType("unknown-unit", "Unknown unit", "{value!r} is not a unit of {hint}"),
         ProblemType("bad-classification", "Bad classification",
                     "{value!r} is not a known classification{hint}"),
         ProblemType("unknown-flow", "Unknown flow", "{value!r} is not a known trade flow"),

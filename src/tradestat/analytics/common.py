@@ -123,6 +123,8 @@ def in_currency(df: pl.DataFrame, target: str | None) -> tuple[float, str, str |
     for cur, freq, period, value in parts.sort("currency", "period").rows():
         if freq == "M":
             conv = fx.convert({f"{period // 100}-{period % 100:02d}": value}, cur, target)
+        elif freq == model.CUMULATIVE:
+            conv = _convert_cumulative(value, cur, target, period)
         else:
             conv = fx.convert(value, cur, target, "annual-average", period=str(period))
         total += conv.value
@@ -131,6 +133,17 @@ def in_currency(df: pl.DataFrame, target: str | None) -> tuple[float, str, str |
     basis = "/".join(sorted(bases))
     return total, target, basis, {"from": sorted(set(other.get_column("currency"))),
                                   "basis": basis, "rates": used}
+
+
+def _convert_cumulative(value: float, cur: str, target: str, period: int) -> Any:
+    """A January-M value at the mean of the monthly average rates of January to M (its
+    months' own values are not known, so they cannot weight the rates)."""
+    from tradestat.reference import fx
+
+    year, month = period // 100, period % 100
+    rates = fx.FxRates().rates(cur, target, f"{year}-01..{year}-{month:02d}")
+    rate = sum(r.value for r in rates) / len(rates)
+    return fx.Converted(value * rate, target, "period-average", value, cur, rate, tuple(rates))
 
 
 def sum_by(df: pl.DataFrame, key: str, target: str) -> tuple[dict[str, float], dict]:

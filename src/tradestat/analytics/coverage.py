@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from tradestat import model
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
 from tradestat.analytics.rules import _names, months_text
@@ -11,11 +12,11 @@ from tradestat.analytics.rules import _names, months_text
 
 def describe(df: pl.DataFrame, span: Span) -> dict:
     """What the rows of one span cover: months or years, reporters, HS versions, releases."""
-    months = sorted(df.filter(pl.col("freq") == "M").get_column("period").unique().to_list())
+    months = sorted(set(_monthly(df).get_column("period").to_list()))
     years = sorted(df.filter(pl.col("freq") == "A").get_column("period").unique().to_list())
     reporters = sorted(df.get_column("reporter").unique().to_list())
     missing = _missing_months(df, span)
-    return {
+    doc = {
         "period": span.to_dict(),
         "freq": sorted(df.get_column("freq").unique().to_list()),
         "months": [f"{m // 100}-{m % 100:02d}" for m in months],
@@ -30,11 +31,31 @@ def describe(df: pl.DataFrame, span: Span) -> dict:
         "sources": sorted(df.get_column("source").unique().to_list()),
         "rows": int(df.get_column("rows").sum()) if df.height else 0,
     }
+    cumulative = df.filter(pl.col("freq") == model.CUMULATIVE).get_column("period")
+    derived = df.filter(pl.col("derived")) if "derived" in df.columns else df.clear()
+    if cumulative.len() or derived.height:  # only data with cumulative values say more
+        doc["cumulative"] = [f"{p // 100}-01..{p // 100}-{p % 100:02d}"
+                             for p in sorted(set(cumulative.to_list()))]
+        doc["derived_months"] = [f"{p // 100}-{p % 100:02d}"
+                                 for p in sorted(set(derived.get_column("period").to_list()))]
+    return doc
+
+
+def _monthly(df: pl.DataFrame) -> pl.DataFrame:
+    """(reporter, period) of every month the rows cover: a cumulative value (freq C) covers
+    January to its month."""
+    months = df.filter(pl.col("freq") == "M").select("reporter", "period")
+    cum = df.filter(pl.col("freq") == model.CUMULATIVE).select("reporter", "period")
+    if cum.height:
+        cum = cum.with_columns(period=pl.int_ranges(pl.col("period") // 100 * 100 + 1,
+                                                    pl.col("period") + 1)).explode("period")
+        months = pl.concat([months, cum.cast(months.schema)])
+    return months
 
 
 def _missing_months(df: pl.DataFrame, span: Span) -> dict[str, list[str]]:
     """Per reporter with monthly data: the span's months it has no rows for."""
-    monthly = df.filter(pl.col("freq") == "M")
+    monthly = _monthly(df)
     out = {}
     for reporter, periods in monthly.group_by("reporter").agg(pl.col("period").unique()).rows():
         gone = sorted(set(span.months) - set(periods))

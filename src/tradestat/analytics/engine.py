@@ -36,9 +36,21 @@ def records(store: Store, engine: str = "duckdb", as_of: str | None = None) -> i
     if engine == "duckdb":
         import ibis
 
-        return ibis.duckdb.from_connection(store.connect(as_of)).table("records")
+        return complete(ibis.duckdb.from_connection(store.connect(as_of)).table("records"))
     if engine == "spark":
         from tradestat.analytics import spark
 
         return spark.records(store, as_of)
     raise InputError(f"--engine {engine!r}: use one of {', '.join(ENGINES)}", value=engine)
+
+
+def complete(t: ir.Table) -> ir.Table:
+    """``t`` with every canonical column: one that no release of the store has yet (written
+    before the column existed) reads as NULL, as Spark's loading cast makes it."""
+    import ibis
+
+    from tradestat import model
+
+    missing = {f.name: ibis.null(ibis.dtype(f.type)) for f in model.SCHEMA
+               if f.name not in t.columns}
+    return t.mutate(**missing) if missing else t

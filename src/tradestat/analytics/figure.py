@@ -39,6 +39,9 @@ class Figure:
     coverage: dict
     warnings: list[CoverageWarning] = field(default_factory=list)
     conversion: dict | None = None
+    #: the year-on-year % change the source printed beside the value (China Customs), when
+    #: the value is one published record; shown beside the computed ``yoy_pct``
+    published_yoy_pct: float | None = None
 
     @property
     def yoy_pct(self) -> float | None:
@@ -52,7 +55,8 @@ class Figure:
             "basis": self.basis, "period": self.period.to_dict(),
             "previous": {"value": self.previous_value,
                          "period": self.period.previous().to_dict()},
-            "yoy_pct": self.yoy_pct, "coverage": self.coverage,
+            "yoy_pct": self.yoy_pct, "published_yoy_pct": self.published_yoy_pct,
+            "coverage": self.coverage,
             "warnings": [w.to_dict() for w in self.warnings],
             "conversion": self.conversion,
         }
@@ -100,9 +104,34 @@ def build(df: pl.DataFrame, warnings: list[CoverageWarning], span: Span, query: 
     warnings = [*warnings, *coverage.compare(cur, prev, cov["current"], cov["previous"], False)]
     value, unit, basis, conv = in_currency(cur, currency)
     prev_value, _, _, prev_conv = in_currency(prev, unit)
-    return Figure(query, value if cur.height else None, unit, basis, span,
-                  prev_value if prev.height else None, cov, warnings,
-                  {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
+    fig = Figure(query, value if cur.height else None, unit, basis, span,
+                 prev_value if prev.height else None, cov, warnings,
+                 {"current": conv, "previous": prev_conv} if conv or prev_conv else None,
+                 published_yoy(cur))
+    fig.warnings.extend(yoy_warnings(fig))
+    return fig
+
+
+def published_yoy(rows: pl.DataFrame) -> float | None:
+    """The change published beside the value, when the value is one published record."""
+    if rows.height != 1 or "published_yoy_pct" not in rows.columns:
+        return None
+    row = rows.row(0, named=True)
+    if row["rows"] != 1 or row.get("derived"):
+        return None
+    return row["published_yoy_pct"]
+
+
+def yoy_warnings(fig: Figure) -> list[CoverageWarning]:
+    """The computed change and the published one disagree beyond the published rounding."""
+    computed, published = fig.yoy_pct, fig.published_yoy_pct
+    if computed is None or published is None or abs(computed - published) <= 0.051:
+        return []
+    return [CoverageWarning(
+        "yoy-published-differs", f"the change computed from the stored values, "
+        f"{computed:+.1f} %, differs from the {published:+.1f} % published beside the value: "
+        "the year-earlier value has been revised since, or comes from another release",
+        {"computed": computed, "published": published})]
 
 
 def figure(store: Any, reporter: str, flow: str, period: str, product: str | None = None,

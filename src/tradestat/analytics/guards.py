@@ -32,6 +32,9 @@ CATALOGUE = {
         GuardType("world-from-reporters", "World total summed from reporters"),
         GuardType("product-level", "Product published at a coarser level"),
         GuardType("code-missing", "Basket code without data"),
+        GuardType("month-derived", "Month derived from cumulative values"),
+        GuardType("months-combined", "January and February published together"),
+        GuardType("yoy-published-differs", "Computed YoY differs from the published one"),
     )
 }
 

@@ -8,6 +8,11 @@
   engine drops covered rows, see :mod:`tradestat.analytics.select`; :func:`drop_covered` does
   the same on a frame keyed by full product code). Where no heading is published the sum of
   its sub-codes stands in, with a warning.
+* Cumulative values (freq C, "1 to M", as China Customs publishes them) are never added to
+  months: a January-M span is answered from the published cumulative value where one exists
+  (it carries the revisions to earlier months); a single month from its published month
+  value; a month that was not published is derived from two consecutive cumulative values
+  of the same year, and a warning says so (:func:`resolve_cumulative`).
 """
 
 from __future__ import annotations
@@ -32,11 +37,13 @@ def choose_freq(df: pl.DataFrame, spans: dict[str, Span], compared: bool = True
     """
     whole = [w for w, s in spans.items() if s.whole_years]
     has_a = (pl.col("freq") == "A").any().over(SPAN_KEYS)
+    # months and the cumulative values left by resolve_cumulative are both "not annual"
     keep = pl.when(pl.col("which").is_in(whole) & has_a).then(pl.col("freq") == "A") \
-        .otherwise(pl.col("freq") == "M")
+        .otherwise(pl.col("freq") != "A")
     df = df.filter(keep)
     warnings = []
-    per = df.select("which", "reporter", "freq").unique()
+    per = df.select("which", "reporter", pl.col("freq").replace(model.CUMULATIVE, "M")
+                    ).unique()
     mixed = per.group_by("which").agg(pl.col("freq").n_unique().alias("n")).filter(
         pl.col("n") > 1)
     both = per.group_by("reporter").agg(pl.col("freq").n_unique().alias("n")).filter(
@@ -117,15 +124,129 @@ def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
           ) -> tuple[pl.DataFrame, list[CoverageWarning]]:
     """The rows to sum, and the warnings the choices made on the way call for."""
     df = df.filter(pl.col("which").is_not_null())
+    df, w0 = resolve_cumulative(df, spans)
     df, w1 = choose_freq(df, spans, compared)
     df, w2 = choose_partner_rows(df, "partner" in by)
-    warnings = [*w1, *w2]
+    warnings = [*w0, *w1, *w2]
     if "product" in by and level:
         df, w3 = choose_coarse(df, level)
         warnings.extend(w3)
     elif parts:
         warnings.extend(parts_warnings(df))
     return df, warnings
+
+
+#: Columns that tell one series of values apart in the frame select.fetch returns.
+SERIES = ("which", "reporter", "classification", "currency", "source", "is_world", "plen",
+          "code")
+
+
+def series_keys(df: pl.DataFrame) -> list[str]:
+    return [c for c in (*SERIES, *(c for c in df.columns if c.endswith("_key")))
+            if c in df.columns]
+
+
+def resolve_cumulative(df: pl.DataFrame, spans: dict[str, Span]
+                       ) -> tuple[pl.DataFrame, list[CoverageWarning]]:
+    """Replace cumulative rows (freq C) by what answers each span, per series of values.
+
+    In each year of a span that starts in January, the latest published cumulative value
+    up to the span's last month answers the months it covers (its rows stay, freq C). Every
+    other month of the span is its published month value or, where none was published,
+    the cumulative value of that month minus the one of the month before (the two rows,
+    the second negated, become freq M rows of that month with ``derived`` true). Cumulative
+    rows used for nothing are dropped. Adds the boolean column ``derived``.
+    """
+    if "derived" not in df.columns:
+        df = df.with_columns(derived=pl.lit(False))
+    is_c = pl.col("freq") == model.CUMULATIVE
+    if "published_yoy_pct" not in df.columns:
+        df = df.with_columns(published_yoy_pct=pl.lit(None, pl.Float64))
+    if not df.filter(is_c).height:
+        return df, []
+    keys = series_keys(df)
+    with_c = is_c.any().over(keys)
+    parts, derived, combined = [df.filter(~with_c)], [], []
+    for _key, group in df.filter(with_c).group_by(keys, maintain_order=True):
+        which = group.get_column("which")[0]
+        span, answers = spans.get(which), True
+        if span is None:  # every month found (a series): no span answered at once
+            periods = group.get_column("period")
+            span, answers = Span.parse(f"{periods.min()}..{periods.max()}"), False
+        rows, months, joint = _resolve_series(group, span, answers)
+        parts.append(rows)
+        reporter = group.get_column("reporter")[0]
+        derived += [(which, reporter, m) for m in months]
+        combined += [(which, reporter, m) for m in joint]
+    out = pl.concat([p for p in parts if p.height] or [parts[0]], how="vertical_relaxed")
+    return out, _cumulative_warnings(derived, combined)
+
+
+def _resolve_series(g: pl.DataFrame, span: Span, answers: bool = True
+                    ) -> tuple[pl.DataFrame, list[int], list[int]]:
+    """One series: the rows answering ``span`` (``answers``: a January-M part of it from a
+    cumulative value; else month by month), the months derived, the months given only
+    within a January-February value."""
+    freq, period = pl.col("freq"), pl.col("period")
+    cum = set(g.filter(freq == model.CUMULATIVE).get_column("period").to_list())
+    pub = set(g.filter(freq == "M").get_column("period").to_list())
+    keep = [g.filter(freq == "A")]
+    derived, joint = [], []
+    for year in span.years:
+        first = span.start_month if year == span.start_year else 1
+        last = span.end_month if year == span.end_year else 12
+        if first == 1 and answers:
+            upto = max((m for m in range(1, last + 1) if year * 100 + m in cum), default=0)
+            if upto:
+                keep.append(g.filter((freq == model.CUMULATIVE) & (period == year * 100 + upto)))
+                first = upto + 1
+        for m in range(first, last + 1):
+            p = year * 100 + m
+            if p in pub:
+                keep.append(g.filter((freq == "M") & (period == p)))
+            elif p in cum and (m == 1 or p - 1 in cum):
+                keep.append(_derived_rows(g, p, m))
+                derived.append(p)
+            elif m <= 2 and year * 100 + 2 in cum and year * 100 + 1 not in cum:
+                joint.append(p)
+    return pl.concat(keep, how="vertical_relaxed"), derived, joint
+
+
+def _derived_rows(g: pl.DataFrame, p: int, m: int) -> pl.DataFrame:
+    """Month ``p`` as cumulative(p) minus cumulative(p - 1): both sets of rows, relabelled."""
+    is_c = pl.col("freq") == model.CUMULATIVE
+    now = g.filter(is_c & (pl.col("period") == p))
+    parts = [now]
+    if m > 1:
+        before = g.filter(is_c & (pl.col("period") == p - 1))
+        parts.append(before.with_columns(-pl.col("value")))
+    return pl.concat(parts).with_columns(
+        freq=pl.lit("M"), period=pl.lit(p, g.schema["period"]), derived=pl.lit(True),
+        published_yoy_pct=pl.lit(None, pl.Float64))
+
+
+def _cumulative_warnings(derived: list, combined: list) -> list[CoverageWarning]:
+    out = []
+    if derived:
+        months = sorted({f"{p // 100}-{p % 100:02d}" for _w, _r, p in derived})
+        reporters = sorted({r for _w, r, _p in derived})
+        out.append(CoverageWarning(
+            "month-derived", f"{months_text(months)} ({_names(reporters)}): no month value "
+            "was published; derived as the cumulative value to that month minus the one to "
+            "the month before (both as published)", {"months": months, "reporters": reporters}))
+    if combined:
+        months = sorted({f"{p // 100}-{p % 100:02d}" for _w, _r, p in combined})
+        out.append(CoverageWarning(
+            "months-combined", f"{months_text(months)}: January and February were published "
+            "together (January-February only), so there is no value for a single one of them",
+            {"months": months, "reporters": sorted({r for _w, r, _p in combined})}))
+    return out
+
+
+def derive_months(df: pl.DataFrame) -> tuple[pl.DataFrame, list[CoverageWarning]]:
+    """Month rows only: the published ones and, where a month was not published, the one
+    derived from consecutive cumulative values (for monthly series)."""
+    return resolve_cumulative(df, {})
 
 
 def months_text(months: list[str]) -> str:

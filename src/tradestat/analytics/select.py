@@ -77,10 +77,27 @@ def _between(col: ir.Value, values: list[int]) -> ir.Value:
     return col.isin(values)
 
 
+def cumulative_periods(span: Span) -> list[int]:
+    """The cumulative ("1 to M", freq C) periods a span may be answered or derived from.
+
+    In each year of the span, from the month before its first month (a month is the
+    difference of two consecutive cumulative values) to its last month.
+    """
+    out = []
+    for year in span.years:
+        first = span.start_month if year == span.start_year else 1
+        last = span.end_month if year == span.end_year else 12
+        out += [year * 100 + m for m in range(max(first - 1, 1), last + 1)]
+    return out
+
+
 def _in_span(t: ir.Table, span: Span) -> ir.Value:
-    """Monthly rows of the span's months, or annual rows of its years if it is whole years."""
+    """Monthly rows of the span's months, or annual rows of its years if it is whole years,
+    and the cumulative rows that can answer or fill its months (see :mod:`rules`)."""
     first, last = span.start_year * 100 + span.start_month, span.end_year * 100 + span.end_month
     months = (t.freq == "M") & t.period.between(first, last)
+    months = months | ((t.freq == model.CUMULATIVE)
+                       & _between(t.period, cumulative_periods(span)))
     if not span.whole_years:
         return months
     return months | ((t.freq == "A") & _between(t.period, span.years))
@@ -148,7 +165,10 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
             cols[f"{key}_key"] = t[key]
     t = t.mutate(**cols)
     keys = [*GROUP, *(f"{k}_key" for k in by)]
-    return t.group_by(keys).aggregate(value=t.value.sum(), rows=t.count())
+    # A change published beside a value means something only for that one record: the
+    # rules keep it where a group holds a single row.
+    return t.group_by(keys).aggregate(value=t.value.sum(), rows=t.count(),
+                                      published_yoy_pct=t.published_yoy_pct.max())
 
 
 def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:

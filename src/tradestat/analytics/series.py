@@ -82,17 +82,19 @@ def _span(label: str) -> Span:
 def relabel(df: pl.DataFrame, freq: str) -> tuple[pl.DataFrame, list[CoverageWarning]]:
     """One span per point: ``which`` becomes the month (freq M) or the year (freq A)."""
     if freq == "M":
+        df, warnings = rules.derive_months(df)  # months not published, from cumulative values
         annual_only = sorted(set(df.filter(pl.col("freq") == "A").get_column("reporter"))
                              - set(df.filter(pl.col("freq") == "M").get_column("reporter")))
         df = df.filter(pl.col("freq") == "M").with_columns(
             which=pl.format("{}-{}", pl.col("period") // 100,
                             (pl.col("period") % 100).cast(pl.String).str.zfill(2)))
-        warnings = [CoverageWarning(
+        warnings += [CoverageWarning(
             "freq-mix", f"only annual data for {rules._names(annual_only)}: not in the "
             "monthly series (ask for --freq A)", {"annual_reporters": annual_only})
         ] if annual_only else []
         return df, warnings
-    year = pl.when(pl.col("freq") == "M").then(pl.col("period") // 100) \
+    # a cumulative value (freq C, January to its month) belongs to its year's point
+    year = pl.when(pl.col("freq") != "A").then(pl.col("period") // 100) \
         .otherwise(pl.col("period"))
     return df.with_columns(which=year.cast(pl.String)), []
 

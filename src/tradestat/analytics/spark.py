@@ -69,8 +69,8 @@ def current(t: ir.Table, releases: list[Release]) -> ir.Table:
     """Keep, per record slice, only the newest release's rows among releases that overlap.
 
     The same rule as the DuckDB ``records`` view: rows of releases that supersede or are
-    superseded (within ``releases``) compete per (source, reporter, partner, flow, period,
-    product); the release with the highest ``seq`` wins. Other rows pass unchanged.
+    superseded (within ``releases``) compete per record slice (:data:`model.SLICE`); the
+    release with the highest ``seq`` wins. Other rows pass unchanged.
     """
     ids = {r.id for r in releases}
     contested = {r.id for r in releases if any(s in ids for s in r.supersedes)}

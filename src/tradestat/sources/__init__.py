@@ -2,8 +2,10 @@
 
 from tradestat.sources.base import Reader, ReadResult
 from tradestat.sources.comtrade import ComtradeReader
+from tradestat.sources.gacc import GaccReader
 from tradestat.sources.mapped import MappedCsvReader
 
-READERS: dict[str, type[Reader]] = {"comtrade": ComtradeReader, "csv": MappedCsvReader}
+READERS: dict[str, type[Reader]] = {"comtrade": ComtradeReader, "csv": MappedCsvReader,
+                                    "gacc": GaccReader}
 
-__all__ = ["READERS", "ComtradeReader", "MappedCsvReader", "ReadResult", "Reader"]
+__all__ = ["READERS", "ComtradeReader", "GaccReader", "MappedCsvReader", "ReadResult", "Reader"]

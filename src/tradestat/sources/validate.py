@@ -28,6 +28,8 @@ FLOW_WORDS = {
     "rm": "re-import", "re-import": "re-import", "re-imports": "re-import", "4": "re-import",
 }
 PERIOD_FORMATS = ("auto", "YYYY", "YYYYMM", "YYYY-MM", "YYYY/MM", "MM/YYYY", "YYYYMMDD")
+#: Numeric fields that may be negative (published percentage changes).
+SIGNED = ("published_yoy_pct", "published_quantity_yoy_pct")
 HS_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{8,12}|TOTAL)$"
 NATIONAL_SCHEME = r"^[A-Z][A-Z0-9_\-]{1,31}$"
 
@@ -59,7 +61,8 @@ def _text(spec: Spec, default: str | None = None) -> pl.Expr:
     return expr.fill_null(default) if default is not None else expr
 
 
-def _number(spec: Spec, required: bool, name: str) -> tuple[pl.Expr, list[Check]]:
+def _number(spec: Spec, required: bool, name: str, signed: bool = False
+            ) -> tuple[pl.Expr, list[Check]]:
     raw = spec.raw()
     # Commas only as thousands separators (1,234,567 or 12,34,567): a decimal comma ("1,5")
     # is reported as non-numeric rather than silently read as 15.
@@ -72,8 +75,9 @@ def _number(spec: Spec, required: bool, name: str) -> tuple[pl.Expr, list[Check]
     # parsed once, not once per check.
     parsed = pl.col(f"__c_{name}")
     bad_num = raw.is_not_null() & (parsed.is_null() | parsed.is_nan() | parsed.is_infinite())
-    checks: list[Check] = [("non-numeric-value", bad_num, ""),
-                           ("negative-value", parsed < 0, "")]
+    checks: list[Check] = [("non-numeric-value", bad_num, "")]
+    if not signed:  # a value is never negative; a published % change may be
+        checks.append(("negative-value", parsed < 0, ""))
     if required:
         checks.append(("missing-value", raw.is_null(), ""))
     return num, checks
@@ -111,7 +115,7 @@ def _period(spec: Spec, freq: pl.Expr) -> tuple[pl.Expr, list[Check]]:
     year = pl.when(monthly).then(num // 100).otherwise(num)
     month = pl.when(monthly).then(num % 100).otherwise(None)
     bad = (num.is_null() | (year < 1900) | (year > 2100) | (monthly & ~month.is_between(1, 12))
-           | (monthly & (freq == "A")) | (~monthly & (freq == "M")))
+           | (monthly & (freq == "A")) | (~monthly & freq.is_in(["M", "C"])))
     return num, [("bad-period", raw.is_not_null() & bad.fill_null(True), fmt),
                  ("missing-value", raw.is_null(), "")]
 
@@ -174,14 +178,14 @@ def parse_fields(raw: pl.DataFrame, specs: dict[str, Spec]
         checks.extend((who, c) for c in found)
     add("flow", _vocabulary(specs["flow"], FLOW_WORDS, "unknown-flow"))
     add("freq", _vocabulary(get("freq") or _freq_from_period(specs["period"]),
-                            {"a": "A", "m": "M"}, "bad-freq"))
+                            {f.lower(): f for f in model.FREQS}, "bad-freq"))
     add("period", _period(specs["period"], exprs["freq"]))
     add("classification", _classification(specs["classification"]))
     add("product", _product(specs["product"]))
     add("value", _number(specs["value"], required=True, name="value"))
-    for name in ("fob_value_usd", "cif_value_usd", "quantity", "net_weight_kg"):
+    for name in ("fob_value_usd", "cif_value_usd", "quantity", "net_weight_kg", *SIGNED):
         if name in specs:
-            add(name, _number(specs[name], required=False, name=name))
+            add(name, _number(specs[name], required=False, name=name, signed=name in SIGNED))
     for name, default in (("regime", model.TOTAL_REGIME), ("currency", "USD")):
         exprs[name] = _text(get(name) or Spec(constant=default), default)
     for name in ("quantity_unit", "valuation"):

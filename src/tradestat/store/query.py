@@ -1,7 +1,7 @@
 """Read access to the store through DuckDB: every release's rows, and the current ones.
 
 ``all_records`` holds every committed release; ``records`` keeps, for each record slice
-(source, reporter, partner, flow, period, product), only the rows of the newest release that
+(:data:`tradestat.model.SLICE`), only the rows of the newest release that
 covers it. With ``as_of``, only releases effective (published, else ingested) on or before that
 date take part: the numbers as they stood then.
 """
@@ -23,8 +23,8 @@ UNION ALL BY NAME
 SELECT r.* EXCLUDE (seq) FROM (
     SELECT a.*, c.seq FROM all_records a JOIN contested c USING (release_id)
 ) r
-QUALIFY r.seq = max(r.seq) OVER (PARTITION BY source, reporter, partner, flow, period, product)
-"""
+QUALIFY r.seq = max(r.seq) OVER (PARTITION BY {slice})
+""".format(slice=", ".join(model.SLICE))
 
 _HIVE_TYPES = "{'flow': 'VARCHAR', 'year': 'INTEGER'}"
 

@@ -228,7 +228,7 @@ class Store:
         rows = con.execute(
             "SELECT DISTINCT o.release_id FROM all_records o SEMI JOIN "
             "(SELECT * FROM all_records WHERE release_id = ?) n "
-            "USING (source, reporter, partner, flow, period, product) "
+            f"USING ({', '.join(model.SLICE)}) "
             "WHERE o.release_id <> ?", [new.id, new.id]).fetchall()
         return sorted(r[0] for r in rows)
 
