@@ -453,3 +453,69 @@ def test_cli_ingest_revisions_and_figure(tmp_path: Path, csv_path: Path,
     assert doc["published_yoy_pct"] == c10["yoy_pct_ytd"]
     bad = tradestat("revisions", "--product", "Coal and lignite", store=root)
     assert bad.returncode == 1 and bad.stderr.startswith("error: ")
+
+
+# -- releases written before the new columns; the Spark engine ----------------------------------
+
+def _drop_new_columns(st: Store) -> None:
+    """Rewrite every release file without the columns added for China Customs (as written
+    by an older tradestat)."""
+    import pyarrow.parquet as pq
+
+    for f in (st.root / "releases").rglob("*.parquet"):
+        table = pq.read_table(f, partitioning=None)
+        keep = [c for c in table.column_names if not c.startswith("published_")]
+        pq.write_table(table.select(keep), f)
+
+
+@pytest.fixture(scope="module")
+def old_and_new(tmp_path_factory: pytest.TempPathFactory, shared_data: Path,
+                csv_path: Path) -> Store:
+    from tradestat.sources.comtrade import ComtradeReader
+
+    st = Store(tmp_path_factory.mktemp("old-new") / "store")
+    st.ingest(ComtradeReader(), shared_data / "comtrade" / "hs8542_exports_annual_2013_2024.csv")
+    _drop_new_columns(st)
+    return st
+
+
+def test_old_releases_read_without_the_new_columns(old_and_new: Store, csv_path: Path,
+                                                   tmp_path: Path) -> None:
+    before = figure(old_and_new, "CHN", "export", "2024", product="8542")
+    assert before.value is not None and before.published_yoy_pct is None
+    copy = Store(tmp_path / "copy")
+    import shutil
+
+    shutil.copytree(old_and_new.root, copy.root)
+    copy.ingest(GaccReader(), csv_path)  # a new release with the columns beside old ones
+    after = figure(copy, "CHN", "export", "2024", product="8542")
+    assert after.value == before.value
+    assert figure(copy, "CHN", "export", "2019-01..2019-10",
+                  product="TOTAL").published_yoy_pct == -0.2
+
+
+try:  # the Spark engine's fixtures (skip, or fail in CI, where Spark cannot run)
+    from test_engines import spark_engine, spark_test  # noqa: F401
+except ImportError:  # pragma: no cover
+    spark_test = pytest.mark.skip(reason="tests/test_engines.py not importable")
+
+
+def _same(a: dict, b: dict) -> None:
+    a, b = dict(a), dict(b)
+    a["query"].pop("engine"), b["query"].pop("engine")
+    assert a == b
+
+
+@spark_test
+@pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:The 'future.infer_string' option:DeprecationWarning")
+def test_spark_gives_the_same_answers(store: Store, cumulative_only: Store,
+                                      old_and_new: Store) -> None:
+    for st, period in ((store, "2019-01..2019-10"), (store, "2019-10"),
+                       (cumulative_only, "2019-12"), (cumulative_only, "2019-09..2019-12")):
+        duck = figure(st, "CHN", "import", period, product="TOTAL").to_dict()
+        spark = figure(st, "CHN", "import", period, product="TOTAL", engine="spark").to_dict()
+        _same(duck, spark)
+    duck = figure(old_and_new, "CHN", "export", "2024", product="8542").to_dict()
+    _same(duck, figure(old_and_new, "CHN", "export", "2024", product="8542",
+                       engine="spark").to_dict())
