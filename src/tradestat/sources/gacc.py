@@ -254,10 +254,13 @@ class GaccReader(Reader):
             rec["_currency"], rec["_exp"] = found
             rec["_value"] = scaled(value, found[1])
         elif what == "quantity":
-            unit_scale = self.labels.quantity_unit(unit) or (unit, 1.0)
-            rec["_quantity"] = scaled(value, 0) if unit_scale[1] == 1 else format(
-                Decimal(value) * Decimal(str(int(unit_scale[1]))), "f")
-            rec["_quantity_unit"] = unit_scale[0]
+            name, factor = self.labels.quantity_unit(unit) or (unit or None, 1.0)
+            exp = len(str(int(factor))) - 1
+            if factor != 10 ** exp:  # a factor that is no power of ten: multiplied
+                rec["_quantity"] = str(float(value) * factor) if _is_float(value) else value
+            else:
+                rec["_quantity"] = scaled(value, exp)
+            rec["_quantity_unit"] = name
         elif what == "yoy":
             rec["_yoy"] = value
         else:
@@ -293,6 +296,14 @@ class GaccReader(Reader):
             else:
                 dropped.append((rec, old))
         return list(best.values()), dropped
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _reject(path: Path, hint: str, line: int | None = None) -> Rejected:
