@@ -1,11 +1,13 @@
 """Readers that turn source files into canonical records (see :mod:`tradestat.model`)."""
 
+from tradestat.sources.baci import BaciReader
 from tradestat.sources.base import Reader, ReadResult
 from tradestat.sources.comtrade import ComtradeReader
 from tradestat.sources.gacc import GaccReader
 from tradestat.sources.mapped import MappedCsvReader
 
-READERS: dict[str, type[Reader]] = {"comtrade": ComtradeReader, "csv": MappedCsvReader,
-                                    "gacc": GaccReader}
+READERS: dict[str, type[Reader]] = {"baci": BaciReader, "comtrade": ComtradeReader,
+                                    "csv": MappedCsvReader, "gacc": GaccReader}
 
-__all__ = ["READERS", "ComtradeReader", "GaccReader", "MappedCsvReader", "ReadResult", "Reader"]
+__all__ = ["READERS", "BaciReader", "ComtradeReader", "GaccReader", "MappedCsvReader",
+           "ReadResult", "Reader"]
