@@ -283,11 +283,25 @@ def same(a: Any, b: Any) -> bool:
 
 # -- timing ------------------------------------------------------------------------------------
 
+#: With --max-load: before each round, wait (at most this long) for the machine to calm down.
+QUIET_WAIT_S = 180
+MAX_LOAD: float | None = None
+
+
+def wait_for_quiet() -> float:
+    """The 1-minute load average, after waiting for it to drop to MAX_LOAD (if set)."""
+    deadline = time.monotonic() + QUIET_WAIT_S
+    while MAX_LOAD is not None and os.getloadavg()[0] > MAX_LOAD and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def time_queries(root: Path, methods: list[str], repeat: int) -> dict:
     """Per query and method: median seconds of ``repeat`` runs after one warm-up.
 
     Methods take turns within each round, so a burst of load on this shared machine hits
-    them alike. Every method's numbers are checked against tradestat's.
+    them alike. Every method's numbers are checked against tradestat's. Wall and CPU time
+    (this process, all threads) are both kept: on a loaded machine CPU time moves less.
     """
     out: dict = {}
     for query, table in METHODS.items():
@@ -297,17 +311,20 @@ def time_queries(root: Path, methods: list[str], repeat: int) -> dict:
         ref = results[methods[0]]
         for m in methods:
             assert same(ref, results[m]), f"{query}: {m} gives {results[m]}, not {ref}"
+        loads = []
         for _ in range(repeat):
+            loads.append(wait_for_quiet())
             for m in methods:
                 c0, t0 = time.process_time(), time.perf_counter()
                 table[m](root)
                 runs[m].append(time.perf_counter() - t0)
                 cpu[m].append(time.process_time() - c0)
         out[query] = {m: {"median": statistics.median(v), "runs": v,
-                          "cpu_median": statistics.median(cpu[m])} for m, v in runs.items()}
+                          "cpu_median": statistics.median(cpu[m]), "load": loads}
+                      for m, v in runs.items()}
         line = "  ".join(f"{m} {out[query][m]['median'] * 1000:,.0f} ms "
                          f"(cpu {out[query][m]['cpu_median'] * 1000:,.0f})" for m in methods)
-        print(f"  {query:<6} {line}", flush=True)
+        print(f"  {query:<6} {line}  [load {min(loads):.1f}..{max(loads):.1f}]", flush=True)
     return out
 
 
@@ -363,6 +380,7 @@ def cli_wall(root: Path, runs: int = 5) -> dict:
     expect = ts_figure(root)
     times, cpu = [], []
     for i in range(runs + 1):
+        wait_for_quiet()
         c0, t0 = _child_cpu(), time.perf_counter()
         done = subprocess.run(cli_args(root), capture_output=True, text=True)
         took, cpu_s = time.perf_counter() - t0, _child_cpu() - c0
@@ -391,6 +409,7 @@ def import_profile(root: Path, runs: int = 5, n: int = 12) -> list[tuple[str, fl
     package, the least of ``runs`` runs for each (the least is the one load disturbed least)."""
     best: dict[str, float] = {}
     for _ in range(runs):
+        wait_for_quiet()
         done = subprocess.run([PYTHON, "-X", "importtime", "-m", "tradestat",
                                *cli_args(root)[1:]], capture_output=True, text=True)
         per: dict[str, float] = {}
@@ -494,6 +513,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--work", type=Path, default=WORK, help="where the stores are kept")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--max-load", type=float, default=None,
+                        help="before each timed round, wait up to 3 min for the 1-minute load "
+                        "average to drop to this (a shared machine)")
     args = parser.parse_args(argv)
     args.sizes = [int(x.replace("_", "")) for x in args.rows.split(",") if x.strip()]
     return args
@@ -552,7 +574,9 @@ def summary(results: dict, sizes: list[int]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global MAX_LOAD
     args = parse(argv)
+    MAX_LOAD = args.max_load
     args.work.mkdir(parents=True, exist_ok=True)
     info = machine()
     print(f"{info['cpus']} cores, {info['mem_mb']:,} MB RAM, python {info['python']}, "
