@@ -161,6 +161,13 @@ def sum_by(df: pl.DataFrame, key: str, target: str) -> tuple[dict[str, float], d
     return out, conversions
 
 
+def growth_pct(value: float | None, previous: float | None) -> float | None:
+    """Percentage change from ``previous`` to ``value`` (None when there is no base)."""
+    if value is None or not previous:
+        return None
+    return (value / previous - 1.0) * 100.0
+
+
 def money(value: float | None, currency: str) -> str:
     """US$159.7 bn; CN¥1.2 tn; EUR 3.4 mn."""
     if value is None:

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from tradestat import model
-from tradestat.analytics import coverage, products, rules
+from tradestat.analytics import common, coverage, products, rules
 from tradestat.analytics.common import (  # noqa: F401  (flow_name & co. were defined here)
     FLOW_WORDS,
     country_code,
@@ -45,9 +45,7 @@ class Figure:
 
     @property
     def yoy_pct(self) -> float | None:
-        if self.value is None or not self.previous_value:
-            return None
-        return (self.value / self.previous_value - 1.0) * 100.0
+        return common.growth_pct(self.value, self.previous_value)
 
     def to_dict(self) -> dict:
         return {

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from tradestat import model
-from tradestat.analytics import coverage, products, rules
+from tradestat.analytics import common, coverage, products, rules
 from tradestat.analytics.common import (
     country_code,
     country_codes,
@@ -74,9 +74,7 @@ class Ranking:
 
     @property
     def total_yoy_pct(self) -> float | None:
-        if self.total is None or not self.previous_total:
-            return None
-        return (self.total / self.previous_total - 1.0) * 100.0
+        return common.growth_pct(self.total, self.previous_total)
 
     @property
     def others(self) -> dict | None:
@@ -117,7 +115,7 @@ def ranked(now: dict[str, float], before: dict[str, float], by: str,
         prev = before.get(k)
         rows.append(Row(better + 1, k, name(k), now[k],
                         100 * now[k] / total if total > 0 else None,
-                        (now[k] / prev - 1) * 100 if prev else None, prev))
+                        common.growth_pct(now[k], prev), prev))
     return rows
 
 
