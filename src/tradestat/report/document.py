@@ -1,0 +1,212 @@
+"""A report: the analytics results of one question, the headline written from them, tables
+and charts; rendered as one self-contained HTML file or as Markdown with charts beside it.
+
+    >>> r = build(store, "CHN", "export", "2024-01..2024-11", basket="integrated_circuits",
+    ...           compare=["passenger_cars", "mobile_phones", "apparel"])   # doctest: +SKIP
+    >>> print(r.headline)                                                     # doctest: +SKIP
+    >>> write(r, Path("ic-2024.html"))                                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from tradestat import analytics
+from tradestat.analytics.common import country_code, country_name, product_name
+from tradestat.analytics.compare import Comparison
+from tradestat.analytics.figure import Figure
+from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.rank import Ranking
+from tradestat.analytics.series import Series
+from tradestat.errors import InputError
+from tradestat.report import charts, words
+from tradestat.report.words import Sentence
+
+#: Rows shown in the ranking, top-products and top-partners tables.
+TOP = 10
+TOP_LEVEL = 4
+SYNTHETIC_SOURCES = {"demo-synthetic"}
+
+
+@dataclass
+class Report:
+    """Everything a report shows; ``headline`` is the paragraph, ``sentences`` its parts."""
+
+    query: dict
+    title: str
+    figure: Figure
+    comparison: Comparison | None
+    ranking: Ranking | None
+    top_products: Ranking | None
+    top_partners: Ranking | None
+    series_now: Series | None
+    series_prev: Series | None
+    sentences: list[Sentence]
+    synthetic: bool = False
+    omitted: list[str] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        return " ".join(str(s) for s in self.sentences)
+
+    @cached_property
+    def charts(self) -> dict[str, dict]:
+        """The Vega-Lite specs of the charts the data allow, by name."""
+        out = {}
+        if _has_points(self.series_now) or _has_points(self.series_prev):
+            out["monthly"] = charts.monthly(self.series_now, self.series_prev)
+            out["ytd"] = charts.ytd(self.series_now, self.series_prev)
+        if self.comparison is not None:
+            out["comparison"] = charts.comparison(self.comparison)
+        if self.ranking is not None and self.ranking.rows:
+            out["ranking"] = charts.ranking(_shown(self.ranking, self.query["reporter"]),
+                                            highlight=self.query["reporter"])
+        return out
+
+    def warnings(self) -> list[dict]:
+        """Every warning of every part, each with what it concerns."""
+        parts: list[tuple[str, list[CoverageWarning]]] = [("figure", self.figure.warnings)]
+        if self.comparison is not None:
+            parts.append(("comparison", self.comparison.warnings))
+            parts += [(f"comparison: {words.item_name(i.label, i.products.kind)}",
+                       i.figure.warnings) for i in self.comparison.items]
+        for name, part in (("ranking", self.ranking), ("top products", self.top_products),
+                           ("top partners", self.top_partners),
+                           ("monthly chart", self.series_now),
+                           ("monthly chart, a year earlier", self.series_prev)):
+            if part is not None:
+                parts.append((name, part.warnings))
+        return [{"concerns": name, **w.to_dict()} for name, ws in parts for w in ws]
+
+    def to_dict(self) -> dict:
+        def doc(part: Any) -> dict | None:
+            return None if part is None else part.to_dict()
+
+        return {"query": self.query, "title": self.title, "synthetic": self.synthetic,
+                "headline": self.headline, "sentences": [s.to_dict() for s in self.sentences],
+                "figure": self.figure.to_dict(), "comparison": doc(self.comparison),
+                "ranking": doc(self.ranking), "top_products": doc(self.top_products),
+                "top_partners": doc(self.top_partners), "series": {
+                    "current": doc(self.series_now), "previous": doc(self.series_prev)},
+                "charts": self.charts, "omitted": self.omitted, "warnings": self.warnings()}
+
+    def to_html(self) -> str:
+        """One self-contained HTML page: inline CSS and SVG charts, no script, no URL."""
+        from tradestat.report import html
+
+        return html.render(self)
+
+    def to_markdown(self, chart_dir: Path, link_from: Path | None = None) -> str:
+        """Markdown text; the charts are written to ``chart_dir`` as SVG and PNG and linked
+        relative to ``link_from`` (the Markdown file's folder; default: chart_dir's parent)."""
+        from tradestat.report import markdown
+
+        return markdown.render(self, Path(chart_dir), link_from)
+
+
+def _has_points(s: Series | None) -> bool:
+    return s is not None and any(p.value is not None for p in s.points)
+
+
+def _shown(rank: Ranking, code: str) -> Ranking:
+    """The first rows, plus the report's reporter where it ranks lower."""
+    rows = rank.rows[:TOP]
+    own = [r for r in rank.rows[TOP:] if r.code == code]
+    return dataclasses.replace(rank, rows=rows + own)
+
+
+def _item(product: str | None, basket: str | None) -> str:
+    if (product is None) == (basket is None):
+        raise InputError("give exactly one of --product CODE and --basket NAME")
+    return basket if basket is not None else str(product).strip().upper()
+
+
+def _what(fig: Figure) -> str:
+    prod = fig.query["product"]
+    if prod["kind"] == "code":
+        name = product_name(prod["label"])
+        return f"HS {prod['label']}" + (f" ({name[:60].rstrip()})" if name else "")
+    return words.item_name(prod["label"], prod["kind"])
+
+
+def _series(store: Any, code: str, flow: str, product: str | None, basket: str | None,
+            span: Any, kw: dict) -> tuple[Series, Series]:
+    return tuple(analytics.series(store, code, flow, product, basket, "M", s.label, **kw)
+                 for s in (span, span.previous()))
+
+
+def build(store: Any, reporter: str, flow: str, period: str, product: str | None = None,
+          basket: str | None = None, compare: tuple[str, ...] | list[str] = (),
+          currency: str | None = None, as_of: str | None = None) -> Report:
+    """Run the analytics a report needs and write its headline.
+
+    ``compare`` holds basket names or HS codes set beside the main product; the rank among
+    reporters is given when the store holds more than one reporter for the product.
+    """
+    store = analytics.common.open_store(store)
+    code, _ = country_code(reporter, "--reporter")
+    main = _item(product, basket)
+    kw = {"currency": currency, "as_of": as_of}
+    fig = analytics.figure(store, code, flow, period, product, basket, **kw)
+    comp = (analytics.compare(store, code, flow, period, [main, *compare], **kw)
+            if compare else None)
+    ranking = analytics.rank(store, flow, period, product, basket, by="reporter", **kw)
+    tops = analytics.top(store, code, flow, period, level=TOP_LEVEL, top=TOP, **kw)
+    partners = analytics.rank(store, flow, period, product, basket, by="partner",
+                              reporter=code, top=TOP, **kw)
+    now, prev = _series(store, code, flow, product, basket, fig.period, kw)
+    who = country_name(code)
+    stated: set[str] = set()
+    sentences = [words.figure_sentence(fig, who, _what(fig), stated)]
+    sentences += [s for s in (
+        words.comparison_sentence(comp, stated) if comp else None,
+        words.rank_sentence(ranking, code, who, stated)) if s is not None]
+    omitted = _omitted(ranking, partners, now, prev)
+    query = {"reporter": code, "flow": fig.query["flow"], "period": fig.period.to_dict(),
+             "product": product, "basket": basket, "compare": list(compare),
+             "currency": currency, "as_of": as_of}
+    title = (f"{words.possessive(who)} {words.FLOW_WORDS.get(fig.query['flow'], 'trade')} of "
+             f"{_what(fig)}, {words.span_words(fig.period)}")
+    return Report(query, title, fig, comp, ranking if ranking.n > 1 else None,
+                  tops if tops.rows else None, partners if partners.rows else None, now, prev,
+                  sentences, _synthetic(fig), omitted)
+
+
+def _omitted(ranking: Ranking, partners: Ranking, now: Series, prev: Series) -> list[str]:
+    """What the store does not allow, said instead of an empty table or chart."""
+    out = []
+    if ranking.n <= 1:
+        out.append("Rank among reporters: the store holds no other reporter for this product "
+                   "and span.")
+    if not partners.rows:
+        out.append("Top partners: the store holds no partner breakdown for this query.")
+    if not (_has_points(now) or _has_points(prev)):
+        out.append("Monthly charts: the store holds no monthly data for these spans (annual "
+                   "data only, or none).")
+    return out
+
+
+def _synthetic(fig: Figure) -> bool:
+    sources = {s for side in fig.coverage.values() for s in side.get("sources", [])}
+    return bool(sources & SYNTHETIC_SOURCES)
+
+
+def write(report: Report, out: Path) -> list[Path]:
+    """Write ``out`` (.html, or .md with its charts in ``<stem>-charts/``); the paths written."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".md"):
+        raise InputError(f"--out {out}: use a file name ending in .html or .md", value=str(out))
+    if not out.parent.is_dir():
+        raise InputError(f"--out {out}: folder {out.parent} does not exist", value=str(out))
+    if suffix == ".md":
+        chart_dir = out.with_name(f"{out.stem}-charts")
+        text = report.to_markdown(chart_dir, out.parent)
+        out.write_text(text, encoding="utf-8")
+        return [out, *sorted(chart_dir.iterdir())]
+    out.write_text(report.to_html(), encoding="utf-8")
+    return [out]

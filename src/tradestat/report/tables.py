@@ -1,0 +1,87 @@
+"""The report's tables as plain cells (exact values, thousands separated), shared by the HTML
+and Markdown renderings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tradestat.report import fmt, words
+
+if TYPE_CHECKING:
+    from tradestat.analytics.rank import Ranking
+    from tradestat.report.document import Report
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    #: indexes of the right-aligned (numeric) columns
+    numeric: frozenset[int]
+    note: str = ""
+
+
+def figure(r: Report) -> Table:
+    f = r.figure
+    prev = f.period.previous()
+    rows = [["value", f.period.label, fmt.exact(f.value), fmt.money(f.value, f.currency)],
+            ["a year earlier", prev.label, fmt.exact(f.previous_value),
+             fmt.money(f.previous_value, f.currency)],
+            ["year on year", "", fmt.pct(f.yoy_pct), ""]]
+    if f.published_yoy_pct is not None:
+        rows.append(["year on year, as published", "", fmt.pct(f.published_yoy_pct), ""])
+    cov = f.coverage.get("current", {})
+    note = (f"{words.basis_words(f.currency, f.basis).capitalize()}. Sources: "
+            f"{', '.join(cov.get('sources', [])) or 'none'}; releases: "
+            f"{', '.join(cov.get('releases', [])) or 'none'}.")
+    return Table("The figure", ["", "span", f"value ({f.currency})", "in words"], rows,
+                 frozenset({2}), note)
+
+
+def comparison(r: Report) -> Table | None:
+    c = r.comparison
+    if c is None:
+        return None
+    ref = words.item_name(c.reference, c.items[0].products.kind if c.items else "basket")
+    rows = [[str(i.rank), words.item_name(i.label, i.products.kind), fmt.exact(i.figure.value),
+             fmt.exact(i.figure.previous_value), fmt.pct(i.figure.yoy_pct),
+             "" if i.ratio is None else f"{i.ratio:.3f}"] for i in c.items]
+    return Table(f"Comparison, {c.period.label} (a year earlier: {c.period.previous().label})",
+                 ["rank", "item", f"value ({c.currency})", "a year earlier", "YoY",
+                  f"ratio to {ref}"], rows, frozenset({0, 2, 3, 4, 5}))
+
+
+def _ranked(rank: Ranking | None, title: str, what: str, code: str) -> Table | None:
+    if rank is None:
+        return None
+    rows = [[str(x.rank), x.code, x.name, fmt.exact(x.value), fmt.pct(x.share_pct, False),
+             fmt.pct(x.yoy_pct)] for x in rank.rows]
+    note = (f"Total of the {rank.n} {what}s: {fmt.exact(rank.total)} {rank.currency} "
+            f"({fmt.pct(rank.total_yoy_pct)} year on year).")
+    return Table(f"{title}, {rank.period.label}", ["rank", code, what,
+                                                   f"value ({rank.currency})", "share", "YoY"],
+                 rows, frozenset({0, 3, 4, 5}), note)
+
+
+def ranking(r: Report) -> Table | None:
+    from tradestat.report.document import TOP, _shown
+
+    rank = r.ranking and _shown(r.ranking, r.query["reporter"])
+    table = _ranked(rank, f"Rank among reporters (first {TOP})", "reporter", "code")
+    return table
+
+
+def top_products(r: Report) -> Table | None:
+    return _ranked(r.top_products, f"Top products of {r.query['reporter']} (HS 4-digit)",
+                   "product", "HS")
+
+
+def top_partners(r: Report) -> Table | None:
+    return _ranked(r.top_partners, "Top partners", "partner", "code")
+
+
+def all_tables(r: Report) -> list[Table]:
+    found = [figure(r), comparison(r), ranking(r), top_products(r), top_partners(r)]
+    return [t for t in found if t is not None]
