@@ -73,6 +73,15 @@ SETTINGS: dict[str, Setting] = {
                 "TRADESTAT_COMTRADE_CACHE_MAX_AGE",
                 "How long a cached Comtrade response is reused: seconds or 90s, 15m, 6h, 1d "
                 "(default 1d; 0 turns the cache off)."),
+        # The server is read-only unless a token is set; ingest endpoints then require it.
+        Setting("server_token", str, lambda: None, "TRADESTAT_SERVER_TOKEN",
+                "Bearer token of `tradestat serve`: when set, the ingest endpoints exist and "
+                "require it (Authorization: Bearer TOKEN); unset, the server is read-only."),
+        Setting("server_time_limit", duration, lambda: 10.0, "TRADESTAT_SERVER_TIME_LIMIT",
+                "Longest a server query may run before it is interrupted (answered 504)."),
+        Setting("server_max_rows", int, lambda: 1000, "TRADESTAT_SERVER_MAX_ROWS",
+                "Most rows (ranking rows, series points, ...) one server answer returns; "
+                "longer answers are cut and say so (truncated: true)."),
     )
 }
 

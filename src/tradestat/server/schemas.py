@@ -1,0 +1,167 @@
+"""Shapes of the API's answers, for the OpenAPI description (/docs, /openapi.json).
+
+The answers themselves are the library's ``to_dict()`` documents (the CLI's ``--json``); these
+models describe them and allow extra keys, so a field added to the library is not a schema
+violation. Every answer of a query also says whether the row cap cut it (``truncated``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Capped(_Open):
+    truncated: bool
+    row_cap: int | None = None
+    rows_total: dict[str, int] | None = None
+
+
+class ErrorItem(_Open):
+    message: str
+    parameter: str | None = None
+
+
+class ErrorBody(_Open):
+    """Every failure: 4xx for bad input (the parameter named in ``errors``), 5xx otherwise."""
+
+    ok: bool
+    error: str
+    errors: list[ErrorItem]
+    status: int
+
+
+class Span(_Open):
+    start: int
+    end: int
+    label: str
+
+
+class Warning_(_Open):
+    code: str
+    title: str
+    message: str
+    detail: dict[str, Any] | None = None
+
+
+class Previous(_Open):
+    value: float | None
+    period: Span
+
+
+class Figure(Capped):
+    query: dict[str, Any]
+    value: float | None
+    currency: str
+    basis: str | None
+    period: Span
+    previous: Previous
+    yoy_pct: float | None
+    published_yoy_pct: float | None = None
+    coverage: dict[str, Any]
+    warnings: list[Warning_]
+    conversion: dict[str, Any] | None = None
+
+
+class RankRow(_Open):
+    rank: int
+    code: str
+    name: str
+    value: float
+    share_pct: float | None
+    yoy_pct: float | None
+    previous: float | None
+
+
+class Ranking(Capped):
+    query: dict[str, Any]
+    by: str
+    period: Span
+    currency: str
+    rows: list[RankRow]
+    total: float | None
+    previous_total: float | None
+    total_yoy_pct: float | None
+    n: int
+    coverage: dict[str, Any]
+    warnings: list[Warning_]
+
+
+class CompareItem(_Open):
+    rank: int
+    label: str
+    kind: str
+    ratio: float | None
+    value: float | None
+    yoy_pct: float | None
+
+
+class Comparison(Capped):
+    query: dict[str, Any]
+    period: Span
+    currency: str
+    reference: str
+    items: list[CompareItem]
+    relations: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+class Point(_Open):
+    period: str
+    value: float | None
+    coverage: dict[str, Any]
+
+
+class Series(Capped):
+    query: dict[str, Any]
+    freq: str
+    currency: str
+    points: list[Point]
+    warnings: list[Warning_]
+
+
+class Releases(Capped):
+    releases: list[dict[str, Any]]
+
+
+class Reporters(Capped):
+    reporters: list[dict[str, Any]]
+
+
+class Document(_Open):
+    """A reference answer (a country, an HS code, a basket, search results)."""
+
+
+class ClaimRequest(BaseModel):
+    """Text whose figures are to be checked (sentences quoting trade figures)."""
+
+    text: str = Field(max_length=100_000)
+    as_of: str | None = Field(None, max_length=40)
+
+
+class Checked(Capped):
+    claims: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+class Ingested(_Open):
+    release: str
+    rows: int
+    status: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in (
+        (400, "Bad parameter (named in errors[].parameter)"),
+        (404, "Not found"),
+        (422, "Invalid request or unusable data"),
+        (500, "A bug in tradestat"),
+        (503, "The store cannot be read"),
+        (504, "The query ran past the time limit and was stopped"),
+    )
+}
