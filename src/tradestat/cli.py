@@ -575,6 +575,37 @@ def series_cmd(
         lambda r: all(p.value is None for p in r.points))
 
 
+@app.command("report")
+def report_cmd(
+    reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt,
+    out_file: Annotated[Path, typer.Option(
+        "--out", help="FILE.html (one self-contained page) or FILE.md (charts beside it).")],
+    product: ProductOpt = None, basket: BasketOpt = None,
+    compare: Annotated[str | None, typer.Option(
+        "--compare", help="Baskets or HS codes to set beside it: A,B,C.")] = None,
+    currency: CurrencyOpt = None, as_of: AsOfOpt = None, store: StoreOpt = None,
+    as_json: JsonOpt = False, debug: DebugOpt = False,
+) -> None:
+    """Write a report: headline paragraph, tables and charts, as HTML or Markdown."""
+    from tradestat import report
+
+    others = [c.strip() for c in (compare or "").split(",") if c.strip()]
+
+    def run() -> tuple[Any, list[Path]]:
+        report.check_out(out_file)
+        rep = report.build(Store(store), reporter, flow, period, product, basket, others,
+                           currency, as_of)
+        return rep, report.write(rep, out_file)
+    rep, written = _run(debug, as_json, run)
+    doc = {"written": [str(p.resolve()) for p in written]} | {
+        k: v for k, v in rep.to_dict().items() if k != "charts"}
+    _emit(as_json, doc, lambda: [_say(f"wrote {written[0]}"), _say(rep.headline)])
+    if rep.figure.value is None:
+        err.print("error: no data in the store for this query (see the warnings)",
+                  markup=False)
+        raise typer.Exit(2)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"tradestat {__version__}")

@@ -406,13 +406,31 @@ def run(store: Any, out_dir: Path, rows: int, seed: int,
         figs, rank = figures(con, result.release.id), ranking(con, result.release.id)
     finally:
         con.close()
+    report_path = write_report(store, Path(out_dir), progress)
     return {
         "synthetic": True, "source": SOURCE,
         "note": "SYNTHETIC demo data from a seeded model; not real trade statistics",
         "seed": seed, "rows": rows, "csv": str(csv), "mapping": str(mapping),
         "store": str(store.root), "ingest": result.to_dict(),
-        "figures": figs, "rank": rank,
+        "figures": figs, "rank": rank, "report": str(report_path),
     }
+
+
+#: The report the demo ends with: the headline figure's span, China's integrated circuits
+#: beside three other baskets.
+REPORT = {"reporter": REPORTER, "flow": "export", "period": "2025-01..2025-11",
+          "basket": "integrated_circuits",
+          "compare": ("passenger_cars", "mobile_phones", "apparel")}
+
+
+def write_report(store: Any, out_dir: Path, progress: Progress | None = None) -> Path:
+    """Write the demo's HTML report (headline, tables, charts) into ``out_dir``."""
+    from tradestat import report
+
+    (progress or (lambda _msg: None))("writing the report")
+    path = out_dir / "report-integrated-circuits.html"
+    report.write(report.build(store, **REPORT), path)
+    return path
 
 
 def money(value: float | None) -> str:
@@ -455,3 +473,5 @@ def print_summary(result: dict, console: Any) -> None:
                       f"{rank['share_pct']:.1f} % of the synthetic total "
                       f"({money(rank['total'])}).")
     console.print(f"Files: {result['csv']} (mapping {result['mapping']})", markup=False)
+    if result.get("report"):
+        console.print(f"Report: {result['report']}", markup=False)

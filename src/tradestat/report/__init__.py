@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Report", "build", "write"]
+__all__ = ["Report", "build", "check_out", "write"]
 
 
 def __getattr__(name: str) -> Any:

@@ -195,15 +195,21 @@ def _synthetic(fig: Figure) -> bool:
     return bool(sources & SYNTHETIC_SOURCES)
 
 
-def write(report: Report, out: Path) -> list[Path]:
-    """Write ``out`` (.html, or .md with its charts in ``<stem>-charts/``); the paths written."""
+def check_out(out: Path) -> str:
+    """The kind of file ``out`` names ("html" or "md"), checked before any query runs."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):
         raise InputError(f"--out {out}: use a file name ending in .html or .md", value=str(out))
     if not out.parent.is_dir():
         raise InputError(f"--out {out}: folder {out.parent} does not exist", value=str(out))
-    if suffix == ".md":
+    return "md" if suffix == ".md" else "html"
+
+
+def write(report: Report, out: Path) -> list[Path]:
+    """Write ``out`` (.html, or .md with its charts in ``<stem>-charts/``); the paths written."""
+    out = Path(out)
+    if check_out(out) == "md":
         chart_dir = out.with_name(f"{out.stem}-charts")
         text = report.to_markdown(chart_dir, out.parent)
         out.write_text(text, encoding="utf-8")
