@@ -59,7 +59,16 @@ async def figure(request: Request, reporter: Reporter, flow: Flow, period: Perio
     args = (reporter, flow, period, product, basket, partner, currency, "duckdb", as_of)
     store = _store(request)
     return await _answer(request, ("figure", *args),
-                         lambda: analytics.figure(store, *args))
+                         lambda: with_display(analytics.figure(store, *args)))
+
+
+def with_display(fig: analytics.Figure) -> dict:
+    """The figure's document plus its numbers written for readers (as in the report)."""
+    from tradestat.report import fmt
+
+    return fig.to_dict() | {"display": {
+        "value": fmt.money(fig.value, fig.currency),
+        "previous": fmt.money(fig.previous_value, fig.currency), "yoy": fmt.pct(fig.yoy_pct)}}
 
 
 @router.get("/compare", response_model=None, responses={200: {"model": schemas.Comparison}},

@@ -37,8 +37,8 @@ class ErrorBody(_Open):
 
 
 class Span(_Open):
-    start: int
-    end: int
+    start: str
+    end: str
     label: str
 
 
@@ -54,6 +54,14 @@ class Previous(_Open):
     period: Span
 
 
+class Display(_Open):
+    """The figure written for readers ("$142.2 bn", "+20.3 %"), as the report writes it."""
+
+    value: str
+    previous: str
+    yoy: str
+
+
 class Figure(Capped):
     query: dict[str, Any]
     value: float | None
@@ -66,6 +74,7 @@ class Figure(Capped):
     coverage: dict[str, Any]
     warnings: list[Warning_]
     conversion: dict[str, Any] | None = None
+    display: Display | None = None
 
 
 class RankRow(_Open):
@@ -147,6 +156,12 @@ class ClaimRequest(BaseModel):
 class Checked(Capped):
     claims: list[dict[str, Any]]
     summary: dict[str, Any]
+
+
+class Chart(Capped):
+    kind: str
+    spec: dict[str, Any]
+    result: dict[str, Any]
 
 
 class Ingested(_Open):

@@ -1,0 +1,92 @@
+"""Chart endpoints for the dashboard: the report's Vega-Lite specs beside the numbers they show.
+
+    GET /api/chart/monthly?reporter=CHN&flow=export&basket=integrated_circuits
+        &period=2024-01..2024-11
+
+answers ``{"kind", "spec", "result"}``: ``spec`` comes from :mod:`tradestat.report.charts`
+(the same charts as the HTML report), ``result`` is the library document it was drawn from
+(``{"now", "previous"}`` series for monthly/ytd, a comparison, a ranking).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from tradestat import analytics
+from tradestat.errors import InputError
+from tradestat.server import schemas
+from tradestat.server.jsondoc import JSONDoc
+from tradestat.server.routes import (
+    AsOf,
+    Basket,
+    Flow,
+    Period,
+    Product,
+    Reporter,
+    _answer,
+    _store,
+)
+
+router = APIRouter(prefix="/api", responses=schemas.ERRORS, default_response_class=JSONDoc)
+KINDS = ("monthly", "ytd", "comparison", "ranking")
+
+
+def _months(store: Any, reporter: str, flow: str, period: str, product: str | None,
+            basket: str | None, as_of: str | None, kind: str) -> dict:
+    from tradestat.report import charts
+
+    span = analytics.Span.parse(period)
+    before = span.previous()
+    now, prev = (analytics.series(store, reporter, flow, product, basket, "M",
+                                  f"{s.start}..{s.end}", as_of=as_of) for s in (span, before))
+    draw = charts.monthly if kind == "monthly" else charts.ytd
+    return {"kind": kind, "spec": draw(now, prev),
+            "result": {"now": now.to_dict(), "previous": prev.to_dict()}}
+
+
+def _comparison(store: Any, reporter: str, flow: str, period: str, baskets: list[str],
+                codes: list[str], as_of: str | None) -> dict:
+    from tradestat.report import charts
+
+    comp = analytics.compare(store, reporter, flow, period, baskets=baskets, codes=codes,
+                             as_of=as_of)
+    return {"kind": "comparison", "spec": charts.comparison(comp), "result": comp.to_dict()}
+
+
+def _ranking(store: Any, reporter: str, flow: str, period: str, product: str | None,
+             basket: str | None, top: int, as_of: str | None) -> dict:
+    from tradestat.analytics.common import country_code
+    from tradestat.report import charts
+
+    code, _ = country_code(reporter, "--reporter")
+    ranking = analytics.rank(store, flow, period, product, basket, "reporter", top=top,
+                             as_of=as_of)
+    return {"kind": "ranking", "spec": charts.ranking(ranking, highlight=code),
+            "result": ranking.to_dict()}
+
+
+@router.get("/chart/{kind}", response_model=None, responses={200: {"model": schemas.Chart}},
+            summary="A chart of the report (Vega-Lite spec) with the numbers it shows")
+async def chart(request: Request, kind: str, reporter: Reporter, flow: Flow, period: Period,
+                product: Product = None, basket: Basket = None,
+                compare: Annotated[list[str] | None, Query(
+                    description="comparison: the baskets besides `basket` (repeat).")] = None,
+                top: Annotated[int, Query(description="ranking: the first N reporters.",
+                                          ge=1, le=200)] = 10,
+                as_of: AsOf = None) -> JSONDoc:
+    store = _store(request)
+    if kind in ("monthly", "ytd"):
+        args = (reporter, flow, period, product, basket, as_of, kind)
+        return await _answer(request, ("chart", *args), lambda: _months(store, *args))
+    if kind == "comparison":
+        baskets = [b for b in [basket, *(compare or [])] if b]
+        codes = [product] if product else []
+        key = ("chart", kind, reporter, flow, period, tuple(baskets), tuple(codes), as_of)
+        return await _answer(request, key, lambda: _comparison(
+            store, reporter, flow, period, baskets, codes, as_of))
+    if kind == "ranking":
+        args = (reporter, flow, period, product, basket, top, as_of)
+        return await _answer(request, ("chart", kind, *args), lambda: _ranking(store, *args))
+    raise InputError(f"kind {kind!r}: use one of {', '.join(KINDS)}", value=kind)

@@ -1,0 +1,194 @@
+// The dashboard: reads the form, asks the JSON API, shows the figure, its warnings and the
+// report's charts (Vega-Lite specs rendered by vega-embed, served by this server).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+async function api(path, params, options) {
+  const url = params ? `${path}?${params}` : path;
+  const response = await fetch(url, options);
+  const doc = await response.json();
+  if (!response.ok) {
+    const error = new Error(doc.error || `request failed (${response.status})`);
+    error.doc = doc;
+    throw error;
+  }
+  return doc;
+}
+
+function option(value, text) {
+  const el = document.createElement("option");
+  el.value = value;
+  el.textContent = text;
+  return el;
+}
+
+async function loadChoices() {
+  const [baskets, reporters] = await Promise.all([
+    api("/api/baskets"), api("/api/countries"),
+  ]);
+  for (const b of baskets.baskets) {
+    $("basket").append(option(b.name, b.name.replaceAll("_", " ")));
+    $("compare").append(option(b.name, b.name.replaceAll("_", " ")));
+  }
+  for (const r of reporters.reporters) {
+    $("reporters").append(option(r.code, r.name));
+  }
+}
+
+function whatChanged() {
+  const basket = document.querySelector("input[name=what]:checked").value === "basket";
+  $("basket").disabled = !basket;
+  $("product").disabled = basket;
+}
+
+function queryParams() {
+  const p = new URLSearchParams();
+  p.set("reporter", $("reporter").value.trim());
+  p.set("flow", $("flow").value);
+  p.set("period", $("period").value.trim());
+  if ($("product").disabled) {
+    p.set("basket", $("basket").value);
+  } else {
+    p.set("product", $("product").value.trim());
+  }
+  return p;
+}
+
+function showError(box, err, form) {
+  box.textContent = err.message;
+  box.hidden = false;
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  const first = (err.doc && err.doc.errors) ? err.doc.errors[0] : null;
+  const field = first && first.parameter ? form.querySelector(`[name="${first.parameter}"]`) : null;
+  if (field && !field.disabled) {
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+  }
+}
+
+function showFigure(fig) {
+  const what = fig.query.product.label.replaceAll("_", " ");
+  $("headline-title").textContent =
+    `${fig.query.reporter} ${fig.query.flow}s of ${what}, ${fig.period.label}`;
+  const value = $("value");
+  value.textContent = fig.display.value;
+  value.dataset.value = fig.value === null ? "" : String(fig.value);
+  value.dataset.currency = fig.currency;
+  $("yoy").textContent = fig.yoy_pct === null ? "(no year-on-year change: see the warnings)"
+    : `${fig.display.yoy} on ${fig.previous.period.label}`;
+  const exact = fig.value === null ? "no data"
+    : `${fig.value.toLocaleString("en")} ${fig.currency}`;
+  $("detail").textContent = `Exact value: ${exact}; a year earlier: ${fig.display.previous}`
+    + (fig.basis ? `; basis: ${fig.basis}` : "") + ".";
+  const list = $("warnings");
+  list.replaceChildren();
+  for (const w of fig.warnings) {
+    const li = document.createElement("li");
+    li.textContent = w.message;
+    li.dataset.code = w.code;
+    list.append(li);
+  }
+  $("warnings-box").hidden = fig.warnings.length === 0;
+  $("result").hidden = false;
+}
+
+async function drawChart(kind, params, box) {
+  box.replaceChildren();
+  box.closest("figure").hidden = false;
+  try {
+    const doc = await api(`/api/chart/${kind}`, params);
+    const spec = { ...doc.spec, width: "container", autosize: { type: "fit", contains: "padding" } };
+    await window.vegaEmbed(box, spec, { actions: false, renderer: "svg" });
+    box.dataset.ready = "true";
+  } catch (err) {
+    box.textContent = `No chart: ${err.message}`;
+    box.dataset.ready = "error";
+  }
+}
+
+function drawCharts(params) {
+  const compare = Array.from($("compare").selectedOptions, (o) => o.value);
+  const comparison = new URLSearchParams(params);
+  for (const name of compare) comparison.append("compare", name);
+  const charts = [
+    drawChart("monthly", params, $("chart-monthly")),
+    drawChart("ranking", params, $("chart-ranking")),
+  ];
+  if (compare.length) {
+    charts.push(drawChart("comparison", comparison, $("chart-comparison")));
+  } else {
+    $("chart-comparison").closest("figure").hidden = true;
+  }
+  return Promise.all(charts);
+}
+
+async function onQuery(event) {
+  event.preventDefault();
+  const form = $("query");
+  $("error").hidden = true;
+  const params = queryParams();
+  form.setAttribute("aria-busy", "true");
+  try {
+    const fig = await api("/api/figure", params);
+    showFigure(fig);
+    await drawCharts(params);
+  } catch (err) {
+    showError($("error"), err, form);
+  } finally {
+    form.removeAttribute("aria-busy");
+  }
+}
+
+function verdictItem(claim) {
+  const item = document.createElement("article");
+  item.className = `verdict verdict-${claim.verdict}`;
+  const head = document.createElement("h3");
+  head.textContent = String(claim.verdict).replaceAll("_", " ").replaceAll("-", " ");
+  const text = document.createElement("p");
+  text.textContent = `“${claim.text}”`;
+  item.append(head, text);
+  const why = claim.explanation || claim.reason || claim.message || claim.note;
+  if (why) {
+    const p = document.createElement("p");
+    p.textContent = why;
+    item.append(p);
+  }
+  return item;
+}
+
+async function onCheck(event) {
+  event.preventDefault();
+  const box = $("verdicts");
+  $("check-error").hidden = true;
+  box.replaceChildren();
+  try {
+    const doc = await api("/api/check", null, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: $("claim").value }),
+    });
+    if (!doc.claims.length) box.textContent = "No figure found in the text to check.";
+    for (const claim of doc.claims) box.append(verdictItem(claim));
+  } catch (err) {
+    showError($("check-error"), err, $("check"));
+  }
+}
+
+function claimKeys(event) {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    $("check").requestSubmit();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const radio of document.querySelectorAll("input[name=what]")) {
+    radio.addEventListener("change", whatChanged);
+  }
+  $("query").addEventListener("submit", onQuery);
+  $("check").addEventListener("submit", onCheck);
+  $("claim").addEventListener("keydown", claimKeys);
+  whatChanged();
+  loadChoices().catch((err) => showError($("error"), err, $("query")));
+});
