@@ -751,3 +751,31 @@ def revisions_cmd(
                  f"published {money(r.published, r.currency)}, cumulative difference "
                  f"{money(r.derived, r.currency)}: {r.difference:+,.0f} {r.currency}{pct}")
     _emit(as_json, res.to_dict(), human)
+
+
+# ---------------------------------------------------------------- HTTP server
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=0,
+                                      max=65535)] = 8000,
+    store: StoreOpt = None, debug: DebugOpt = False,
+) -> None:
+    """The dashboard, the JSON API (/api) and its documentation (/docs).
+
+    Read-only unless TRADESTAT_SERVER_TOKEN is set: then the ingest endpoints exist and
+    require that token (Authorization: Bearer TOKEN).
+    """
+    import uvicorn
+
+    from tradestat import settings
+    from tradestat.server import create_app
+
+    server_app = _run(debug, False, lambda: create_app(
+        Store(store), token=settings.get("server_token")))
+    err.print(f"tradestat: serving {Store(store).root} on http://{host}:{port} "
+              f"({'read-only' if server_app.state.read_only else 'ingest needs the token'})",
+              markup=False)
+    uvicorn.run(server_app, host=host, port=port, log_level="debug" if debug else "warning")
