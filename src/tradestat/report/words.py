@@ -101,19 +101,20 @@ def _group(code: str, items: list[CoverageWarning], about: str) -> str:
 def notes(warnings: Iterable[CoverageWarning], about: str = "",
           stated: set[str] | None = None) -> list[str]:
     """Cautions for warnings not stated yet (``stated`` holds the messages already given and
-    is updated); many warnings of one kind become one sentence."""
+    is updated); many warnings of one kind become one sentence that counts them all."""
     stated = set() if stated is None else stated
-    fresh: dict[str, list[CoverageWarning]] = {}
+    by_code: dict[str, list[CoverageWarning]] = {}
     for w in warnings:
-        if w.message not in stated:
-            stated.add(w.message)
-            fresh.setdefault(w.code, []).append(w)
+        by_code.setdefault(w.code, []).append(w)
     out = []
-    for code, items in fresh.items():
+    for code, items in by_code.items():
         if len(items) > GROUP_OVER:
-            out.append(_group(code, items, about))
+            fresh = [w for w in items if w.message not in stated]
+            out += [_group(code, items, about)] if fresh else []
         else:
-            out += [plain(w, about) for w in items]
+            fresh = {w.message: w for w in items if w.message not in stated}
+            out += [plain(w, about) for w in fresh.values()]
+        stated.update(w.message for w in items)
     return out
 
 
