@@ -21,7 +21,7 @@ from tradestat.store import IngestResult, Release, Store
 
 __all__ = ["ComtradeReader", "DataError", "IngestResult", "InputError", "MappedCsvReader",
            "Rejected", "Release", "Store", "StoreError", "TradestatError", "__version__",
-           "compare", "figure", "rank", "series", "top"]
+           "check", "compare", "figure", "rank", "series", "top"]
 
 _ANALYTICS = ("compare", "figure", "rank", "series", "top")
 
@@ -32,4 +32,8 @@ def __getattr__(name: str) -> object:
         from tradestat import analytics
 
         return getattr(analytics, name)
+    if name == "check":  # the claim checker (tradestat.claims), also imported on first use
+        from tradestat.claims import check
+
+        return check
     raise AttributeError(f"module 'tradestat' has no attribute {name!r}")

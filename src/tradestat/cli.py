@@ -606,6 +606,22 @@ def report_cmd(
         raise typer.Exit(2)
 
 
+@app.command("check")
+def check_cmd(
+    source: Annotated[str, typer.Argument(help="A text file, or - for stdin.")],
+    published: Annotated[str | None, typer.Option(
+        "--published", help="When the text was published (YYYY-MM-DD): a spot rate on that "
+        "day is one more reading of converted values.")] = None,
+    as_of: AsOfOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the quantitative trade claims in a text: readings, verdicts and evidence."""
+    from tradestat.claims import command, render
+
+    rep = _run(debug, as_json, lambda: command.run(source, Store(store), as_of, published))
+    _emit(as_json, rep.to_dict(), lambda: [_say(line) for line in render.lines(rep)])
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"tradestat {__version__}")

@@ -1,0 +1,312 @@
+"""Readings: the ways a claim can be understood, each computed against the store.
+
+A product word may name several baskets ("semiconductors": HS 8541+8542, or integrated
+circuits only); a value in another currency than the data's may be a conversion at the
+period-average rate or at a spot rate (the period's last fixing, or the publication date
+given as ``published``); a growth rate may be the published one or one computed from the stored
+values, in the data's currency or the sentence's. Each reading carries its value and the
+evidence behind it: the query, the releases, the coverage warnings, the currency basis.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from tradestat.analytics.periods import Span
+from tradestat.claims.extract import Claim
+from tradestat.errors import TradestatError
+
+#: warnings that leave a figure short of what the claim is about
+INCOMPLETE = ("missing-month", "no-data", "code-missing")
+#: reporters missing from a ranking: at or above this weight (% of the previous total) they
+#: could change ranks and shares
+MISSING_WEIGHT_PCT = 1.0
+
+
+@dataclass
+class Reading:
+    """One way to read a claim, computed: its value in the claim's unit and the evidence."""
+
+    label: str
+    product: str
+    basis: str
+    value: float | None
+    unit: str
+    evidence: dict
+    #: warnings that make the data incomplete for this claim (empty: complete)
+    gaps: list[dict] = field(default_factory=list)
+    status: str = ""  # set by the verdict: match, mismatch, no-data, incomplete
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "product": self.product, "basis": self.basis,
+                "value": self.value, "unit": self.unit, "status": self.status,
+                "note": self.note, "gaps": self.gaps}
+
+
+def item_args(item: str) -> dict:
+    """``product=`` for an HS code or TOTAL, ``basket=`` for a basket name."""
+    return {"product": item} if item.isdigit() or item == "TOTAL" else {"basket": item}
+
+
+def period_end(label: str) -> dt.date:
+    span = Span.parse(label)
+    return dt.date(span.end_year, span.end_month,
+                   calendar.monthrange(span.end_year, span.end_month)[1])
+
+
+class Engine:
+    """The analytics for one check, with each figure computed once."""
+
+    def __init__(self, store: Any, as_of: str | None, published: str | None = None) -> None:
+        from tradestat.analytics.common import open_store
+
+        self.store = open_store(store)
+        self.as_of = as_of
+        self.published = published
+        self._cache: dict[tuple, Any] = {}
+
+    def _memo(self, key: tuple, fn: Any) -> Any:
+        if key not in self._cache:
+            try:
+                self._cache[key] = fn()
+            except TradestatError as exc:
+                self._cache[key] = exc
+        return self._cache[key]
+
+    def figure(self, c: Claim, item: str, currency: str | None = None) -> Any:
+        from tradestat import analytics
+
+        key = ("figure", c.reporter, c.flow, c.period, item, currency)
+        return self._memo(key, lambda: analytics.figure(
+            self.store, c.reporter, c.flow, c.period, currency=currency, as_of=self.as_of,
+            **item_args(item)))
+
+    def ranking(self, c: Claim, item: str) -> Any:
+        from tradestat import analytics
+
+        key = ("rank", c.flow, c.period, item)
+        return self._memo(key, lambda: analytics.rank(
+            self.store, c.flow, c.period, by="reporter", as_of=self.as_of, **item_args(item)))
+
+    def compare(self, c: Claim, a: str, b: str, currency: str | None) -> Any:
+        from tradestat import analytics
+
+        key = ("compare", c.reporter, c.flow, c.period, a, b, currency)
+        return self._memo(key, lambda: analytics.compare(
+            self.store, c.reporter, c.flow, c.period, [a, b], currency=currency,
+            as_of=self.as_of))
+
+    def spot(self, base: str, quote: str, day: dt.date) -> Any:
+        from tradestat.reference import fx
+
+        return self._memo(("spot", base, quote, day), lambda: fx.FxRates().spot(base, quote,
+                                                                                 day))
+
+    def spot_days(self, c: Claim) -> list[tuple[str, dt.date]]:
+        days = [("the period's last fixing", period_end(c.period))]
+        if self.published:
+            days.append(("publication", dt.date.fromisoformat(self.published[:10])))
+        return days
+
+
+# ---------------------------------------------------------------- evidence
+
+def evidence(result: Any, function: str, **query: Any) -> dict:
+    """What a reading rests on: the query, the value, the releases, warnings, basis."""
+    if isinstance(result, TradestatError):
+        return {"query": {"function": function, **query}, "error": str(result)}
+    doc = result.to_dict()
+    cov = doc.get("coverage", {}).get("current", {})
+    return {"query": {"function": function, **query},
+            "value": doc.get("value", doc.get("total")), "currency": doc.get("currency"),
+            "basis": doc.get("basis"), "period": doc.get("period"),
+            "releases": cov.get("releases", []), "sources": cov.get("sources", []),
+            "warnings": doc.get("warnings", []), "conversion": doc.get("conversion")}
+
+
+def figure_gaps(fig: Any, spans: tuple[str, ...] = ("current",)) -> list[dict]:
+    """The figure's warnings that leave it short for the spans a claim rests on."""
+    return [w.to_dict() for w in fig.warnings if w.code in INCOMPLETE
+            and w.detail.get("span", "current") in spans]
+
+
+def ranking_gaps(r: Any) -> list[dict]:
+    out = [w.to_dict() for w in r.warnings if w.code in INCOMPLETE
+           and w.detail.get("span", "current") == "current"]
+    out += [w.to_dict() for w in r.warnings if w.code == "reporter-coverage"
+            and w.detail.get("previous_weight_pct", 0.0) >= MISSING_WEIGHT_PCT]
+    return out
+
+
+def _query(c: Claim, item: str, **extra: Any) -> dict:
+    return {"reporter": c.reporter, "flow": c.flow, "period": c.period, **item_args(item),
+            **extra}
+
+
+# ---------------------------------------------------------------- per kind
+
+def value_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """Each product reading; in another currency, each conversion basis too."""
+    want = c.value["currency"]
+    out = []
+    for item in c.products:
+        fig = eng.figure(c, item)
+        ev = evidence(fig, "figure", **_query(c, item))
+        if isinstance(fig, TradestatError) or fig.value is None:
+            out.append(Reading(f"{item}", item, "none", None, want, ev))
+            continue
+        gaps = figure_gaps(fig)
+        if fig.currency == want:
+            out.append(Reading(f"{item} ({want} as stored)", item, fig.basis or "published",
+                               fig.value, want, ev, gaps))
+            continue
+        out += _converted(c, eng, item, fig, want, gaps)
+    return out
+
+
+def _converted(c: Claim, eng: Engine, item: str, fig: Any, want: str,
+               gaps: list[dict]) -> list[Reading]:
+    avg = eng.figure(c, item, want)
+    out = []
+    if not isinstance(avg, TradestatError) and avg.value is not None:
+        out.append(Reading(f"{item} in {want} at the period-average rate", item,
+                           avg.basis or "period-average", avg.value, want,
+                           evidence(avg, "figure", **_query(c, item, currency=want)), gaps))
+    for what, day in eng.spot_days(c):
+        rate = eng.spot(fig.currency, want, day)
+        if isinstance(rate, TradestatError):
+            continue
+        ev = evidence(fig, "figure", **_query(c, item)) | {
+            "currency": want, "basis": rate.basis, "value": fig.value * rate.value,
+            "conversion": {"from": fig.currency, "value": fig.value, "rate": rate.to_dict()}}
+        out.append(Reading(f"{item} in {want} at the spot rate of {rate.basis[5:]} ({what})",
+                           item, rate.basis, fig.value * rate.value, want, ev, gaps))
+    return out
+
+
+def conversion_readings(c: Claim, source: Claim, eng: Engine) -> list[Reading]:
+    """The stated value as a conversion of the figure stated beside it in another currency:
+    the source's interval times each rate (no trade data needed)."""
+    from tradestat.reference import fx
+
+    src, want = source.value, c.value["currency"]
+    out = []
+    try:
+        rates = fx.FxRates().rates(src["currency"], want, c.period)
+        avg = sum(r.value for r in rates) / len(rates)
+        bases = [("period-average", avg, [r.to_dict() for r in rates])]
+    except TradestatError:
+        bases = []
+    for _what, day in eng.spot_days(c):
+        rate = eng.spot(src["currency"], want, day)
+        if not isinstance(rate, TradestatError):
+            bases.append((rate.basis, rate.value, [rate.to_dict()]))
+    for basis, rate, used in bases:
+        ev = {"query": {"function": "fx", "from": src["currency"], "to": want,
+                        "period": c.period, "basis": basis},
+              "value": src["amount"] * rate, "currency": want, "basis": basis,
+              "conversion": {"from": src["currency"], "value": src["amount"], "rate": rate,
+                             "rates": used, "interval": [src["low"] * rate, src["high"] * rate]}}
+        out.append(Reading(f"{src['said']} converted at the {basis} rate", "conversion",
+                           basis, src["amount"] * rate, want, ev))
+    return out
+
+
+def growth_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """Published and computed year-on-year changes, in the data's and the text's currency."""
+    out = []
+    want = c.growth.get("currency")
+    for item in c.products:
+        fig = eng.figure(c, item)
+        ev = evidence(fig, "figure", **_query(c, item))
+        if isinstance(fig, TradestatError) or fig.value is None:
+            out.append(Reading(item, item, "none", None, "%", ev))
+            continue
+        if fig.published_yoy_pct is not None:
+            out.append(Reading(f"{item}: change published beside the value", item,
+                               "published", fig.published_yoy_pct, "%", ev, figure_gaps(fig)))
+        gaps = figure_gaps(fig, ("current", "previous"))
+        out.append(Reading(f"{item}: change computed in {fig.currency}", item,
+                           f"computed:{fig.currency}", fig.yoy_pct, "%", ev, gaps))
+        if want and want != fig.currency:
+            conv = eng.figure(c, item, want)
+            if not isinstance(conv, TradestatError):
+                out.append(Reading(f"{item}: change computed in {want} (period-average "
+                                   "rates)", item, f"computed:{want}", conv.yoy_pct, "%",
+                                   evidence(conv, "figure", **_query(c, item, currency=want)),
+                                   gaps))
+    return out
+
+
+def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """Each pairing of the subject's and the object's product readings, side by side."""
+    out = []
+    want = c.comparison.get("currency")
+    for a in c.products:
+        for b in c.comparison["products"]:
+            if a == b:
+                continue
+            cmp = eng.compare(c, a, b, want)
+            ev = evidence(cmp, "compare", **_query(c, a, items=[a, b], currency=want))
+            if isinstance(cmp, TradestatError):
+                out.append(Reading(f"{a} vs {b}", a, "none", None, "%", ev))
+                continue
+            rel = cmp.relations[0]
+            gaps = [w for i in cmp.items for w in figure_gaps(i.figure)]
+            ev |= {"values": {i.label: i.figure.value for i in cmp.items},
+                   "relation": rel["text"]}
+            out.append(Reading(f"{a} vs {b}", a, cmp.currency, rel["diff_pct"], "%", ev, gaps))
+    return out
+
+
+def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """The reporter's rank, or share of the reporters' total, for each product reading."""
+    out = []
+    for item in c.products:
+        if c.share and c.share["of"] == "total":
+            out.append(_share_of_total(c, eng, item))
+            continue
+        r = eng.ranking(c, item)
+        ev = evidence(r, "rank", flow=c.flow, period=c.period, by="reporter",
+                      **item_args(item))
+        row = None if isinstance(r, TradestatError) else next(
+            (x for x in r.rows if x.code == c.reporter), None)
+        if row is None:
+            out.append(Reading(item, item, "none", None, "rank", ev))
+            continue
+        ev |= {"row": row.to_dict(), "reporters": r.n,
+               "ahead": [x.code for x in r.rows if x.rank < row.rank]}
+        value, unit = (row.share_pct, "%") if c.share else (float(row.rank), "rank")
+        out.append(Reading(f"{item}: among {r.n} reporters", item, "reporters", value, unit,
+                           ev, ranking_gaps(r)))
+    return out
+
+
+def _share_of_total(c: Claim, eng: Engine, item: str) -> Reading:
+    part, whole = eng.figure(c, item), eng.figure(c, "TOTAL")
+    ev = {"part": evidence(part, "figure", **_query(c, item)),
+          "whole": evidence(whole, "figure", **_query(c, "TOTAL"))}
+    bad = [x for x in (part, whole) if isinstance(x, TradestatError) or x.value is None]
+    if bad or not whole.value:
+        return Reading(f"{item} in all products", item, "none", None, "%", ev)
+    gaps = figure_gaps(part) + figure_gaps(whole)
+    return Reading(f"{item} in all products", item, "share-of-total",
+                   100 * part.value / whole.value, "%", ev, gaps)
+
+
+def readings(c: Claim, claims: list[Claim], eng: Engine) -> list[Reading]:
+    """Every reading of ``c`` (none for a claim that is not about trade or lacks a part)."""
+    if c.kind == "value":
+        out = value_readings(c, eng)
+        if c.converts is not None:
+            out += conversion_readings(c, claims[c.converts], eng)
+        return out
+    if c.kind == "growth":
+        return growth_readings(c, eng)
+    if c.kind == "comparison":
+        return comparison_readings(c, eng)
+    return ranking_readings(c, eng)

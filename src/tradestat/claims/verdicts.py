@@ -1,0 +1,235 @@
+"""Verdicts: supported, contradicted or unverifiable, with the reason and the evidence.
+
+* A number is read within its stated precision: "1.03 trillion" is 1.025–1.035 trillion,
+  "20.3 %" is 20.25–20.35 %; "about" allows ``APPROX_PCT``; "more than" is a bound.
+* A claim is ``supported`` when a reading computed from complete data reproduces it (the
+  reading is named when it is not the first one), ``contradicted`` when the data are complete
+  and no reading does (with the computed value and by how much), and ``unverifiable`` when it
+  is not about trade (production, sales, a forecast), lacks a reporter, flow or period, the
+  store has no data for it, or the data are too incomplete to judge. Data with gaps never
+  support a claim silently: the one exception is a bound the partial data already pass
+  ("more than $5 bn" when the months present already exceed it), and the reason says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tradestat.claims import lexicon as lx
+from tradestat.claims.extract import Claim
+from tradestat.claims.readings import Reading
+
+SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+#: two values "match" (a comparison's "matches", "on par with") within this many percent
+LEVEL_PCT = 1.0
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    reason: str
+    evidence: dict = field(default_factory=dict)
+    chosen: int | None = None
+
+
+# ---------------------------------------------------------------- numbers and words
+
+def stated(c: Claim) -> dict | None:
+    """The claimed number with its interval and qualifier (None for a comparison)."""
+    if c.kind == "value":
+        return c.value
+    if c.kind == "growth":
+        return c.growth
+    if c.kind == "share":
+        return c.share
+    if c.kind == "rank":
+        return {"amount": c.rank, "low": c.rank, "high": c.rank, "qualifier": None}
+    return None
+
+
+def within(value: float, claim: dict) -> bool:
+    """``value`` reproduces the claimed number at its stated precision and qualifier."""
+    amount = claim.get("amount", claim.get("pct"))
+    low, high, q = claim["low"], claim["high"], claim.get("qualifier")
+    tol = abs(amount) * lx.APPROX_PCT / 100
+    if q == ">":
+        return value > amount
+    if q == "<":
+        return value < amount
+    if q == "~":
+        return amount - tol <= value <= amount + tol
+    if q == "~<":
+        return amount - tol <= value <= high
+    return low <= value <= high
+
+
+def relation_holds(diff_pct: float, relation: str) -> bool:
+    if relation == "=":
+        return abs(diff_pct) < LEVEL_PCT
+    return diff_pct > 0 if relation == ">" else diff_pct < 0
+
+
+def fmt(value: float | None, unit: str, signed: bool = False) -> str:
+    if value is None:
+        return "no value"
+    if unit == "%":
+        return f"{value:+.2f} %" if signed else f"{value:.2f} %"
+    if unit == "rank":
+        return f"rank {value:.0f}"
+    return _money(value, unit)
+
+
+def _val(c: Claim, r: Reading) -> str:
+    return fmt(r.value, r.unit, c.kind == "growth")
+
+
+def _money(value: float, currency: str) -> str:
+    for div, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= div:
+            return f"{currency} {value / div:,.3f} {word}"
+    return f"{currency} {value:,.0f}"
+
+
+def said(c: Claim) -> str:
+    if c.kind == "comparison":
+        rel = {">": "more than", "<": "less than", "=": "level with"}[c.comparison["relation"]]
+        return f"{c.product_said} {rel} {c.comparison['said']}"
+    return c.text.strip()
+
+
+# ---------------------------------------------------------------- one reading
+
+def judge(c: Claim, r: Reading) -> None:
+    """Set the reading's status: no-data, incomplete, match or mismatch."""
+    if r.value is None:
+        r.status = "no-data"
+        r.note = r.evidence.get("error", "") or _no_value(r)
+        return
+    if c.kind == "comparison":
+        ok = relation_holds(r.value, c.comparison["relation"])
+        r.note = r.evidence.get("relation", "")
+    elif r.product == "conversion":
+        lo, hi = r.evidence["conversion"]["interval"]
+        ok = lo <= c.value["high"] and c.value["low"] <= hi
+    else:
+        ok = within(r.value, stated(c))
+    if r.gaps:
+        r.status = "incomplete"
+        r.note = "; ".join(g["message"] for g in r.gaps)
+        if ok and _bound_passed(c, r):
+            r.status = "match"
+    else:
+        r.status = "match" if ok else "mismatch"
+
+
+def _no_value(r: Reading) -> str:
+    warnings = r.evidence.get("warnings") or []
+    return "; ".join(w["message"] for w in warnings if w["code"] == "no-data") or "no data"
+
+
+def _bound_passed(c: Claim, r: Reading) -> bool:
+    """Partial sums only grow as missing months arrive: "more than X" already passed by the
+    months present holds whatever the gaps hold."""
+    q = (stated(c) or {}).get("qualifier")
+    return c.kind == "value" and q == ">" and all(g["code"] == "missing-month"
+                                                  for g in r.gaps)
+
+
+# ---------------------------------------------------------------- the verdict
+
+def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict:
+    """The verdict on ``c`` from its judged readings (see the module text for the rules)."""
+    early = _not_checkable(c)
+    if early:
+        return early
+    for r in readings:
+        judge(c, r)
+    data = [r for r in readings if r.product != "conversion"]
+    conv = [r for r in readings if r.product == "conversion"]
+    matches = [i for i, r in enumerate(readings) if r.status == "match" and r in data]
+    if matches:
+        return _supported(c, readings, matches[0])
+    gaps = [i for i, r in enumerate(readings) if r.status == "incomplete" and r in data]
+    if gaps:
+        r = readings[gaps[0]]
+        return Verdict(UNVERIFIABLE, f"coverage too incomplete to judge: {r.note} (the data "
+                       f"present give {_val(c, r)} under {r.label})",
+                       r.evidence, gaps[0])
+    misses = [i for i, r in enumerate(readings) if r.status == "mismatch" and r in data]
+    if misses:
+        return _contradicted(c, readings, misses)
+    return _no_data(c, readings, conv, store_note)
+
+
+def _not_checkable(c: Claim) -> Verdict | None:
+    if c.topic != "trade":
+        what = {"forecast": "a forecast", "production": "production",
+                "sales": "sales or market size"}[c.topic]
+        return Verdict(UNVERIFIABLE, f"the claim is about {what}, not customs trade: trade "
+                       "statistics cannot confirm or refute it")
+    missing = [name for name, v in (("reporter", c.reporter), ("flow (export or import)",
+                                                                c.flow),
+                                    ("period", c.period), ("product", c.products)) if not v]
+    if missing:
+        return Verdict(UNVERIFIABLE, f"the text does not say which {' or '.join(missing)} "
+                       "the figure is for")
+    return None
+
+
+def _supported(c: Claim, readings: list[Reading], i: int) -> Verdict:
+    r = readings[i]
+    others = [x for x in readings if x is not r and x.status in ("mismatch", "incomplete")]
+    tail = ""
+    if i > 0 or others:
+        alt = "; ".join(f"{x.label}: {_val(c, x)} ({x.status})" for x in others)
+        tail = " — only under this reading" + (f"; not under {alt}" if alt else "")
+    warn = r.evidence.get("warnings") or []
+    note = f" (with {len(warn)} coverage warning{'s' if len(warn) > 1 else ''} in the " \
+           "evidence)" if warn else ""
+    bound = " — the months present already pass the bound; the gaps can only add" \
+        if r.gaps else ""
+    return Verdict(SUPPORTED, f"{said(c)}: the data give {_val(c, r)} under "
+                   f"{r.label}{tail}{bound}{note}", r.evidence, i)
+
+
+def _contradicted(c: Claim, readings: list[Reading], misses: list[int]) -> Verdict:
+    i = misses[0]
+    r = readings[i]
+    what = stated(c)
+    if c.kind == "comparison":
+        how = r.note
+    elif c.kind == "rank" or r.unit == "%":
+        how = f"{_val(c, r)}, not {what.get('amount', what.get('pct'))}" + \
+            (" %" if r.unit == "%" else "")
+    else:
+        off = (what["amount"] / r.value - 1) * 100 if r.value else None
+        how = f"{_val(c, r)}; the claim is {abs(off):.1f} % " \
+              f"{'above' if off > 0 else 'below'} it" if off is not None else _val(c, r)
+    others = [f"{x.label}: {_val(c, x)}" for j, x in enumerate(readings)
+              if j != i and x.status == "mismatch"]
+    tail = f" (other readings: {'; '.join(others)})" if others else ""
+    return Verdict(CONTRADICTED, f"{said(c)}: the data give {how} under {r.label}{tail}",
+                   r.evidence, i)
+
+
+def _no_data(c: Claim, readings: list[Reading], conv: list[Reading],
+             store_note: Any) -> Verdict:
+    items = " / ".join(c.products)
+    if c.kind == "comparison":
+        items = f"{items} or {' / '.join(c.comparison['products'])}"
+    held = f"; the store holds {store_note}" if store_note else "; the store holds nothing " \
+        f"for {c.reporter} {c.flow}s"
+    reason = f"no data for {c.reporter} {c.flow}s of {items} in {c.period}{held}"
+    ev = readings[0].evidence if readings else {}
+    good = [r for r in conv if r.status == "match"]
+    if conv:
+        bad = [r for r in conv if r.status == "mismatch"]
+        reason += "; as a conversion of the figure beside it: " + (
+            f"consistent at the {', '.join(r.basis for r in good)} rate" if good else
+            "consistent at none of the rates tried") + (
+            f", not at the {', '.join(f'{r.basis} rate ({_val(c, r)})' for r in bad)}"
+            if bad else "")
+        ev = (good or conv)[0].evidence | {"trade_data": ev}
+    return Verdict(UNVERIFIABLE, reason, ev,
+                   readings.index(good[0]) if good else None)
