@@ -8,6 +8,8 @@ Ibis expression over that table, so it runs unchanged on either engine.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from tradestat.errors import InputError
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
     from tradestat.store import Store
 
 ENGINES = ("duckdb", "spark")
+#: Open DuckDB tables kept per thread (a server thread or a notebook asks many questions of
+#: the same store; opening one costs a connection and every release file's footer).
+KEEP_OPEN = 4
+_local = threading.local()
 
 
 def check_as_of(as_of: str | None) -> str | None:
@@ -34,14 +40,50 @@ def records(store: Store, engine: str = "duckdb", as_of: str | None = None) -> i
     """The current records of ``store`` (as they stood on ``as_of``) on ``engine``."""
     as_of = check_as_of(as_of)
     if engine == "duckdb":
-        import ibis
-
-        return complete(ibis.duckdb.from_connection(store.connect(as_of)).table("records"))
+        return _duckdb_records(store, as_of)
     if engine == "spark":
         from tradestat.analytics import spark
 
         return spark.records(store, as_of)
     raise InputError(f"--engine {engine!r}: use one of {', '.join(ENGINES)}", value=engine)
+
+
+def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
+    """The store's ``records`` view on DuckDB, reused while the store's releases are the same.
+
+    The manifest is read on every call: a release committed (or a store rebuilt) since the
+    last call changes the key, so a query never sees an outdated set of files. Connections are
+    per thread (a DuckDB connection is not shared between threads) and the least recently
+    used is closed beyond :data:`KEEP_OPEN`.
+    """
+    import ibis
+
+    from tradestat.store.query import connect
+
+    releases = store.releases()
+    key = (str(store.root), as_of, tuple((r.id, r.seq, r.effective, tuple(r.supersedes))
+                                         for r in releases))
+    cache = getattr(_local, "tables", None)
+    if cache is None:
+        cache = _local.tables = OrderedDict()
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key][1]
+    con = connect(store.root, releases, as_of)
+    table = complete(ibis.duckdb.from_connection(con).table("records"))
+    cache[key] = (con, table)
+    while len(cache) > KEEP_OPEN:
+        _, (old, _) = cache.popitem(last=False)
+        old.close()
+    return table
+
+
+def forget() -> None:
+    """Close this thread's open store connections (tests that rewrite a store in place)."""
+    cache = getattr(_local, "tables", None) or {}
+    for con, _ in cache.values():
+        con.close()
+    cache.clear()
 
 
 def complete(t: ir.Table) -> ir.Table:

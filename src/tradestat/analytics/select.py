@@ -146,29 +146,56 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     if "product" in by and level:  # ranking products: TOTAL is not one of them
         preds.append(t.product != model.TOTAL_PRODUCT)
     t = t.filter(preds)
-    t = t.mutate(plen=ibis.ifelse(t.product == model.TOTAL_PRODUCT, 0, t.product.length()))
+    plen = ibis.ifelse(t.product == model.TOTAL_PRODUCT, 0, t.product.length())
     if dedup:
+        t = t.mutate(plen=plen)
         shortest = min((len(p) for p in sel.prefixes()), default=2)
         levels = [k for k in LEVELS if k >= max(shortest, level or 0)]
         covered = _covered(t, levels, total=sel.codes is None and "product" not in by)
         if covered is not None:
             t = t.mutate(covered=covered)
             t = t.filter(~t.covered)
-    which = ibis.cases(*[(_in_span(t, s), name) for name, s in spans.items()],
-                       else_=ibis.null("string"))
-    cols = {"which": which, "is_world": t.partner == model.WORLD,
+        plen = t.plen
+    # One flat GROUP BY with named keys: which span a row belongs to is a function of its
+    # (freq, period), both keys, so it is joined on afterwards (:func:`spans_of`) instead of
+    # being a CASE that the engine evaluates on every row and Ibis compiles every call.
+    keys = {"period": t.period, "freq": t.freq, "reporter": t.reporter,
+            "classification": t.classification, "currency": t.currency,
+            "release_id": t.release_id, "source": t.source,
+            "is_world": t.partner == model.WORLD, "plen": plen,
             "code": _code_column(t, sel.codes)}
     for key in by:
         if key == "product" and level:
-            cols["product_key"] = t.product.substr(0, level)
+            keys["product_key"] = t.product.substr(0, level)
         else:
-            cols[f"{key}_key"] = t[key]
-    t = t.mutate(**cols)
-    keys = [*GROUP, *(f"{k}_key" for k in by)]
+            keys[f"{key}_key"] = t[key]
     # A change published beside a value means something only for that one record: the
     # rules keep it where a group holds a single row.
-    return t.group_by(keys).aggregate(value=t.value.sum(), rows=t.count(),
-                                      published_yoy_pct=t.published_yoy_pct.max())
+    return t.group_by(**keys).aggregate(value=t.value.sum(), rows=t.count(),
+                                        published_yoy_pct=t.published_yoy_pct.max())
+
+
+def spans_of(spans: dict[str, Span]) -> pl.DataFrame:
+    """Which span each (freq, period) the selection can return belongs to: the first that
+    holds it, as in :func:`_in_span` (monthly, cumulative and, for whole years, annual)."""
+    rows: dict[tuple[str, int], str] = {}
+    for name, span in spans.items():
+        pairs = [("M", p) for p in span.months]
+        pairs += [(model.CUMULATIVE, p) for p in cumulative_periods(span)]
+        if span.whole_years:
+            pairs += [("A", y) for y in span.years]
+        for pair in pairs:
+            rows.setdefault(pair, name)
+    return pl.DataFrame({"freq": [f for f, _ in rows], "period": [p for _, p in rows],
+                         "which": list(rows.values())},
+                        schema={"freq": pl.String, "period": pl.Int32, "which": pl.String})
+
+
+def with_spans(df: pl.DataFrame, spans: dict[str, Span]) -> pl.DataFrame:
+    """``df`` with its ``which`` column, in the column order of :data:`GROUP`."""
+    out = df.join(spans_of(spans), on=["freq", "period"], how="left")
+    first = [c for c in GROUP if c in out.columns]
+    return out.select([*first, *(c for c in out.columns if c not in first)])
 
 
 def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:
@@ -195,10 +222,27 @@ def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ..
     runs without the (costly) ancestor windows, and again with them only if the result shows
     codes of different lengths side by side.
     """
-    df = run(expression(t, sel, spans, by, level, dedup=False))
+    df = with_spans(run(expression(t, sel, spans, by, level, dedup=False)), spans)
     if dedup and mixed_depth(df, level):
-        df = run(expression(t, sel, spans, by, level, dedup=True))
+        df = with_spans(run(expression(t, sel, spans, by, level, dedup=True)), spans)
     return df
+
+
+#: Compiled SQL by expression (Ibis expressions are immutable and hash by structure; the
+#: table in them is one open connection's view, so an entry never outlives its store state).
+_COMPILED: dict = {}
+_COMPILED_MAX = 256
+
+
+def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:
+    """``expr``'s SQL and Arrow schema, compiled once per distinct expression."""
+    key = expr.op()
+    hit = _COMPILED.get(key)
+    if hit is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        hit = _COMPILED[key] = (backend.compile(expr), expr.schema().to_pyarrow())
+    return hit
 
 
 def run(expr: ir.Table) -> pl.DataFrame:
@@ -213,6 +257,6 @@ def run(expr: ir.Table) -> pl.DataFrame:
 
     backend = ibis.get_backend(expr)
     if backend.name == "duckdb":
-        table = backend.raw_sql(backend.compile(expr)).to_arrow_table()
-        return pl.from_arrow(table.cast(expr.schema().to_pyarrow()))
+        sql, schema = _compiled(backend, expr)
+        return pl.from_arrow(backend.raw_sql(sql).to_arrow_table().cast(schema))
     return pl.from_arrow(expr.to_pyarrow())
