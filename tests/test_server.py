@@ -1,0 +1,287 @@
+"""The HTTP API on a store of the real Comtrade files: values equal an independent pandas
+computation and the library's own documents; one error body for every failure, naming the
+parameter; the row cap, the time limit, the answer cache and the token-guarded ingest."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+import tradestat
+from analytics_data import ANNUAL, MONTHLY, read_comtrade
+from tradestat import ComtradeReader, Store
+from tradestat.server import create_app
+from tradestat.server.queries import QueryTimeout, Runner, cap_rows
+
+REL = 1e-9
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
+    s = Store(tmp_path_factory.mktemp("server") / "store")
+    for name in (ANNUAL, MONTHLY):
+        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
+    return s
+
+
+@pytest.fixture(scope="module")
+def client(store: Store) -> TestClient:
+    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def annual(shared_data: Path) -> pd.DataFrame:
+    return read_comtrade(shared_data / "comtrade" / ANNUAL)
+
+
+@pytest.fixture(scope="module")
+def monthly(shared_data: Path) -> pd.DataFrame:
+    return read_comtrade(shared_data / "comtrade" / MONTHLY)
+
+
+def without_server_keys(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in ("truncated", "display")}
+
+
+def assert_error(response, status: int, parameter: str | None = None) -> dict:
+    doc = response.json()
+    assert response.status_code == status, doc
+    assert doc["ok"] is False and doc["status"] == status
+    assert isinstance(doc["error"], str) and doc["error"]
+    assert doc["errors"] and all("message" in e for e in doc["errors"])
+    if parameter:
+        assert doc["errors"][0]["parameter"] == parameter, doc
+    return doc
+
+
+# ---------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(("reporter", "iso", "year"), [
+    ("CHN", "CHN", 2024), ("South Korea", "KOR", 2023), ("842", "USA", 2020)])
+def test_figure_equals_pandas_and_the_library(client: TestClient, store: Store,
+                                              annual: pd.DataFrame, reporter: str, iso: str,
+                                              year: int) -> None:
+    mine = annual[annual["reporter"] == iso].groupby("period")["value"].sum()
+    r = client.get("/api/figure", params={"reporter": reporter, "flow": "export",
+                                          "product": "8542", "period": str(year)})
+    doc = r.json()
+    assert r.status_code == 200, doc
+    assert doc["value"] == pytest.approx(mine[year], rel=REL)
+    assert doc["previous"]["value"] == pytest.approx(mine[year - 1], rel=REL)
+    assert doc["yoy_pct"] == pytest.approx((mine[year] / mine[year - 1] - 1) * 100, rel=1e-9)
+    assert doc["truncated"] is False
+    lib = tradestat.figure(store, reporter, "export", str(year), product="8542").to_dict()
+    assert without_server_keys(doc) == lib
+
+
+def test_figure_display_is_the_report_formatting(client: TestClient,
+                                                 annual: pd.DataFrame) -> None:
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    doc = client.get("/api/figure", params={"reporter": "CHN", "flow": "export",
+                                            "product": "8542", "period": "2024"}).json()
+    # 159,747,196,497 USD in 2024 against 136,335,025,390 in 2023 (the Comtrade file)
+    assert doc["display"]["value"] == f"${chn[2024] / 1e9:.1f} bn" == "$159.7 bn"
+    assert doc["display"]["yoy"] == f"{(chn[2024] / chn[2023] - 1) * 100:+.1f} %" == "+17.2 %"
+
+
+def test_basket_figure_over_months(client: TestClient, monthly: pd.DataFrame) -> None:
+    bra = monthly[(monthly["reporter"] == "BRA") & monthly["period"].between(202501, 202506)]
+    assert len(bra) == 6
+    doc = client.get("/api/figure", params={
+        "reporter": "BRA", "flow": "export", "basket": "integrated_circuits",
+        "period": "2025-01..2025-06"}).json()
+    assert doc["value"] == pytest.approx(bra["value"].sum(), rel=REL)
+    # 2024 is only in the annual file: no months to compare with, and a warning says so
+    assert doc["previous"]["value"] is None and doc["yoy_pct"] is None
+    assert "no-data" in {w["code"] for w in doc["warnings"]}
+
+
+def test_rank_top_and_series_equal_pandas(client: TestClient, annual: pd.DataFrame) -> None:
+    y2023 = annual[annual["period"] == 2023].groupby("reporter")["value"].sum()
+    doc = client.get("/api/rank", params={"flow": "export", "product": "8542",
+                                          "period": "2023", "top": 5}).json()
+    assert [row["code"] for row in doc["rows"]] == list(y2023.nlargest(5).index)
+    assert [row["value"] for row in doc["rows"]] == pytest.approx(list(y2023.nlargest(5)))
+    assert doc["total"] == pytest.approx(y2023.sum(), rel=REL)
+    top = client.get("/api/top", params={"reporter": "CHN", "flow": "export",
+                                         "period": "2023", "level": 4}).json()
+    assert [(r["code"], r["value"]) for r in top["rows"]] == [("8542", y2023["CHN"])]
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    series = client.get("/api/series", params={"flow": "export", "reporter": "CHN",
+                                               "product": "8542", "freq": "A"}).json()
+    assert {int(p["period"]): p["value"] for p in series["points"]} == pytest.approx(
+        chn.to_dict(), rel=REL)
+
+
+def test_compare_equals_the_library(client: TestClient, store: Store) -> None:
+    params = [("reporter", "BRA"), ("flow", "export"), ("period", "2025-01..2025-07"),
+              ("basket", "integrated_circuits"), ("basket", "semiconductors")]
+    doc = client.get("/api/compare", params=params).json()
+    lib = tradestat.compare(store, "BRA", "export", "2025-01..2025-07",
+                            baskets=["integrated_circuits", "semiconductors"]).to_dict()
+    assert without_server_keys(doc) == lib
+    assert [i["label"] for i in doc["items"]] == ["integrated_circuits", "semiconductors"]
+
+
+def test_reference_endpoints(client: TestClient, annual: pd.DataFrame) -> None:
+    found = client.get("/api/countries").json()["reporters"]
+    assert {r["code"] for r in found} >= set(annual["reporter"].unique()) - {""}
+    assert {"code": "CHN", "name": "China"} in found
+    assert client.get("/api/countries/156").json()["code"] == "CHN"
+    assert client.get("/api/countries/Other Asia, nes").json()["code"] == "S19"
+    assert client.get("/api/hs/8542").json()["level"] == 4
+    hits = client.get("/api/hs", params={"q": "electronic integrated circuits"}).json()
+    assert "8542" in [h["code"] for h in hits["results"]]
+    names = [b["name"] for b in client.get("/api/baskets").json()["baskets"]]
+    assert "integrated_circuits" in names
+    shown = client.get("/api/baskets/integrated_circuits").json()
+    assert shown["codes"]["HS2022"] == ["8542"]
+    releases = client.get("/api/releases").json()["releases"]
+    assert sorted(r["rows"] for r in releases) == [396, 1686]
+
+
+def test_chart_specs_show_the_numbers(client: TestClient, monthly: pd.DataFrame) -> None:
+    params = {"reporter": "BRA", "flow": "export", "basket": "integrated_circuits",
+              "period": "2025-01..2025-06"}
+    doc = client.get("/api/chart/monthly", params=params).json()
+    assert doc["kind"] == "monthly" and "vega-lite" in doc["spec"]["$schema"]
+    bra = monthly[monthly["reporter"] == "BRA"].set_index("period")["value"]
+    points = {p["period"]: p["value"] for p in doc["result"]["now"]["points"]}
+    assert points == pytest.approx({f"2025-{m:02d}": bra[202500 + m] for m in range(1, 7)})
+    ranking = client.get("/api/chart/ranking", params=params | {"top": 3}).json()
+    assert len(ranking["result"]["rows"]) == 3
+    shown = ranking["spec"]["data"]["values"]
+    assert [v["value"] for v in shown] == [r["value"] for r in ranking["result"]["rows"]]
+    comparison = client.get("/api/chart/comparison", params=params | {
+        "compare": "semiconductors"}).json()
+    assert [i["label"] for i in comparison["result"]["items"]] == [
+        "integrated_circuits", "semiconductors"]
+    assert_error(client.get("/api/chart/pie", params=params), 400, "kind")
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(("params", "status", "parameter"), [
+    ({"reporter": "Atlantis", "period": "2024"}, 400, "reporter"),
+    ({"reporter": "CHN", "period": "2024-13"}, 400, "period"),
+    ({"reporter": "CHN", "period": "2024", "flow": "smuggled"}, 400, "flow"),
+    ({"reporter": "CHN", "period": "2024", "as_of": "yesterday"}, 400, "as_of"),
+    ({"reporter": "CHN", "period": "2024", "product": "85x"}, 400, "product"),
+    ({"reporter": "CHN", "period": "2024", "product": None, "basket": "chips"}, 400, "basket"),
+    ({"reporter": "CHN"}, 422, "period"),
+])
+def test_bad_parameters_are_4xx_naming_the_parameter(client: TestClient, params: dict,
+                                                     status: int, parameter: str) -> None:
+    query = {"flow": "export", "product": "8542"} | params
+    query = {k: v for k, v in query.items() if v is not None}
+    doc = assert_error(client.get("/api/figure", params=query), status, parameter)
+    assert "--" not in doc["error"]  # API parameter names, not CLI options
+
+
+def test_other_failures_use_the_same_body(client: TestClient) -> None:
+    assert_error(client.get("/api/top", params={"reporter": "CHN", "flow": "export",
+                                                "period": "2024", "level": "four"}),
+                 422, "level")
+    assert_error(client.get("/api/nothing-here"), 404)
+    assert_error(client.delete("/api/figure"), 405)
+    assert_error(client.post("/api/ingest/comtrade", content=b"x"), 404)  # read-only
+    assert_error(client.post("/api/check", content=b"not json",
+                             headers={"Content-Type": "application/json"}), 422)
+
+
+# ---------------------------------------------------------------- limits and cache
+
+
+def test_row_cap_cuts_and_says_so(store: Store) -> None:
+    lib = tradestat.rank(store, "export", "2023", product="8542")
+    with TestClient(create_app(store, max_rows=7)) as c:
+        doc = c.get("/api/rank", params={"flow": "export", "product": "8542",
+                                         "period": "2023"}).json()
+    assert len(doc["rows"]) == 7 and doc["truncated"] is True and doc["row_cap"] == 7
+    assert doc["rows_total"] == {"rows": len(lib.rows)} and len(lib.rows) > 7
+    # the total (and so the shares) is a parallel sum: equal up to the order of additions
+    assert [r["code"] for r in doc["rows"]] == [r.code for r in lib.rows[:7]]
+    assert [r["share_pct"] for r in doc["rows"]] == pytest.approx(
+        [r.share_pct for r in lib.rows[:7]], rel=REL)
+    assert cap_rows({"rows": [1, 2]}, 2) == {"rows": [1, 2], "truncated": False}
+
+
+def test_time_limit_answers_504(store: Store) -> None:
+    with TestClient(create_app(store, time_limit=0.001)) as c:
+        r = c.get("/api/figure", params={"reporter": "USA", "flow": "export",
+                                         "product": "8542", "period": "2019"})
+    doc = assert_error(r, 504)
+    assert "limit" in doc["error"] and doc["time_limit"] == 0.001
+
+
+def test_runner_time_limit_returns_before_the_call_ends(store: Store) -> None:
+    runner = Runner(tradestat.Store(store.root), time_limit=0.2)
+
+    async def go() -> float:
+        start = time.perf_counter()
+        with pytest.raises(QueryTimeout):
+            await runner.run(None, lambda: time.sleep(1.0) or {})
+        return time.perf_counter() - start
+
+    assert asyncio.run(go()) < 0.8
+    assert runner.stats["timeouts"] == 1
+
+
+def test_repeated_requests_are_answered_from_the_cache(store: Store) -> None:
+    app = create_app(store)
+    params = {"reporter": "DEU", "flow": "export", "product": "8542", "period": "2018"}
+    with TestClient(app) as c:
+        first = c.get("/api/figure", params=params).json()
+        again = [c.get("/api/figure", params=params).json() for _ in range(3)]
+    assert all(doc == first for doc in again)
+    assert app.state.runner.stats["runs"] == 1 and app.state.runner.stats["hits"] == 3
+
+
+# ---------------------------------------------------------------- ingest with a token
+
+
+def test_ingest_needs_the_token_and_refreshes_answers(tmp_path: Path, shared_data: Path,
+                                                      monthly: pd.DataFrame) -> None:
+    target = Store(tmp_path / "store")
+    target.ingest(ComtradeReader(), shared_data / "comtrade" / ANNUAL)
+    body = (shared_data / "comtrade" / MONTHLY).read_bytes()
+    url = f"/api/ingest/comtrade?filename={MONTHLY}"
+    params = {"reporter": "BRA", "flow": "export", "product": "8542", "period": "2025-01"}
+    with TestClient(create_app(target, token="s3cret")) as c:
+        assert c.get("/api/figure", params=params).json()["value"] is None
+        assert_error(c.post(url, content=body), 401)
+        assert_error(c.post(url, content=body, headers={"Authorization": "Bearer nope"}), 401)
+        ok = c.post(url, content=body, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200 and ok.json()["status"] == "committed"
+        assert ok.json()["rows"] == len(monthly)
+        again = c.post(url, content=body, headers={"Authorization": "Bearer s3cret"})
+        assert again.json()["status"] == "unchanged"
+        bra = monthly[(monthly["reporter"] == "BRA") & (monthly["period"] == 202501)]
+        assert c.get("/api/figure", params=params).json()["value"] == pytest.approx(
+            bra["value"].sum(), rel=REL)
+        assert_error(c.post("/api/ingest/baci?filename=x.zip", content=b"x",
+                            headers={"Authorization": "Bearer s3cret"}), 400, "source")
+
+
+# ---------------------------------------------------------------- offline pages
+
+
+def test_docs_and_dashboard_load_nothing_from_elsewhere(client: TestClient) -> None:
+    for page in ("/docs", "/"):
+        html = client.get(page).text
+        assert "http://" not in html and "https://" not in html, page
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert {"/api/figure", "/api/rank", "/api/check"} <= set(schema["paths"])
+    assert "/api/ingest/{source}" not in schema["paths"]
+    bundle = client.get("/vendor/vega-bundle.js")
+    assert bundle.status_code == 200 and "vegaEmbed" in bundle.text
