@@ -8,13 +8,13 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import report_data
 import tradestat
-from analytics_data import MONTHLY, ingest_frame, read_comtrade
+from analytics_data import MONTHLY, read_comtrade
 from tradestat import ComtradeReader, Store, report
 from tradestat.cli import app
 from tradestat.errors import InputError
@@ -23,10 +23,8 @@ from tradestat.report import charts, fmt
 REL = 1e-12
 SPAN = [202400 + m for m in range(1, 12)]  # 2024-01..2024-11
 PREV = [p - 100 for p in SPAN]
-PRODUCTS = ("854231", "854239", "870323", "851713", "610910", "620342")
-PARTNERS = {"CHN": ("USA", "DEU", "JPN"), "USA": ("CHN", "DEU", "MEX"),
-            "DEU": ("CHN", "USA", "FRA")}
-COMPARE = ["passenger_cars", "mobile_phones", "apparel"]
+PARTNERS = report_data.PARTNERS
+COMPARE = report_data.COMPARE
 
 
 # ---------------------------------------------------------------- numbers for readers
@@ -63,22 +61,12 @@ def test_percent_exact_ordinal_and_spans() -> None:
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    """Seeded monthly exports 2023-01..2024-12 of three reporters to three partners each
-    (no world rows: the world figure is summed from partners, with a warning)."""
-    rng = np.random.default_rng(7)
-    periods = [y * 100 + m for y in (2023, 2024) for m in range(1, 13)]
-    rows = [(r, p, f"{t // 100}-{t % 100:02d}", hs, float(rng.integers(1_000, 9_000_000)))
-            for r, partners in PARTNERS.items() for p in partners for t in periods
-            for hs in PRODUCTS]
-    return pd.DataFrame(rows, columns=["Reporter", "Partner", "Period", "HS", "Value"])
+    return report_data.frame()
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory, frame: pd.DataFrame) -> Store:
-    folder = tmp_path_factory.mktemp("small")
-    store = Store(folder / "store")
-    ingest_frame(store, folder, "exports", frame)
-    return store
+    return report_data.small_store(tmp_path_factory.mktemp("small"), frame)
 
 
 @pytest.fixture(scope="module")
