@@ -20,14 +20,15 @@ from tradestat.claims import lexicon as lx
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z\"“(])")
 _CLAUSE_END = re.compile(r"[,;.(]|\b(?:which|while|whereas|but)\b")
-_YOY_RE = re.compile(r"year[- ]on[- ]year|\byoy\b|y/y|from a year (?:earlier|ago)|annual(?:ly)?",
+_YOY_RE = re.compile(r"year[- ]on[- ]year|\byoy\b|y/y|annual(?:ly)?|"
+                     r"(?:from|than|over) a year (?:earlier|ago|before)",
                      re.IGNORECASE)
-_COUNTRY_RE = re.compile(r"\b(?:the\s+)?((?:U\.S\.|[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})"
+_COUNTRY_RE = re.compile(r"\b(?:the\s+)?((?:U\.S\.|US\b|UK\b|[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})"
                          r"(?:'s|’s)?")
 DEMONYMS = {"chinese": "CHN", "american": "USA", "japanese": "JPN", "korean": "KOR",
             "south korean": "KOR", "german": "DEU", "taiwanese": "S19", "indian": "IND",
             "vietnamese": "VNM", "malaysian": "MYS", "singaporean": "SGP", "us": "USA",
-            "u.s.": "USA"}
+            "u.s.": "USA", "uk": "GBR", "british": "GBR"}
 
 
 @dataclass

@@ -40,16 +40,16 @@ PRODUCTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 PRODUCT_RE = [(re.compile(p, re.IGNORECASE), r) for p, r in PRODUCTS]
 
-FLOW_RE = re.compile(r"\b(export(?:s|ed|ing)?|outbound shipments|import(?:s|ed|ing)?|"
+FLOW_RE = re.compile(r"\b(export(?:s|ed|ing|ers?)?|outbound shipments|import(?:s|ed|ing|ers?)?|"
                      r"purchases from abroad)\b", re.IGNORECASE)
 TRADE_RE = re.compile(r"\b(?:foreign|external|overall|total) trade\b", re.IGNORECASE)
 
 UP = ("rose|rise|rises|rising|grew|grow|grows|growth|growing|increase|increased|increases|"
       "increasing|up|jump|jumped|jumps|surge|surged|surges|climb|climbed|climbs|gain|gained|"
-      "gains|expand|expanded|expands|higher|rebound|rebounded")
+      "gains|expand|expanded|expands|higher|more|rebound|rebounded")
 DOWN = ("fell|fall|falls|falling|drop|dropped|drops|decline|declined|declines|declining|"
         "decrease|decreased|decreases|down|shrank|shrink|shrinks|contract|contracted|"
-        "contraction|slump|slumped|slid|lower|plunged|plunge")
+        "contraction|slump|slumped|slid|lower|less|plunged|plunge")
 DIRECTION_RE = re.compile(rf"\b(?:(?P<up>{UP})|(?P<down>{DOWN}))\b", re.IGNORECASE)
 
 #: words that make a sentence about something other than customs trade
@@ -79,9 +79,12 @@ MONEY_RE = re.compile(
 PERCENT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s?(?:percent|per cent|%|pct)(?![\w])",
                         re.IGNORECASE)
 QUALIFIER_RE = re.compile(
-    r"\b(?P<q>more than|over|above|exceeding|at least|less than|under|below|about|around|"
+    r"\b(?P<q>more than|over|above|exceeding|exceeded|exceeds|surpassed|surpasses|topped|"
+    r"tops|at least|less than|under|below|about|around|"
     r"roughly|approximately|nearly|almost|some|close to)\s*$", re.IGNORECASE)
 QUALIFIERS = {"more than": ">", "over": ">", "above": ">", "exceeding": ">", "at least": ">",
+              "exceeded": ">", "exceeds": ">", "surpassed": ">", "surpasses": ">",
+              "topped": ">", "tops": ">",
               "less than": "<", "under": "<", "below": "<", "nearly": "~<", "almost": "~<",
               "close to": "~", "about": "~", "around": "~", "roughly": "~",
               "approximately": "~", "some": "~"}
