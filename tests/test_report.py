@@ -284,3 +284,45 @@ def test_cli_report_bad_out_is_one_line_exit_1(small: Store, tmp_path: Path) -> 
         "--product", "8542", "--period", "2024", "--out", str(tmp_path / "x.pdf")])
     assert res.exit_code == 1
     assert res.output.strip().startswith("error: --out") and "Traceback" not in res.output
+
+
+# ---------------------------------------------------------------- currency, as-of, the demo
+
+def test_report_in_yuan_says_so_and_how(small: Store, ref: pd.DataFrame) -> None:
+    r = report.build(small, "CHN", "export", "2024-01..2024-11", basket="integrated_circuits",
+                     currency="CNY")
+    rates = {x["period"]: x["value"] for x in r.figure.conversion["current"]["rates"]}
+    ic = ref[(ref["Reporter"] == "CHN") & ref["period"].isin(SPAN)
+             & ref["HS"].str.startswith("8542")]
+    months = ic.groupby("Period")["Value"].sum()
+    assert r.figure.value == pytest.approx(sum(v * rates[m] for m, v in months.items()),
+                                           rel=1e-9)  # each month at its own rate
+    assert (f"reached {fmt.money(r.figure.value, 'CNY')} in January–November 2024 (yuan, "
+            "converted at monthly-average exchange rates)") in r.sentences[0].text
+    assert fmt.money(r.figure.value, "CNY").endswith(" yuan")
+    assert r.charts["monthly"]["encoding"]["y"]["title"].startswith("CNY ")
+
+
+def test_as_of_before_any_release_gives_no_figure_and_says_so(small: Store) -> None:
+    r = report.build(small, "CHN", "export", "2024-01..2024-11", basket="integrated_circuits",
+                     as_of="2000-01-01")
+    assert r.figure.value is None and r.query["as_of"] == "2000-01-01"
+    assert r.sentences[0].text == ("China's exports of integrated circuits: no data in the "
+                                   "store for January–November 2024.")
+    assert r.ranking is None and "monthly" not in r.charts
+
+
+def test_demo_ends_with_its_report(tmp_path: Path) -> None:
+    from tradestat import demo
+
+    result = demo.run(Store(tmp_path / "store"), tmp_path, rows=60_000, seed=2024)
+    page = Path(result["report"])
+    assert page.is_file() and page.parent == tmp_path
+    text = page.read_text()
+    assert "SYNTHETIC DEMO DATA" in text and text.count("<svg ") == 4
+    ic = next(f for f in result["figures"] if f["key"] == "ic")  # the demo's own SQL
+    again = report.build(tmp_path / "store", **demo.REPORT)
+    assert again.figure.value == pytest.approx(ic["value"], rel=1e-12)
+    assert again.figure.previous_value == pytest.approx(ic["previous"], rel=1e-12)
+    assert fmt.money(ic["value"], "USD") in again.headline
+    assert again.synthetic
