@@ -125,7 +125,8 @@ def evidence(result: Any, function: str, **query: Any) -> dict:
             "value": doc.get("value", doc.get("total")), "currency": doc.get("currency"),
             "basis": doc.get("basis"), "period": doc.get("period"),
             "releases": cov.get("releases", []), "sources": cov.get("sources", []),
-            "warnings": doc.get("warnings", []), "conversion": doc.get("conversion")}
+            "warnings": doc.get("warnings", []), "conversion": doc.get("conversion"),
+            **{k: doc[k] for k in ("previous", "yoy_pct", "published_yoy_pct") if k in doc}}
 
 
 def figure_gaps(fig: Any, spans: tuple[str, ...] = ("current",)) -> list[dict]:
@@ -227,7 +228,8 @@ def growth_readings(c: Claim, eng: Engine) -> list[Reading]:
             out.append(Reading(item, item, "none", None, "%", ev))
             continue
         if fig.published_yoy_pct is not None:
-            out.append(Reading(f"{item}: change published beside the value", item,
+            out.append(Reading(f"{item}: change published beside the {fig.currency} value",
+                               item,
                                "published", fig.published_yoy_pct, "%", ev, figure_gaps(fig)))
         gaps = figure_gaps(fig, ("current", "previous"))
         out.append(Reading(f"{item}: change computed in {fig.currency}", item,
@@ -257,8 +259,12 @@ def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
                 continue
             rel = cmp.relations[0]
             gaps = [w for i in cmp.items for w in figure_gaps(i.figure)]
-            ev |= {"values": {i.label: i.figure.value for i in cmp.items},
-                   "relation": rel["text"]}
+            covs = [i.figure.coverage["current"] for i in cmp.items]
+            ev |= {"value": rel["diff_pct"], "unit": "% difference",
+                   "values": {i.label: i.figure.value for i in cmp.items},
+                   "relation": rel["text"], "basis": cmp.items[0].figure.basis,
+                   "releases": sorted({x for c in covs for x in c["releases"]}),
+                   "sources": sorted({x for c in covs for x in c["sources"]})}
             out.append(Reading(f"{a} vs {b}", a, cmp.currency, rel["diff_pct"], "%", ev, gaps))
     return out
 
@@ -278,9 +284,9 @@ def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
         if row is None:
             out.append(Reading(item, item, "none", None, "rank", ev))
             continue
-        ev |= {"row": row.to_dict(), "reporters": r.n,
-               "ahead": [x.code for x in r.rows if x.rank < row.rank]}
         value, unit = (row.share_pct, "%") if c.share else (float(row.rank), "rank")
+        ev |= {"value": value, "unit": unit, "total": r.total, "row": row.to_dict(),
+               "reporters": r.n, "ahead": [x.code for x in r.rows if x.rank < row.rank]}
         out.append(Reading(f"{item}: among {r.n} reporters", item, "reporters", value, unit,
                            ev, ranking_gaps(r)))
     return out

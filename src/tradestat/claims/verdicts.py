@@ -167,7 +167,7 @@ def _not_checkable(c: Claim) -> Verdict | None:
         what = {"forecast": "a forecast", "production": "production",
                 "sales": "sales or market size"}[c.topic]
         return Verdict(UNVERIFIABLE, f"the claim is about {what}, not customs trade: trade "
-                       "statistics cannot confirm or refute it")
+                       "statistics cannot confirm or refute it", {"topic": c.topic})
     missing = [name for name, v in (("reporter", c.reporter), ("flow (export or import)",
                                                                 c.flow),
                                     ("period", c.period), ("product", c.products)) if not v]
