@@ -325,4 +325,4 @@ def test_demo_ends_with_its_report(tmp_path: Path) -> None:
     assert again.figure.value == pytest.approx(ic["value"], rel=1e-12)
     assert again.figure.previous_value == pytest.approx(ic["previous"], rel=1e-12)
     assert fmt.money(ic["value"], "USD") in again.headline
-    assert again.synthetic
+    assert again.synthetic and again.headline.endswith("not from real trade statistics.")

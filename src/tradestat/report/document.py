@@ -165,6 +165,9 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     sentences += [s for s in (
         words.comparison_sentence(comp, stated) if comp else None,
         words.rank_sentence(ranking, code, who, stated)) if s is not None]
+    if _synthetic(fig):  # said in the paragraph too: it is what gets pasted elsewhere
+        sentences.append(Sentence("These figures come from tradestat's synthetic demo world, "
+                                  "not from real trade statistics."))
     omitted = _omitted(ranking, partners, now, prev)
     query = {"reporter": code, "flow": fig.query["flow"], "period": fig.period.to_dict(),
              "product": product, "basket": basket, "compare": list(compare),
