@@ -164,6 +164,7 @@ def test_chart_specs_show_the_numbers(client: TestClient, monthly: pd.DataFrame)
     assert [i["label"] for i in comparison["result"]["items"]] == [
         "integrated_circuits", "semiconductors"]
     assert_error(client.get("/api/chart/pie", params=params), 400, "kind")
+    assert_error(client.get("/api/chart/comparison", params=params), 400, "compare")
 
 
 # ---------------------------------------------------------------- errors
@@ -285,3 +286,17 @@ def test_docs_and_dashboard_load_nothing_from_elsewhere(client: TestClient) -> N
     assert "/api/ingest/{source}" not in schema["paths"]
     bundle = client.get("/vendor/vega-bundle.js")
     assert bundle.status_code == 200 and "vegaEmbed" in bundle.text
+
+
+def test_check_gives_the_claim_checkers_verdicts(client: TestClient, store: Store,
+                                                 annual: pd.DataFrame) -> None:
+    from tradestat.claims import check
+
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    growth = (chn[2024] / chn[2023] - 1) * 100
+    text = (f"China's exports of integrated circuits reached ${chn[2024] / 1e9:.1f} bn in "
+            f"2024, up {growth:.1f} %. They were $99 bn in 2023.")
+    doc = client.post("/api/check", json={"text": text}).json()
+    assert [c["verdict"] for c in doc["claims"]] == ["supported", "supported", "contradicted"]
+    assert doc["summary"] == {"supported": 2, "contradicted": 1, "unverifiable": 0}
+    assert without_server_keys(doc) == check(text, store).to_dict()

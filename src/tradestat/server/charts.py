@@ -83,6 +83,9 @@ async def chart(request: Request, kind: str, reporter: Reporter, flow: Flow, per
     if kind == "comparison":
         baskets = [b for b in [basket, *(compare or [])] if b]
         codes = [product] if product else []
+        if len(baskets) + len(codes) < 2:
+            raise InputError("compare: name at least one basket to set beside the product "
+                             "or basket asked for", value=None)
         key = ("chart", kind, reporter, flow, period, tuple(baskets), tuple(codes), as_of)
         return await _answer(request, key, lambda: _comparison(
             store, reporter, flow, period, baskets, codes, as_of))

@@ -32,6 +32,8 @@ log = logging.getLogger("tradestat.server")
 STATUS = ((InputError, 400), (QueryTimeout, 504), (Rejected, 422), (RemoteError, 502),
           (StoreError, 503), (DataError, 422))
 _OPTION = re.compile(r"--([a-z]+(?:-[a-z]+)*)")
+#: "period '2024-13': ...", "kind: ..." — a message that starts by naming its parameter.
+_LEADING = re.compile(r"([a-z_]+)(?: '|:)")
 
 
 def body(status: int, message: str, errors: list[dict] | None = None, **extra: Any) -> dict:
@@ -55,8 +57,9 @@ def parameter_of(exc: TradestatError, params: dict[str, list[str]]) -> str | Non
     named = _OPTION.search(exc.message)
     if named:
         return named.group(1).replace("-", "_")
-    if exc.message.startswith("period "):
-        return "period"
+    leading = _LEADING.match(exc.message)
+    if leading:
+        return leading.group(1)
     value = exc.context.get("value")
     for name, values in params.items():
         if value is not None and str(value) in values:
