@@ -326,3 +326,15 @@ def test_demo_ends_with_its_report(tmp_path: Path) -> None:
     assert again.figure.previous_value == pytest.approx(ic["previous"], rel=1e-12)
     assert fmt.money(ic["value"], "USD") in again.headline
     assert again.synthetic and again.headline.endswith("not from real trade statistics.")
+
+
+def test_cli_report_without_data_writes_it_and_exits_2(small: Store, tmp_path: Path) -> None:
+    out = tmp_path / "none.md"
+    res = CliRunner().invoke(app, [
+        "report", "--store", str(small.root), "--reporter", "CHN", "--flow", "export",
+        "--product", "8542", "--period", "2024", "--as-of", "2000-01-01", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "no data in the store for 2024" in out.read_text()
+    assert not (tmp_path / "none-charts").exists()  # no chart, no empty folder
+    assert res.output.rstrip().endswith("error: no data in the store for this query (see the "
+                                        "warnings)")

@@ -216,6 +216,7 @@ def write(report: Report, out: Path) -> list[Path]:
         chart_dir = out.with_name(f"{out.stem}-charts")
         text = report.to_markdown(chart_dir, out.parent)
         out.write_text(text, encoding="utf-8")
-        return [out, *sorted(chart_dir.iterdir())]
+        return [out, *(chart_dir / f"{name}.{ext}" for name in report.charts
+                       for ext in ("svg", "png"))]
     out.write_text(report.to_html(), encoding="utf-8")
     return [out]

@@ -40,7 +40,8 @@ def _chart(r: Report, name: str, chart_dir: Path, link_from: Path) -> list[str]:
 
 def render(r: Report, chart_dir: Path, link_from: Path | None = None) -> str:
     """The Markdown text; writes the charts into ``chart_dir`` (created if needed)."""
-    chart_dir.mkdir(parents=True, exist_ok=True)
+    if r.charts:
+        chart_dir.mkdir(parents=True, exist_ok=True)
     link_from = link_from or chart_dir.parent
     lines = [f"# {r.title}", ""]
     if r.synthetic:
