@@ -407,3 +407,16 @@ def test_cli_check_json_from_stdin_and_human_from_file(store: Store, tmp_path: P
     assert "[2 $159.7 billion]" in res.stdout and "SUPPORTED" in res.stdout
     res = run_cli("check", str(tmp_path / "missing.txt"), "--store", str(store.root))
     assert res.returncode == 1 and res.stderr.strip().endswith("missing.txt: no such file")
+
+
+def test_partners_and_reporters_by_preposition(store: Store, annual: pd.DataFrame) -> None:
+    to_us, from_korea, from_japan = extract(
+        "China's chip exports to the United States reached $10 billion in 2024. Exports of "
+        "chips from South Korea rose 5% in 2024. Imports of chips from Japan rose 4% in 2023.")
+    assert (to_us.reporter, to_us.partner) == ("CHN", "USA")
+    assert (from_korea.reporter, from_korea.partner) == ("KOR", None)  # exports from: reporter
+    assert (from_japan.reporter, from_japan.partner, from_japan.flow) == ("KOR", "JPN", "import")
+    assert set(annual.partnerCode) == {"0"}  # the file holds exports to the world only
+    rep = check("China's chip exports to the United States reached $10 billion in 2024.", store)
+    c = one(rep, "value")
+    assert c.verdict == "unverifiable" and "CHN exports to USA" in c.reason

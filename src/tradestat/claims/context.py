@@ -35,6 +35,7 @@ class Context:
         self.year: int | None = int(as_of[:4]) if as_of else None
         self.currency: str | None = None
         self.fresh = False
+        self.partner: str | None = None
         self.total = TOTAL
 
     # -- the parts of one sentence ---------------------------------------------------------
@@ -50,13 +51,19 @@ class Context:
         return Span(year, m0, year, m1).label, m.data["said"]
 
     def _update(self, found: list[Mention], text: str) -> None:
-        country = _first(found, "country")
-        if country:
-            self.reporter = (country.data["code"], country.data["said"])
         flow = _first(found, "flow") or next((m for m in found if m.kind == "rank"
                                               and m.data["flow"]), None)
         if flow:
             self.flow = flow.data["flow"]
+        # "exports to the US", "imports from Japan", "trade with Korea": partners;
+        # "exports from Korea": the reporter
+        partner_preps = ("to", "with", "from") if self.flow == "import" else ("to", "with")
+        places = [m for m in found if m.kind == "country"]
+        country = next((m for m in places if m.data["prep"] not in partner_preps), None)
+        if country:
+            self.reporter = (country.data["code"], country.data["said"])
+        partner = next((m for m in places if m.data["prep"] in partner_preps), None)
+        self.partner = partner.data["code"] if partner else None  # never carried
         period = self._period(_first(found, "period"))
         if period:
             self.period = period
@@ -84,6 +91,7 @@ class Context:
         c = Claim(kind, text[m.start:m.end], (m.start, m.end), text[s:e].strip(),
                   topic=topic(text[s:e]))
         c.reporter = self.reporter[0] if self.reporter else None
+        c.partner = self.partner
         c.flow = self.flow
         c.period, c.period_said = self.period or (None, None)
         if subject is not None:

@@ -23,12 +23,13 @@ _CLAUSE_END = re.compile(r"[,;.(]|\b(?:which|while|whereas|but)\b")
 _YOY_RE = re.compile(r"year[- ]on[- ]year|\byoy\b|y/y|annual(?:ly)?|"
                      r"(?:from|than|over) a year (?:earlier|ago|before)",
                      re.IGNORECASE)
-_COUNTRY_RE = re.compile(r"\b(?:the\s+)?((?:U\.S\.|US\b|UK\b|[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})"
-                         r"(?:'s|’s)?")
+_COUNTRY_RE = re.compile(r"\b(?:the\s+)?((?:U\.S\.(?!\$)|US\b(?!\$)|UK\b|[A-Z][a-z]+)"
+                         r"(?:\s+[A-Z][a-z]+){0,2})(?:'s|’s)?")
+_PARTNER_RE = re.compile(r"\b(to|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
 DEMONYMS = {"chinese": "CHN", "american": "USA", "japanese": "JPN", "korean": "KOR",
             "south korean": "KOR", "german": "DEU", "taiwanese": "S19", "indian": "IND",
             "vietnamese": "VNM", "malaysian": "MYS", "singaporean": "SGP", "us": "USA",
-            "u.s.": "USA", "uk": "GBR", "british": "GBR"}
+            "u.s.": "USA", "uk": "GBR", "british": "GBR", "korea": "KOR"}
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Claim:
     span: tuple[int, int]
     sentence: str
     reporter: str | None = None
+    #: the partner country ("exports to the US"); None: the world
+    partner: str | None = None
     flow: str | None = None
     products: tuple[str, ...] = ()
     product_said: str | None = None
@@ -66,7 +69,7 @@ class Claim:
     notes: list[str] = field(default_factory=list)
 
     def parsed(self) -> dict:
-        keys = ("kind", "reporter", "flow", "products", "product_said", "period",
+        keys = ("kind", "reporter", "partner", "flow", "products", "product_said", "period",
                 "period_said", "topic", "value", "growth", "comparison", "share", "rank",
                 "converts", "carried", "notes")
         out = {k: getattr(self, k) for k in keys}
@@ -181,9 +184,11 @@ def countries(text: str, offset: int) -> list[Mention]:
             if found and found.matched_by in ("name", "alias"):
                 code = found.country.code
             if code:
+                prep = _PARTNER_RE.search(text[max(0, m.start() - 12):m.start(1)])
                 out.append(Mention("country", offset + m.start(1),
-                                   offset + m.start(1) + len(name), {"code": code,
-                                                                     "said": name}))
+                                   offset + m.start(1) + len(name), {
+                                       "code": code, "said": name,
+                                       "prep": prep.group(1).lower() if prep else None}))
                 break
     return out
 

@@ -80,25 +80,26 @@ class Engine:
     def figure(self, c: Claim, item: str, currency: str | None = None) -> Any:
         from tradestat import analytics
 
-        key = ("figure", c.reporter, c.flow, c.period, item, currency)
+        key = ("figure", c.reporter, c.partner, c.flow, c.period, item, currency)
         return self._memo(key, lambda: analytics.figure(
-            self.store, c.reporter, c.flow, c.period, currency=currency, as_of=self.as_of,
-            **item_args(item)))
+            self.store, c.reporter, c.flow, c.period, partner=c.partner, currency=currency,
+            as_of=self.as_of, **item_args(item)))
 
     def ranking(self, c: Claim, item: str) -> Any:
         from tradestat import analytics
 
-        key = ("rank", c.flow, c.period, item)
+        key = ("rank", c.partner, c.flow, c.period, item)
         return self._memo(key, lambda: analytics.rank(
-            self.store, c.flow, c.period, by="reporter", as_of=self.as_of, **item_args(item)))
+            self.store, c.flow, c.period, by="reporter", partner=c.partner, as_of=self.as_of,
+            **item_args(item)))
 
     def compare(self, c: Claim, a: str, b: str, currency: str | None) -> Any:
         from tradestat import analytics
 
-        key = ("compare", c.reporter, c.flow, c.period, a, b, currency)
+        key = ("compare", c.reporter, c.partner, c.flow, c.period, a, b, currency)
         return self._memo(key, lambda: analytics.compare(
-            self.store, c.reporter, c.flow, c.period, [a, b], currency=currency,
-            as_of=self.as_of))
+            self.store, c.reporter, c.flow, c.period, [a, b], partner=c.partner,
+            currency=currency, as_of=self.as_of))
 
     def spot(self, base: str, quote: str, day: dt.date) -> Any:
         from tradestat.reference import fx
@@ -144,8 +145,8 @@ def ranking_gaps(r: Any) -> list[dict]:
 
 
 def _query(c: Claim, item: str, **extra: Any) -> dict:
-    return {"reporter": c.reporter, "flow": c.flow, "period": c.period, **item_args(item),
-            **extra}
+    return {"reporter": c.reporter, "partner": c.partner, "flow": c.flow, "period": c.period,
+            **item_args(item), **extra}
 
 
 # ---------------------------------------------------------------- per kind
@@ -278,7 +279,7 @@ def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
             continue
         r = eng.ranking(c, item)
         ev = evidence(r, "rank", flow=c.flow, period=c.period, by="reporter",
-                      **item_args(item))
+                      partner=c.partner, **item_args(item))
         row = None if isinstance(r, TradestatError) else next(
             (x for x in r.rows if x.code == c.reporter), None)
         if row is None:

@@ -153,8 +153,10 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
     gaps = [i for i, r in enumerate(readings) if r.status == "incomplete" and r in data]
     if gaps:
         r = readings[gaps[0]]
+        misses = [f"{x.label}: {_val(c, x)}" for x in data if x.status == "mismatch"]
+        tail = f"; not reproduced under {'; '.join(misses)}" if misses else ""
         return Verdict(UNVERIFIABLE, f"coverage too incomplete to judge: {r.note} (the data "
-                       f"present give {_val(c, r)} under {r.label})",
+                       f"present give {_val(c, r)} under {r.label}){tail}",
                        r.evidence, gaps[0])
     misses = [i for i, r in enumerate(readings) if r.status == "mismatch" and r in data]
     if misses:
@@ -220,7 +222,8 @@ def _no_data(c: Claim, readings: list[Reading], conv: list[Reading],
         items = f"{items} or {' / '.join(c.comparison['products'])}"
     held = f"; the store holds {store_note}" if store_note else "; the store holds nothing " \
         f"for {c.reporter} {c.flow}s"
-    reason = f"no data for {c.reporter} {c.flow}s of {items} in {c.period}{held}"
+    to = f" {'to' if c.flow == 'export' else 'from'} {c.partner}" if c.partner else ""
+    reason = f"no data for {c.reporter} {c.flow}s{to} of {items} in {c.period}{held}"
     ev = readings[0].evidence if readings else {}
     good = [r for r in conv if r.status == "match"]
     if conv:
