@@ -2,7 +2,7 @@
 // report's charts (Vega-Lite specs rendered by vega-embed, served by this server).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
+const byId = (id) => document.getElementById(id);
 
 async function api(path, params, options) {
   const url = params ? `${path}?${params}` : path;
@@ -28,29 +28,29 @@ async function loadChoices() {
     api("/api/baskets"), api("/api/countries"),
   ]);
   for (const b of baskets.baskets) {
-    $("basket").append(option(b.name, b.name.replaceAll("_", " ")));
-    $("compare").append(option(b.name, b.name.replaceAll("_", " ")));
+    byId("basket").append(option(b.name, b.name.replaceAll("_", " ")));
+    byId("compare").append(option(b.name, b.name.replaceAll("_", " ")));
   }
   for (const r of reporters.reporters) {
-    $("reporters").append(option(r.code, r.name));
+    byId("reporters").append(option(r.code, r.name));
   }
 }
 
 function whatChanged() {
   const basket = document.querySelector("input[name=what]:checked").value === "basket";
-  $("basket").disabled = !basket;
-  $("product").disabled = basket;
+  byId("basket").disabled = !basket;
+  byId("product").disabled = basket;
 }
 
 function queryParams() {
   const p = new URLSearchParams();
-  p.set("reporter", $("reporter").value.trim());
-  p.set("flow", $("flow").value);
-  p.set("period", $("period").value.trim());
-  if ($("product").disabled) {
-    p.set("basket", $("basket").value);
+  p.set("reporter", byId("reporter").value.trim());
+  p.set("flow", byId("flow").value);
+  p.set("period", byId("period").value.trim());
+  if (byId("product").disabled) {
+    p.set("basket", byId("basket").value);
   } else {
-    p.set("product", $("product").value.trim());
+    p.set("product", byId("product").value.trim());
   }
   return p;
 }
@@ -69,19 +69,19 @@ function showError(box, err, form) {
 
 function showFigure(fig) {
   const what = fig.query.product.label.replaceAll("_", " ");
-  $("headline-title").textContent =
+  byId("headline-title").textContent =
     `${fig.query.reporter} ${fig.query.flow}s of ${what}, ${fig.period.label}`;
-  const value = $("value");
+  const value = byId("value");
   value.textContent = fig.display.value;
   value.dataset.value = fig.value === null ? "" : String(fig.value);
   value.dataset.currency = fig.currency;
-  $("yoy").textContent = fig.yoy_pct === null ? "(no year-on-year change: see the warnings)"
+  byId("yoy").textContent = fig.yoy_pct === null ? "(no year-on-year change: see the warnings)"
     : `${fig.display.yoy} on ${fig.previous.period.label}`;
   const exact = fig.value === null ? "no data"
     : `${fig.value.toLocaleString("en")} ${fig.currency}`;
-  $("detail").textContent = `Exact value: ${exact}; a year earlier: ${fig.display.previous}`
+  byId("detail").textContent = `Exact value: ${exact}; a year earlier: ${fig.display.previous}`
     + (fig.basis ? `; basis: ${fig.basis}` : "") + ".";
-  const list = $("warnings");
+  const list = byId("warnings");
   list.replaceChildren();
   for (const w of fig.warnings) {
     const li = document.createElement("li");
@@ -89,8 +89,8 @@ function showFigure(fig) {
     li.dataset.code = w.code;
     list.append(li);
   }
-  $("warnings-box").hidden = fig.warnings.length === 0;
-  $("result").hidden = false;
+  byId("warnings-box").hidden = fig.warnings.length === 0;
+  byId("result").hidden = false;
 }
 
 async function drawChart(kind, params, box) {
@@ -100,6 +100,13 @@ async function drawChart(kind, params, box) {
     const doc = await api(`/api/chart/${kind}`, params);
     const spec = { ...doc.spec, width: "container", autosize: { type: "fit", contains: "padding" } };
     await window.vegaEmbed(box, spec, { actions: false, renderer: "svg" });
+    const now = doc.result.now;
+    if (now && now.points.every((p) => p.value === null)) {
+      const note = document.createElement("p");
+      note.textContent = "No monthly values in the store for this span "
+        + "(the figure may come from annual data).";
+      box.append(note);
+    }
     box.dataset.ready = "true";
   } catch (err) {
     box.textContent = `No chart: ${err.message}`;
@@ -108,25 +115,25 @@ async function drawChart(kind, params, box) {
 }
 
 function drawCharts(params) {
-  const compare = Array.from($("compare").selectedOptions, (o) => o.value);
+  const compare = Array.from(byId("compare").selectedOptions, (o) => o.value);
   const comparison = new URLSearchParams(params);
   for (const name of compare) comparison.append("compare", name);
   const charts = [
-    drawChart("monthly", params, $("chart-monthly")),
-    drawChart("ranking", params, $("chart-ranking")),
+    drawChart("monthly", params, byId("chart-monthly")),
+    drawChart("ranking", params, byId("chart-ranking")),
   ];
   if (compare.length) {
-    charts.push(drawChart("comparison", comparison, $("chart-comparison")));
+    charts.push(drawChart("comparison", comparison, byId("chart-comparison")));
   } else {
-    $("chart-comparison").closest("figure").hidden = true;
+    byId("chart-comparison").closest("figure").hidden = true;
   }
   return Promise.all(charts);
 }
 
 async function onQuery(event) {
   event.preventDefault();
-  const form = $("query");
-  $("error").hidden = true;
+  const form = byId("query");
+  byId("error").hidden = true;
   const params = queryParams();
   form.setAttribute("aria-busy", "true");
   try {
@@ -134,7 +141,7 @@ async function onQuery(event) {
     showFigure(fig);
     await drawCharts(params);
   } catch (err) {
-    showError($("error"), err, form);
+    showError(byId("error"), err, form);
   } finally {
     form.removeAttribute("aria-busy");
   }
@@ -159,26 +166,26 @@ function verdictItem(claim) {
 
 async function onCheck(event) {
   event.preventDefault();
-  const box = $("verdicts");
-  $("check-error").hidden = true;
+  const box = byId("verdicts");
+  byId("check-error").hidden = true;
   box.replaceChildren();
   try {
     const doc = await api("/api/check", null, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: $("claim").value }),
+      body: JSON.stringify({ text: byId("claim").value }),
     });
     if (!doc.claims.length) box.textContent = "No figure found in the text to check.";
     for (const claim of doc.claims) box.append(verdictItem(claim));
   } catch (err) {
-    showError($("check-error"), err, $("check"));
+    showError(byId("check-error"), err, byId("check"));
   }
 }
 
 function claimKeys(event) {
   if (event.key === "Enter" && !event.shiftKey) {
     event.preventDefault();
-    $("check").requestSubmit();
+    byId("check").requestSubmit();
   }
 }
 
@@ -186,9 +193,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const radio of document.querySelectorAll("input[name=what]")) {
     radio.addEventListener("change", whatChanged);
   }
-  $("query").addEventListener("submit", onQuery);
-  $("check").addEventListener("submit", onCheck);
-  $("claim").addEventListener("keydown", claimKeys);
+  byId("query").addEventListener("submit", onQuery);
+  byId("check").addEventListener("submit", onCheck);
+  byId("claim").addEventListener("keydown", claimKeys);
   whatChanged();
-  loadChoices().catch((err) => showError($("error"), err, $("query")));
+  loadChoices().catch((err) => showError(byId("error"), err, byId("query")));
 });
