@@ -420,3 +420,13 @@ def test_partners_and_reporters_by_preposition(store: Store, annual: pd.DataFram
     rep = check("China's chip exports to the United States reached $10 billion in 2024.", store)
     c = one(rep, "value")
     assert c.verdict == "unverifiable" and "CHN exports to USA" in c.reason
+
+
+def test_periods_without_a_year_take_it_from_the_text_or_its_date() -> None:
+    text = "Exports rose 3 percent in November. They fell 2 percent in January-February."
+    assert [c.period for c in extract(text, "2025-03-07")] == ["2024-11", "2025-01..2025-02"]
+    assert [c.period for c in extract(text)] == [None, None]
+    stated = extract("Exports rose 3 percent in 2023. They fell 2 percent in November.",
+                     "2025-03-01")
+    assert [c.period for c in stated] == ["2023", "2023-11"]
+    assert "period" in stated[1].carried or stated[1].period_said == "in November"

@@ -26,13 +26,15 @@ def _first(found: list[Mention], kind: str) -> Mention | None:
 class Context:
     """What the text has said so far."""
 
-    def __init__(self, as_of: str | None = None) -> None:
-        self.as_of = as_of
+    def __init__(self, dated: str | None = None) -> None:
+        """``dated``: when the text was written (YYYY-MM-DD); its year is the default year
+        of periods given without one ("in November")."""
         self.reporter: tuple[str, str] | None = None  # (code, how it was said)
         self.flow: str | None = None
         self.subject: Mention | None = None
         self.period: tuple[str, str] | None = None  # (span label, as said)
-        self.year: int | None = int(as_of[:4]) if as_of else None
+        self.year: int | None = int(dated[:4]) if dated else None
+        self.dated = (int(dated[:4]), int(dated[5:7])) if dated else None
         self.currency: str | None = None
         self.fresh = False
         self.partner: str | None = None
@@ -43,11 +45,14 @@ class Context:
     def _period(self, m: Mention | None) -> tuple[str, str] | None:
         if m is None:
             return None
+        m0, m1 = m.data["months"]
         year = m.data["year"] or self.year
         if year is None:
             return None
-        self.year = year
-        m0, m1 = m.data["months"]
+        if not m.data["year"] and self.dated and year == self.dated[0] and m1 >= self.dated[1]:
+            year -= 1  # "in November", written in March: last November
+        if m.data["year"]:
+            self.year = year  # a stated year carries on; one inferred from the date does not
         return Span(year, m0, year, m1).label, m.data["said"]
 
     def _update(self, found: list[Mention], text: str) -> None:

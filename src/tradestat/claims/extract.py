@@ -291,11 +291,12 @@ def topic(sentence: str) -> str:
     return "trade"
 
 
-def extract(text: str, as_of: str | None = None) -> list[Claim]:
-    """Every claim in ``text``, in order; context runs from sentence to sentence."""
+def extract(text: str, dated: str | None = None) -> list[Claim]:
+    """Every claim in ``text``, in order; context runs from sentence to sentence. ``dated``
+    (YYYY-MM-DD): when the text was written, for periods given without a year."""
     from tradestat.claims.context import Context
 
-    ctx = Context(as_of)
+    ctx = Context(dated)
     claims: list[Claim] = []
     for start, end in sentences(text):
         found = mentions(text[start:end], start)
