@@ -103,6 +103,31 @@ def _in_span(t: ir.Table, span: Span) -> ir.Value:
     return months | ((t.freq == "A") & _between(t.period, span.years))
 
 
+def _span_filter(t: ir.Table, spans: dict[str, Span]) -> list[ir.Value]:
+    """Predicates keeping exactly the rows of :func:`_in_span` for some span, written so the
+    engine can push them into the Parquet scan (plain comparisons on single columns, ANDed).
+
+    The store derives ``year`` and ``month`` from ``period`` on every row, so: spans of whole
+    years need only the year; spans that are the same months of single years (Jan-Nov 2025
+    against Jan-Nov 2024) need a month range (one month earlier for the cumulative values
+    the first month is derived from). Any other shape keeps the OR of the spans.
+    """
+    import ibis
+
+    years = sorted({y for s in spans.values() for y in s.years})
+    preds = [_between(t.year, years)]
+    if all(s.whole_years for s in spans.values()):
+        return preds
+    windows = {(s.start_month, s.end_month) for s in spans.values()}
+    if len(windows) > 1 or any(s.start_year != s.end_year for s in spans.values()):
+        return [*preds, ibis.or_(*[_in_span(t, s) for s in spans.values()])]
+    first, last = windows.pop()
+    preds += [t.freq.isin(["M", model.CUMULATIVE]), t.month.between(max(first - 1, 1), last)]
+    if first > 1:  # the month before the span counts only as a cumulative value
+        preds.append((t.freq != "M") | (t.month != first - 1))
+    return preds
+
+
 def _covered(t: ir.Table, levels: list[int], total: bool) -> ir.Value | None:
     """True for a row whose ancestor code (at one of ``levels``, or TOTAL) is in its slice."""
     import ibis
@@ -134,9 +159,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     unknown = set(by) - set(BY_KEYS)
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}")
-    all_years = sorted({y for s in spans.values() for y in s.years})
-    preds = [t.flow == sel.flow, t.regime == sel.regime, _between(t.year, all_years),
-             ibis.or_(*[_in_span(t, s) for s in spans.values()])]
+    preds = [t.flow == sel.flow, t.regime == sel.regime, *_span_filter(t, spans)]
     if sel.reporters is not None:
         preds.append(t.reporter.isin(sel.reporters))
     if sel.partner is not None and sel.partner != model.WORLD:
