@@ -116,7 +116,10 @@ MONTHS = {m: i + 1 for i, m in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december"))}
 MONTHS |= {m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9}
-_MON = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+_ABBREVIATED = ("sept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov",
+                "dec")
+_MON = (r"(?:(?:" + "|".join(m for m in MONTHS if m not in _ABBREVIATED) + r")\b|(?:"
+        + "|".join(_ABBREVIATED) + r")\b\.?)")  # a dot after "Nov.", not a sentence's end
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NUM = r"(?:\d{1,2}|" + "|".join(NUMBERS) + r")"
