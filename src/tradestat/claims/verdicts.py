@@ -145,22 +145,24 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
         return early
     for r in readings:
         judge(c, r)
-    data = [r for r in readings if r.product != "conversion"]
     conv = [r for r in readings if r.product == "conversion"]
-    matches = [i for i, r in enumerate(readings) if r.status == "match" and r in data]
-    if matches:
-        return _supported(c, readings, matches[0])
-    gaps = [i for i, r in enumerate(readings) if r.status == "incomplete" and r in data]
+
+    def where(status: str) -> list[int]:  # trade-data readings (not conversions) by status
+        return [i for i, r in enumerate(readings)
+                if r.status == status and r.product != "conversion"]
+
+    if where("match"):
+        return _supported(c, readings, where("match")[0])
+    gaps = where("incomplete")
     if gaps:
         r = readings[gaps[0]]
-        misses = [f"{x.label}: {_val(c, x)}" for x in data if x.status == "mismatch"]
+        misses = [f"{readings[i].label}: {_val(c, readings[i])}" for i in where("mismatch")]
         tail = f"; not reproduced under {'; '.join(misses)}" if misses else ""
         return Verdict(UNVERIFIABLE, f"coverage too incomplete to judge: {r.note} (the data "
                        f"present give {_val(c, r)} under {r.label}){tail}",
                        r.evidence, gaps[0])
-    misses = [i for i, r in enumerate(readings) if r.status == "mismatch" and r in data]
-    if misses:
-        return _contradicted(c, readings, misses)
+    if where("mismatch"):
+        return _contradicted(c, readings, where("mismatch"))
     return _no_data(c, readings, conv, store_note)
 
 
