@@ -14,9 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
-from tradestat.errors import Rejected
+from tradestat.errors import Rejected, TradestatError
 from tradestat.problems import Problem
-from tradestat.sources import validate
+from tradestat.sources import typed, validate
 
 LINE = "_line"
 
@@ -34,6 +34,8 @@ class ReadResult:
     published: str | None = None
     notes: list[str] = field(default_factory=list)
     options: dict = field(default_factory=dict)
+    #: rows already sorted as the store writes them (the fast path sorts to find duplicates)
+    in_store_order: bool = False
 
     @property
     def n_problems(self) -> int:
@@ -65,14 +67,55 @@ class Reader:
         raise NotImplementedError
 
     def read(self, path: str | Path) -> ReadResult:
-        """Read ``path`` into canonical rows; problems are collected, not raised."""
+        """Read ``path`` into canonical rows; problems are collected, not raised.
+
+        A clean file takes the typed fast path (:mod:`tradestat.sources.typed`); anything
+        else, or a file in which the fast path finds any fault, is read as text and every
+        problem is reported with its line and column.
+        """
         path = Path(path)
+        fast = self.read_typed(path)
+        if fast is not None:
+            return fast
         raw = read_table(path, self.encoding, self.delimiter, self.skip_rows)
         specs = self.fields([c for c in raw.columns if c != LINE], path)
         raw, notes, extra = self.prepare(raw, specs)
         frame, problems, bad = validate.run(raw, specs, str(path), extra)
         return ReadResult(path, self.source, self.name, frame, problems, bad,
                           self.published(raw), notes, self.options())
+
+    def read_typed(self, path: Path) -> ReadResult | None:
+        """``path`` through the fast path for clean files, or None where it does not apply
+        (a source that reworks rows before validation, a file that is not plain UTF-8) or
+        finds anything amiss: then :meth:`read` takes the text path, which reports it."""
+        if type(self).prepare is not Reader.prepare or self.encoding not in UTF8:
+            return None
+        try:
+            header, trailing, has_bom, _encoding = _head(path, self.encoding, self.delimiter,
+                                                         self.skip_rows)
+            if has_bom or _encoding not in UTF8:
+                return None
+            specs = self.fields(header, path)
+        except TradestatError:  # the text path raises it, in its own order of checks
+            return None
+        names = [*header, "_trailing"] if trailing else header
+        dtypes = typed.dtypes(names, specs)
+        if dtypes is None:
+            return None
+        try:
+            raw = _parse(path, names, self.delimiter, self.skip_rows, dtypes)
+        except (pl.exceptions.PolarsError, ValueError):  # a cell or line the text path reports
+            return None
+        raw = typed.tidy(raw)
+        frame = typed.canonical(raw, specs) if raw is not None else None
+        if frame is None:
+            return None
+        kept = [c for c in header if not c.startswith("_")]
+        quarantine = pl.DataFrame(schema={LINE: pl.Int64, **dict.fromkeys(kept, pl.String),
+                                          "_problems": pl.String})
+        return ReadResult(path, self.source, self.name, frame, validate.empty_problems(),
+                          quarantine, self.published(raw), [], self.options(),
+                          in_store_order=True)
 
     def batches(self, path: Path, progress: Callable[..., None] | None = None
                 ) -> Iterator[ReadResult]:
@@ -131,18 +174,7 @@ def read_table(path: Path, encoding: str, delimiter: str, skip_rows: int = 0) ->
 
     UTF-8 files go straight to Polars' parallel parser; anything else is decoded first.
     """
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError as exc:
-        raise _reject(path, "malformed-csv", f"cannot read the file: {exc.strerror}") from exc
-    has_bom = head.startswith(b"\xef\xbb\xbf")
-    if encoding == "auto" and head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"  # a UTF-16 byte-order mark (Excel's "Unicode text")
-    head_text = head.decode("utf-8-sig" if encoding in UTF8 else encoding, errors="replace")
-    if len(head) == 1 << 16:
-        head_text = head_text[: head_text.rfind("\n") + 1] or head_text
-    header, trailing = _header(path, head_text, delimiter, skip_rows)
+    header, trailing, has_bom, encoding = _head(path, encoding, delimiter, skip_rows)
     names = [*header, "_trailing"] if trailing else header
     source: Path | bytes = path
     if encoding not in UTF8 or has_bom:
@@ -164,10 +196,32 @@ def read_table(path: Path, encoding: str, delimiter: str, skip_rows: int = 0) ->
     return _tidy(path, frame, trailing)
 
 
-def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: int) -> pl.DataFrame:
+def _head(path: Path, encoding: str, delimiter: str, skip_rows: int
+          ) -> tuple[list[str], bool, bool, str]:
+    """The header's names, whether lines end in a delimiter, whether the file starts with a
+    UTF-8 byte-order mark, and the encoding ('utf-16' where 'auto' sees its mark)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError as exc:
+        raise _reject(path, "malformed-csv", f"cannot read the file: {exc.strerror}") from exc
+    has_bom = head.startswith(b"\xef\xbb\xbf")
+    if encoding == "auto" and head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # a UTF-16 byte-order mark (Excel's "Unicode text")
+    head_text = head.decode("utf-8-sig" if encoding in UTF8 else encoding, errors="replace")
+    if len(head) == 1 << 16:
+        head_text = head_text[: head_text.rfind("\n") + 1] or head_text
+    header, trailing = _header(path, head_text, delimiter, skip_rows)
+    return header, trailing, has_bom, encoding
+
+
+def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: int,
+           dtypes: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+    """Every column as text, or with ``dtypes`` (the typed fast path)."""
     src = io.BytesIO(source) if isinstance(source, bytes) else source
-    return pl.read_csv(src, has_header=False, skip_rows=skip_rows + 1, new_columns=names,
-                       infer_schema=False, separator=delimiter, row_index_name=LINE,
+    types = {"schema": dtypes} if dtypes else {"new_columns": names, "infer_schema": False}
+    return pl.read_csv(src, has_header=False, skip_rows=skip_rows + 1, **types,
+                       separator=delimiter, row_index_name=LINE,
                        row_index_offset=2 + skip_rows, truncate_ragged_lines=False,
                        raise_if_empty=False, glob=False)  # a file name may contain [ or *
 

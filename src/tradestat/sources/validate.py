@@ -243,7 +243,7 @@ def run(raw: pl.DataFrame, specs: dict[str, Spec], path: str,
     if dup.height:
         problems.append(dup)
         bad = bad | typed.get_column(LINE).is_in(dup.get_column("line").implode())
-    problem_frame = pl.concat(problems, how="vertical") if problems else _empty_problems()
+    problem_frame = pl.concat(problems, how="vertical") if problems else empty_problems()
     good = typed.select(pl.col(LINE), *[pl.col(f"__c_{n}").alias(n) for n in exprs])
     kept = [c for c in raw.columns if not c.startswith("_") or c == LINE]
     bad_rows = typed.select(kept)
@@ -339,7 +339,7 @@ def _cut_like(series: pl.Series, like: pl.Series) -> pl.Series:
 def _problem_rows(typed: pl.DataFrame, mask: str, spec: Spec, code: str, hint: str,
                   name: str) -> pl.DataFrame:
     if not typed.get_column(mask).any():
-        return _empty_problems()
+        return empty_problems()
     rows = typed.filter(pl.col(mask))
     column = spec.column or f"{name} (constant)"
     value = spec.raw() if spec.column or spec.constant is not None else pl.lit(None, pl.String)
@@ -358,12 +358,12 @@ def _duplicates(typed: pl.DataFrame, bad: pl.Series) -> pl.DataFrame:
     # lines whose hash repeats (usually none) are compared exactly.
     hashes = ok.select(key).hash_rows()
     if hashes.n_unique() == ok.height:
-        return _empty_problems()
+        return empty_problems()
     ok = ok.filter(hashes.is_duplicated())
     varying = [k for k in key if ok.get_column(k).n_unique() > 1] or key[:1]
     dup_mask = ~ok.select(pl.struct(varying).is_first_distinct()).to_series()
     if not dup_mask.any():
-        return _empty_problems()
+        return empty_problems()
     dups = ok.filter(dup_mask)
     first = ok.join(dups.select(varying).unique(), on=varying, nulls_equal=True).group_by(
         varying).agg(pl.col(LINE).min().alias("__first"))
@@ -374,5 +374,5 @@ def _duplicates(typed: pl.DataFrame, bad: pl.Series) -> pl.DataFrame:
                        pl.format("{} (that line is kept)", pl.col("__first")).alias("hint"))
 
 
-def _empty_problems() -> pl.DataFrame:
+def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema=PROBLEM_COLUMNS)

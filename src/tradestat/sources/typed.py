@@ -1,0 +1,205 @@
+"""The fast path for clean files: typed parsing, checks per distinct value, rows in store order.
+
+The text path (:func:`tradestat.sources.base.read_table` and :func:`validate.run`) reads every
+cell as text so that each bad one can be reported with its line and column. Most files have
+no bad cell, and for them that costs more than the rest of an ingest. Here the file is parsed
+once with typed columns: numbers as Float64, every other column as a categorical, whose
+categories are exactly its distinct values. The field expressions and checks of
+:func:`validate.parse_fields` (the same ones the text path runs) are evaluated on those
+distinct values only, numbers are checked with aggregates, and the rows are sorted in the
+order the store writes them, where a repeated record key sits next to its twin.
+
+Every function here answers None the moment anything is not clean: a cell the typed parser
+rejects, any check that flags a value, a duplicate key, or an expression reading two columns
+(not handled here). The reader then takes the text path, which finds and reports every
+problem exactly as before: the fast path never reports anything itself.
+
+Text fields come out as ``pl.Enum`` columns whose categories are sorted, so that a row's
+physical code is its rank (the sort packs codes, it never compares strings) and the Parquet
+writer gets dictionary codes instead of hashing 20 million strings again.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tradestat import model
+from tradestat.sources import validate
+
+LINE = "_line"
+#: Canonical fields read as numbers (Float64); a blank cell is null, as on the text path.
+NUMERIC = ("value", "fob_value_usd", "cif_value_usd", "quantity", "net_weight_kg",
+           *validate.SIGNED)
+#: The store's row order (:func:`tradestat.store.store.write_release`), then the rest of the
+#: record key: with all of :data:`model.KEY` in it, equal keys are neighbours once sorted.
+ORDER = (*model.PARTITIONS, *model.SORT,
+         *(k for k in model.KEY if k not in (*model.PARTITIONS, *model.SORT)))
+
+
+def dtypes(names: list[str], specs: dict[str, validate.Spec]) -> dict[str, pl.DataType] | None:
+    """How to parse each column: Float64 for number fields, a fresh categorical otherwise.
+
+    None when a column feeds both a number and a text field (the fast path needs one type).
+    """
+    numeric = {s.column for n, s in specs.items() if n in NUMERIC and s.column}
+    text = {s.column for n, s in specs.items() if n not in NUMERIC and s.column}
+    if numeric & text:
+        return None
+    # One Categories per column: its categories are then that column's distinct values only.
+    return {c: pl.Float64 if c in numeric else pl.Categorical(pl.Categories.random())
+            for c in names}
+
+
+def tidy(raw: pl.DataFrame) -> pl.DataFrame | None:
+    """What :func:`base._tidy` does, on typed columns; None where it would raise."""
+    raw = raw.with_columns(pl.col(LINE).cast(pl.Int64))
+    data = [c for c in raw.columns if c != LINE]
+    if not data:
+        return None
+    # The text path drops lines whose every cell is empty; a typed parse reads a cell of
+    # spaces in a number column as empty too, which the text path would report instead.
+    if raw.select(pl.all_horizontal(pl.col(c).is_null() for c in data).any()).item():
+        return None
+    if "_trailing" in raw.columns:
+        if raw.get_column("_trailing").null_count() != raw.height:
+            return None
+        raw = raw.drop("_trailing")
+    return raw if raw.height else None
+
+
+def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]) -> pl.DataFrame | None:
+    """The canonical rows of ``raw`` in store order, or None if any check would fail."""
+    values, codes = _categories(raw)
+    if values is None:
+        return None
+    length = max((len(v) for v in values.values()), default=0) + 1
+    numbers = [c for c, d in raw.schema.items() if d == pl.Float64]
+    pad = pl.DataFrame([*(v.extend_constant(None, length - len(v)) for v in values.values()),
+                        *(pl.Series(c, [None] * length, pl.String) for c in numbers)])
+    exprs, checks = validate.parse_fields(pad, specs)
+    typed_fields = {n for n in exprs if n in NUMERIC and specs[n].column}
+    if not _numbers_clean(raw, specs, typed_fields):
+        return None
+    for name, (_code, mask, _hint) in checks:
+        if name not in typed_fields and _flags(pad, values, mask.fill_null(False)):
+            return None
+    columns: dict[str, pl.Series] = {}
+    for name, expr in exprs.items():
+        if name in typed_fields:
+            scale = specs[name].scale
+            column = raw.get_column(specs[name].column)
+            columns[name] = (column * scale if scale != 1 else column).alias(name)
+            continue
+        out = _per_row(pad, values, codes, expr.alias(name), raw.height)
+        if out is None:
+            return None
+        columns[name] = out
+    return _in_store_order(pl.DataFrame([raw.get_column(LINE), *columns.values()]))
+
+
+def _categories(raw: pl.DataFrame) -> tuple[dict[str, pl.Series] | None, dict[str, pl.Series]]:
+    """Each text column's distinct values (a null appended where the column has nulls) and
+    each row's position among them."""
+    values: dict[str, pl.Series] = {}
+    codes: dict[str, pl.Series] = {}
+    for name, dtype in raw.schema.items():
+        if not isinstance(dtype, pl.Categorical):
+            continue
+        column = raw.get_column(name)
+        distinct = dtype.categories.to_series().alias(name)
+        position = column.cat.physical()
+        if distinct.null_count() or (position.max() or 0) >= max(len(distinct), 1):
+            return None, {}
+        if position.null_count():
+            distinct = distinct.append(pl.Series(name, [None], pl.String))
+            position = position.fill_null(len(distinct) - 1)
+        values[name], codes[name] = distinct, position
+    return values, codes
+
+
+def _numbers_clean(raw: pl.DataFrame, specs: dict[str, validate.Spec], fields: set[str]
+                   ) -> bool:
+    """The text path's number checks (non-numeric, negative, missing) as aggregates."""
+    flags = []
+    for name in fields:
+        spec = specs[name]
+        num = pl.col(spec.column) * spec.scale if spec.scale != 1 else pl.col(spec.column)
+        flags.append((num.is_nan() | num.is_infinite()).any())
+        if name not in validate.SIGNED:
+            flags.append((num < 0).any())
+        if name == "value":
+            flags.append(num.is_null().any())
+    if not flags:
+        return True
+    return not any(raw.select(pl.any_horizontal(flags)).row(0))
+
+
+def _flags(pad: pl.DataFrame, values: dict[str, pl.Series], mask: pl.Expr) -> bool:
+    """Whether the check ``mask`` flags any value present in the file."""
+    rows = _rows_for(pad, values, mask)
+    if rows is None:
+        return True  # reads two columns: leave the decision to the text path
+    return bool(pad.head(rows).select(mask).to_series().any())
+
+
+def _rows_for(pad: pl.DataFrame, values: dict[str, pl.Series], expr: pl.Expr) -> int | None:
+    """How many rows of ``pad`` hold the values ``expr`` reads (None: more than one column)."""
+    roots = set(expr.meta.root_names())
+    if not roots:
+        return 1
+    if len(roots) > 1 or not roots <= set(values):
+        return None
+    return len(values[roots.pop()])
+
+
+def _per_row(pad: pl.DataFrame, values: dict[str, pl.Series], codes: dict[str, pl.Series],
+             expr: pl.Expr, height: int) -> pl.Series | None:
+    """``expr`` for every row, computed once per distinct value and spread by position."""
+    rows = _rows_for(pad, values, expr)
+    if rows is None:
+        return None
+    table = pad.head(rows).select(expr).to_series()
+    roots = expr.meta.root_names()
+    position = codes[roots[0]] if roots else pl.repeat(0, height, dtype=pl.UInt32, eager=True)
+    if table.dtype != pl.String:
+        return table.gather(position)
+    if table.null_count() == len(table):  # e.g. no quantity unit: a null text column
+        return pl.repeat(None, height, dtype=pl.String, eager=True).alias(table.name)
+    distinct = table.drop_nulls().unique().sort()
+    enum = pl.Enum(distinct)
+    physical = pl.Series([], dtype=enum).to_physical().dtype
+    rank = table.replace_strict(distinct, pl.int_range(len(distinct), eager=True),
+                                default=None, return_dtype=physical)
+    return rank.gather(position).cat.to(enum).alias(table.name)
+
+
+def _in_store_order(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """``frame`` sorted by :data:`ORDER`; None if two rows share a record key."""
+    packed, span = pl.lit(0, dtype=pl.UInt64), 1
+    year = pl.when(pl.col("period") >= 10000).then(pl.col("period") // 100).otherwise(
+        pl.col("period"))
+    keys = frame.select(*(year.alias("year") if k == "year" else pl.col(k) for k in ORDER))
+    for name in keys.columns:
+        column = keys.get_column(name)
+        if column.null_count():
+            return None  # a null key field is a failed check; the text path says which
+        if isinstance(column.dtype, pl.Enum):
+            rank, size = pl.col(name).to_physical().cast(pl.UInt64), len(column.dtype.categories)
+        else:
+            low, high = column.min(), column.max()
+            rank, size = (pl.col(name) - low).cast(pl.UInt64), int(high - low) + 1
+        if size < 2:
+            continue
+        span *= size
+        if span >= 1 << 63:
+            return None
+        packed = packed * size + rank
+    if span == 1:  # every key field holds one value: any second row repeats the first
+        return frame if frame.height == 1 else None
+    key = keys.select(packed.alias("key")).to_series()
+    order = key.arg_sort()
+    if (key.gather(order).diff() == 0).any():
+        return None
+    # rechunk first: the parsed columns come in hundreds of chunks, the per-row ones in one,
+    # and gathering from such a mix costs about three times as much
+    return frame.rechunk()[order]

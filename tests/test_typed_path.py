@@ -1,0 +1,237 @@
+"""The typed fast path for clean files against the text path it stands in for.
+
+``Reader.read`` first tries :mod:`tradestat.sources.typed` (typed parse, checks per distinct
+value, rows sorted in store order) and falls back to the text path on any fault. These tests
+hold the two to the same answers: on clean files the same canonical rows and the same store;
+on dirty files the fast path declines, so the problems are the text path's, line and column.
+The property test feeds random mixes of good and bad cells and checks that whenever the fast
+path accepts a file, the text path finds no problem in it and reads the same rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tradestat import demo, model
+from tradestat.errors import Rejected
+from tradestat.sources import MappedCsvReader
+from tradestat.sources.base import Reader
+from tradestat.store import Store
+from tradestat.store.store import canonical_frame
+
+MAPPING = """\
+source = "typed-test"
+[columns]
+reporter = "Reporter"
+partner = "Partner"
+flow = "Flow"
+period = "Period"
+product = "HS"
+value = "Value"
+quantity = "Qty"
+[constants]
+classification = "HS2022"
+[units]
+value = "{unit}"
+"""
+HEADER = ("Reporter", "Partner", "Flow", "Period", "HS", "Value", "Qty")
+# Spellings of each cell that the text path accepts, and ones it reports, as files hold them.
+GOOD_CELLS = {
+    "Reporter": ["CHN", "USA", "156", " DEU ", "chn", "China"],
+    "Partner": ["WLD", "0", "USA", "842"],
+    "Flow": ["X", "M", "export", "x", " Import"],
+    "Period": ["202401", "202402", "2024-03", "202412"],
+    "HS": ["8542", "854231", "0101", "TOTAL", "total", "12345678"],
+    "Value": ["100", "1.5", "2e3", " 7 ", "0", "-0", "1,234", "007", "+4", ".5", "1e-3"],
+    "Qty": ["5", "", "0.25"],
+}
+BAD_CELLS = {
+    "Reporter": ["XXX", "", "  "],
+    "Partner": ["ZZZ", "W L D", ""],
+    "Flow": ["Q", ""],
+    "Period": ["2024", "202413", "1850", "24-01", "abc", ""],
+    "HS": ["101", "85A", ""],
+    "Value": ["-3", "1,5", "nan", "inf", "abc", "", "1e400", "0x10", "1_0", "5 5"],
+    "Qty": ["-1", "x", "NaN", "-inf"],
+}
+
+
+def _text_only(reader: Reader) -> Reader:
+    """The same reader with the fast path switched off (the text path alone)."""
+    reader.read_typed = lambda path: None  # type: ignore[method-assign]
+    return reader
+
+
+def _write(folder: Path, rows: list[tuple[str, ...]], unit: str = "1",
+           trailing: bool = False) -> tuple[Path, Path]:
+    csv = folder / "in.csv"
+    end = ",\n" if trailing else "\n"
+    lines = [",".join(HEADER) + end, *(",".join(_quote(c) for c in r) + end for r in rows)]
+    csv.write_text("".join(lines), encoding="utf-8")
+    mapping = folder / "map.toml"
+    mapping.write_text(MAPPING.format(unit=unit), encoding="utf-8")
+    return csv, mapping
+
+
+def _quote(cell: str) -> str:
+    return f'"{cell}"' if "," in cell or cell.strip() != cell else cell
+
+
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Canonical rows with every column as text, in line order: comparable across paths."""
+    canon = canonical_frame(frame, "s", "r").with_columns(frame.get_column("_line"))
+    return canon.select(pl.all().cast(pl.String)).sort("_line")
+
+
+def _stored(store: Store) -> pl.DataFrame:
+    con = store.connect()
+    return pl.DataFrame(con.execute(
+        f"SELECT * EXCLUDE (release_id) FROM all_records ORDER BY {', '.join(model.KEY)}"
+    ).fetch_arrow_table()).select(pl.all().cast(pl.String))
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="typed-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- clean files: same rows, same store -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("demo")
+    return demo.generate(folder / "demo.csv", 30_000, seed=7)
+
+
+def test_a_clean_file_takes_the_fast_path_and_reads_as_the_text_path(demo_csv) -> None:
+    csv, mapping = demo_csv
+    fast = MappedCsvReader(mapping).read_typed(csv)
+    assert fast is not None and fast.in_store_order and fast.n_problems == 0
+    text = _text_only(MappedCsvReader(mapping)).read(csv)
+    assert text.n_problems == 0 and not text.in_store_order
+    assert fast.frame.height == text.frame.height == 30_000
+    assert _as_text(fast.frame).equals(_as_text(text.frame))
+    # the value column is the file's numbers, unrounded (checked against a plain reading)
+    plain = pl.read_csv(csv, schema_overrides={"hs6": pl.String})
+    assert fast.frame.get_column("value").sum() == plain.get_column("value_usd").sum()
+
+
+def test_both_paths_write_the_same_store(demo_csv, tmp_path: Path) -> None:
+    csv, mapping = demo_csv
+    fast_store, text_store = Store(tmp_path / "fast"), Store(tmp_path / "text")
+    a = fast_store.ingest(MappedCsvReader(mapping), csv).release
+    b = text_store.ingest(_text_only(MappedCsvReader(mapping)), csv).release
+    assert a.rows == b.rows == 30_000 and a.coverage == b.coverage
+    assert _stored(fast_store).equals(_stored(text_store))
+    layout = [sorted(p.relative_to(s.root / "releases" / r.id).as_posix()
+                     for p in (s.root / "releases" / r.id).rglob("*.parquet"))
+              for s, r in ((fast_store, a), (text_store, b))]
+    assert layout[0] == layout[1] and len(layout[0]) == 8  # 2 flows x 4 years
+    for f in (fast_store.root / "releases" / a.id).rglob("*.parquet"):
+        table = pq.read_table(f, partitioning=None)
+        keys = list(zip(*(table.column(c).to_pylist() for c in model.SORT), strict=True))
+        assert keys == sorted(keys)
+        assert table.num_rows == pq.ParquetFile(f).metadata.num_rows
+    types = dict(fast_store.connect().execute(
+        "SELECT column_name, column_type FROM (DESCRIBE all_records)").fetchall())
+    assert types == dict(text_store.connect().execute(
+        "SELECT column_name, column_type FROM (DESCRIBE all_records)").fetchall())
+    assert types["reporter"] == types["source"] == "VARCHAR"
+
+
+def test_a_scale_and_a_trailing_delimiter_read_alike(tmp_path: Path) -> None:
+    rows = [("CHN", "USA", "X", "202401", "8542", "1.5", "2"),
+            ("CHN", "USA", "M", "202401", "8542", "2", ""),
+            ("156", "0", "export", "2024-02", "0101", "3", "1")]
+    csv, mapping = _write(tmp_path, rows, unit="thousand", trailing=True)
+    fast = MappedCsvReader(mapping).read_typed(csv)
+    assert fast is not None
+    assert sorted(fast.frame.get_column("value").to_list()) == [1500.0, 2000.0, 3000.0]
+    text = _text_only(MappedCsvReader(mapping)).read(csv)
+    assert _as_text(fast.frame).equals(_as_text(text.frame))
+
+
+# -- dirty files: the fast path declines, the text path reports --------------------------------
+
+GOOD = ("CHN", "USA", "X", "202401", "8542", "10", "1")
+FAULTS = [
+    ("bad-hs-code", 4, "85A"), ("bad-hs-code", 4, "101"), ("bad-period", 3, "202413"),
+    ("unknown-flow", 2, "Q"), ("non-numeric-value", 5, "abc"), ("non-numeric-value", 5, "nan"),
+    ("non-numeric-value", 5, "1,5"), ("negative-value", 5, "-3"), ("missing-value", 5, ""),
+    ("unknown-country", 0, "XXX"), ("missing-value", 0, "  "), ("non-numeric-value", 6, "x"),
+]
+
+
+@pytest.mark.parametrize(("code", "column", "cell"), FAULTS)
+def test_a_bad_cell_is_reported_by_line_and_column(code: str, column: int, cell: str,
+                                                   tmp_path: Path) -> None:
+    bad = tuple(cell if i == column else v for i, v in enumerate(GOOD))
+    rows = [GOOD, tuple(v if i != 4 else "854231" for i, v in enumerate(GOOD)), bad]
+    csv, mapping = _write(tmp_path, rows)
+    assert MappedCsvReader(mapping).read_typed(csv) is None
+    result = MappedCsvReader(mapping).read(csv)
+    text = _text_only(MappedCsvReader(mapping)).read(csv)
+    assert result.problems.equals(text.problems)
+    assert result.problems.select("line", "column", "code").row(0) == (4, HEADER[column], code)
+
+
+def test_a_duplicate_key_is_found_as_on_the_text_path(tmp_path: Path) -> None:
+    rows = [GOOD, (*GOOD[:5], "11", "1"), (*GOOD[:4], "0101", "1", "1")]
+    csv, mapping = _write(tmp_path, rows)
+    assert MappedCsvReader(mapping).read_typed(csv) is None
+    with pytest.raises(Rejected) as fast:
+        Store(tmp_path / "a").ingest(MappedCsvReader(mapping), csv)
+    with pytest.raises(Rejected) as text:
+        Store(tmp_path / "b").ingest(_text_only(MappedCsvReader(mapping)), csv)
+    assert str(fast.value) == str(text.value)
+    assert [(p.line, p.code) for p in fast.value.problems] == [(3, "duplicate-key")]
+    assert not (tmp_path / "a" / "manifest.json").exists()
+
+
+def test_latin1_bytes_and_extra_fields_leave_it_to_the_text_path(tmp_path: Path) -> None:
+    csv, mapping = _write(tmp_path, [GOOD])
+    csv.write_bytes(csv.read_bytes().replace(b"CHN", b"C\xe9N"))  # not UTF-8
+    assert MappedCsvReader(mapping).read_typed(csv) is None
+    assert MappedCsvReader(mapping).read(csv).problems.get_column("code").to_list() == [
+        "unknown-country"]
+    csv.write_text(",".join(HEADER) + "\n" + ",".join(GOOD) + ",extra\n")
+    assert MappedCsvReader(mapping).read_typed(csv) is None
+    with pytest.raises(Rejected, match="8 fields where the header has 7"):
+        MappedCsvReader(mapping).read(csv)
+
+
+# -- any file: whatever the fast path accepts, the text path accepts as the same rows ----------
+
+# Mostly good cells, so that many files are clean and the fast path's answers get compared.
+ROWS = st.lists(st.tuples(*(st.sampled_from(GOOD_CELLS[h] * 40 + BAD_CELLS[h]) for h in HEADER)),
+                min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS, unit=st.sampled_from(["1", "thousand"]), trailing=st.booleans())
+def test_the_fast_path_accepts_only_what_the_text_path_accepts(rows, unit: str,
+                                                                trailing: bool) -> None:
+    with _scratch() as folder:
+        csv, mapping = _write(folder, rows, unit, trailing)
+        fast = MappedCsvReader(mapping).read_typed(csv)
+        text = _text_only(MappedCsvReader(mapping)).read(csv)
+    event("fast path" if fast else "text path")
+    if fast is None:
+        return
+    assert text.n_problems == 0, text.problems
+    assert _as_text(fast.frame).equals(_as_text(text.frame))
