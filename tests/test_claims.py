@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics_data import ANNUAL, MONTHLY, read_comtrade
+from analytics_data import ANNUAL, MONTHLY, ingest_frame, read_comtrade
 from tradestat import ComtradeReader, MappedCsvReader, Store
 from tradestat.claims import check, extract
 from tradestat.errors import InputError
@@ -430,3 +430,19 @@ def test_periods_without_a_year_take_it_from_the_text_or_its_date() -> None:
                      "2025-03-01")
     assert [c.period for c in stated] == ["2023", "2023-11"]
     assert "period" in stated[1].carried or stated[1].period_said == "in November"
+
+
+def test_share_of_a_reporters_total(tmp_path: Path) -> None:
+    """No real file holds a product beside its reporter's total for one period, so a small
+    synthetic one: 8542 is 73.5 of 1050 (7.0 %) in 2024."""
+    st = Store(tmp_path / "store")
+    ingest_frame(st, tmp_path, "syn", [("CHN", "WLD", "2024", "TOTAL", 1050.0),
+                                       ("CHN", "WLD", "2024", "8542", 73.5)])
+    rep = check("Integrated circuits accounted for 7 percent of China's total exports in 2024.",
+                st)
+    c = one(rep, "share")
+    assert c.claim.share["of"] == "total" and c.verdict == "supported"
+    assert c.readings[0].value == pytest.approx(100 * 73.5 / 1050.0, rel=1e-12)
+    rep = check("Integrated circuits accounted for 9 percent of China's total exports in 2024.",
+                st)
+    assert one(rep, "share").verdict == "contradicted"

@@ -92,7 +92,8 @@ QUALIFIERS = {"more than": ">", "over": ">", "above": ">", "exceeding": ">", "at
 APPROX_PCT = 5.0
 
 SHARE_RE = re.compile(
-    r"^\s*of\s+(?:the\s+)?(?P<what>global|world(?:wide)?|world's|total|overall|all)\b",
+    r"^\s*of\s+(?:the\s+)?(?:[A-Z][\w.]*(?:'s|’s)\s+)?"
+    r"(?P<what>global|world(?:wide)?|world's|total|overall|all)\b",
     re.IGNORECASE)
 SHARE_VERB_RE = re.compile(r"\b(?:account(?:s|ed|ing)? for|made up|makes? up|represent(?:s|ed|"
                            r"ing)?|share of|accounting for)\b", re.IGNORECASE)
