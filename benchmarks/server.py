@@ -52,7 +52,7 @@ TARGET_P99_MS = 100.0
 _SERVE = """
 import sys, uvicorn
 from tradestat.server import create_app
-app = create_app(sys.argv[1], cache_size=int(sys.argv[3]))
+app = create_app(sys.argv[1], cache_size=int(sys.argv[3]), workers=int(sys.argv[4]))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
             access_log=False)
 """
@@ -64,11 +64,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(store: Path, cache_size: int) -> tuple[subprocess.Popen, str]:
+def start_server(store: Path, cache_size: int, workers: int) -> tuple[subprocess.Popen, str]:
     """uvicorn serving ``store`` in a child process; returns once it answers."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(store), str(port),
-                             str(cache_size)])
+                             str(cache_size), str(workers)])
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -197,8 +197,8 @@ def own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_workload(store: Path, workload: str, clients: int, total: int) -> dict:
-    proc, url = start_server(store, cache_size=0 if workload == "uncached" else 256)
+def run_workload(store: Path, workload: str, clients: int, total: int, workers: int) -> dict:
+    proc, url = start_server(store, 0 if workload == "uncached" else 256, workers)
     try:
         t0 = time.perf_counter()
         first = httpx.get(f"{url}/api/figure", params=SAME, timeout=120)
@@ -213,7 +213,8 @@ def run_workload(store: Path, workload: str, clients: int, total: int) -> dict:
         server_cpu, client_cpu = cpu_seconds(proc.pid) - server_cpu, own_cpu() - client_cpu
         res |= {"server_cpu_ms_per_request": round(server_cpu * 1000 / res["requests"], 2),
                 "client_cpu_ms_per_request": round(client_cpu * 1000 / res["requests"], 2)}
-        return {"workload": workload, "clients": clients, "distinct_queries": len(queries),
+        return {"workload": workload, "clients": clients, "workers": workers,
+                "distinct_queries": len(queries),
                 "warmup_ms": round(warmup * 1000, 1), "load_avg_before": load_before,
                 "load_avg_after": os.getloadavg()[0], **res,
                 "value": first.json()["value"]}
@@ -241,6 +242,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--rows", type=int, default=20_000_000, help="store size (generated)")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=4,
+                    help="queries the server runs at once (create_app(workers=...))")
     ap.add_argument("--requests", type=int, default=2000, help="requests per workload")
     ap.add_argument("--workload", action="append", choices=("same", "mix", "uncached"),
                     help="repeat to pick several (default: all three)")
@@ -257,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{box['load_avg_start'][0]:.1f}; duckdb {box['duckdb']}", flush=True)
     results = []
     for workload in args.workload or ("same", "mix", "uncached"):
-        results.append(run_workload(store, workload, args.clients, args.requests))
+        results.append(run_workload(store, workload, args.clients, args.requests,
+                                    args.workers))
         show(results[-1])
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "store": info,

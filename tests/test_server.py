@@ -300,3 +300,26 @@ def test_check_gives_the_claim_checkers_verdicts(client: TestClient, store: Stor
     assert [c["verdict"] for c in doc["claims"]] == ["supported", "supported", "contradicted"]
     assert doc["summary"] == {"supported": 2, "contradicted": 1, "unverifiable": 0}
     assert without_server_keys(doc) == check(text, store).to_dict()
+
+
+def test_concurrent_queries_give_the_sequential_answers(store: Store,
+                                                        annual: pd.DataFrame) -> None:
+    """Several queries at once run in several worker threads (each with its own DuckDB
+    connection): every answer must be the one pandas gives, none may fail."""
+    import httpx
+
+    years = range(2015, 2023)
+    wanted = annual[annual["reporter"] == "USA"].groupby("period")["value"].sum()
+    app = create_app(store, cache_size=0, workers=4)
+
+    async def ask() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await asyncio.gather(*(http.get("/api/figure", params={
+                "reporter": "USA", "flow": "export", "product": "8542", "period": str(y)})
+                for y in years for _ in range(6)))
+
+    answers = asyncio.run(ask())
+    assert [r.status_code for r in answers] == [200] * len(answers), answers[0].text[:300]
+    got = [r.json()["value"] for r in answers]
+    assert got == pytest.approx([wanted[y] for y in years for _ in range(6)], rel=REL)
