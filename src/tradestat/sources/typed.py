@@ -84,17 +84,26 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]) -> pl.DataFram
         if name not in typed_fields and _flags(pad, values, mask.fill_null(False)):
             return None
     columns: dict[str, pl.Series] = {}
+    constants: dict[str, pl.Series] = {}
     for name, expr in exprs.items():
         if name in typed_fields:
             scale = specs[name].scale
             column = raw.get_column(specs[name].column)
             columns[name] = (column * scale if scale != 1 else column).alias(name)
             continue
-        out = _per_row(pad, values, codes, expr.alias(name), raw.height)
-        if out is None:
+        rows = _rows_for(pad, values, expr)
+        if rows is None:
             return None
-        columns[name] = out
-    return _in_store_order(pl.DataFrame([raw.get_column(LINE), *columns.values()]))
+        table = pad.head(rows).select(expr.alias(name)).to_series()
+        if expr.meta.root_names():
+            columns[name] = _per_row(table, codes[expr.meta.root_names()[0]])
+        else:  # the same on every row: made after sorting, never moved
+            constants[name] = table
+    frame = _in_store_order(pl.DataFrame([raw.get_column(LINE), *columns.values()]))
+    if frame is None:
+        return None
+    return frame.with_columns(_repeat(v, frame.height) for v in constants.values()).select(
+        LINE, *exprs)
 
 
 def _categories(raw: pl.DataFrame) -> tuple[dict[str, pl.Series] | None, dict[str, pl.Series]]:
@@ -152,19 +161,13 @@ def _rows_for(pad: pl.DataFrame, values: dict[str, pl.Series], expr: pl.Expr) ->
     return len(values[roots.pop()])
 
 
-def _per_row(pad: pl.DataFrame, values: dict[str, pl.Series], codes: dict[str, pl.Series],
-             expr: pl.Expr, height: int) -> pl.Series | None:
-    """``expr`` for every row, computed once per distinct value and spread by position."""
-    rows = _rows_for(pad, values, expr)
-    if rows is None:
-        return None
-    table = pad.head(rows).select(expr).to_series()
-    roots = expr.meta.root_names()
-    position = codes[roots[0]] if roots else pl.repeat(0, height, dtype=pl.UInt32, eager=True)
+def _per_row(table: pl.Series, position: pl.Series) -> pl.Series:
+    """A field's value per distinct input (``table``) spread to the rows by ``position``;
+    text becomes an enum of the sorted distinct outputs."""
     if table.dtype != pl.String:
         return table.gather(position)
-    if table.null_count() == len(table):  # e.g. no quantity unit: a null text column
-        return pl.repeat(None, height, dtype=pl.String, eager=True).alias(table.name)
+    if table.null_count() == len(table):  # e.g. no numeric code: a null text column
+        return pl.repeat(None, len(position), dtype=pl.String, eager=True).alias(table.name)
     distinct = table.drop_nulls().unique().sort()
     enum = pl.Enum(distinct)
     physical = pl.Series([], dtype=enum).to_physical().dtype
@@ -173,12 +176,22 @@ def _per_row(pad: pl.DataFrame, values: dict[str, pl.Series], codes: dict[str, p
     return rank.gather(position).cat.to(enum).alias(table.name)
 
 
+def _repeat(value: pl.Series, height: int) -> pl.Series:
+    """A one-row ``value`` on ``height`` rows; text as a one-category enum."""
+    if value.dtype != pl.String or value.null_count():
+        return pl.repeat(value[0], height, dtype=value.dtype, eager=True).alias(value.name)
+    return pl.repeat(0, height, dtype=pl.UInt8, eager=True).cat.to(pl.Enum(value)).alias(
+        value.name)
+
+
 def _in_store_order(frame: pl.DataFrame) -> pl.DataFrame | None:
     """``frame`` sorted by :data:`ORDER`; None if two rows share a record key."""
     packed, span = pl.lit(0, dtype=pl.UInt64), 1
     year = pl.when(pl.col("period") >= 10000).then(pl.col("period") // 100).otherwise(
         pl.col("period"))
-    keys = frame.select(*(year.alias("year") if k == "year" else pl.col(k) for k in ORDER))
+    # Fields that hold one value (not in ``frame`` yet) order nothing and repeat nothing.
+    present = [k for k in ORDER if k in frame.columns or (k == "year" and "period" in frame)]
+    keys = frame.select(*(year.alias("year") if k == "year" else pl.col(k) for k in present))
     for name in keys.columns:
         column = keys.get_column(name)
         if column.null_count():
