@@ -16,7 +16,7 @@ import tradestat
 from analytics_data import ANNUAL, MONTHLY, read_comtrade
 from tradestat import ComtradeReader, Store
 from tradestat.server import create_app
-from tradestat.server.queries import QueryTimeout, Runner, cap_rows
+from tradestat.server.queries import CachedStore, QueryTimeout, Runner, cap_rows
 
 REL = 1e-9
 
@@ -234,6 +234,23 @@ def test_runner_time_limit_returns_before_the_call_ends(store: Store) -> None:
 
     assert asyncio.run(go()) < 0.8
     assert runner.stats["timeouts"] == 1
+
+
+def test_a_query_past_the_limit_is_interrupted(store: Store) -> None:
+    """DuckDB is told to stop: the one worker is free again at once, not when the query
+    (a cross join of 10^10 rows, minutes of work) would have ended."""
+    cached = CachedStore(store.root)
+    runner = Runner(cached, time_limit=0.3, workers=1)
+    endless = ("SELECT sum(a.range * b.range) FROM range(100000) a, range(100000) b")
+
+    async def go() -> float:
+        with pytest.raises(QueryTimeout):
+            await runner.run(None, lambda: {"rows": cached.connect().execute(endless).fetchall()})
+        start = time.perf_counter()
+        assert await runner.run(None, lambda: {"ok": True}) == {"ok": True, "truncated": False}
+        return time.perf_counter() - start
+
+    assert asyncio.run(go()) < 3.0
 
 
 def test_repeated_requests_are_answered_from_the_cache(store: Store) -> None:

@@ -27,7 +27,7 @@ from tradestat import settings
 from tradestat.errors import TradestatError
 from tradestat.store import Store
 
-#: The cursors a running call opened (so a timed-out call can be interrupted).
+#: What a running call may need interrupted: the cursors it opened, its thread's connections.
 _CURSORS: contextvars.ContextVar[list | None] = contextvars.ContextVar("cursors", default=None)
 #: Lists in an answer that the row cap applies to.
 CAPPED = ("rows", "points", "items", "results", "releases", "claims", "reporters")
@@ -187,5 +187,28 @@ class Runner:
 
 
 def _call(fn: Callable[[], Any]) -> dict:
+    """Run ``fn`` in this worker thread, its DuckDB connections reachable for an interrupt."""
+    opened = _CURSORS.get()
+    if opened is not None:
+        opened.append(_ThreadConnections())
     result = fn()
     return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+class _ThreadConnections:
+    """The DuckDB connections the analytics keep open for the current thread
+    (:mod:`tradestat.analytics.engine` holds one view of the store per thread): a call that
+    outlives the time limit is stopped by interrupting them."""
+
+    def __init__(self) -> None:
+        from tradestat.analytics import engine
+
+        local = getattr(engine, "_local", None)
+        if local is not None and getattr(local, "tables", None) is None:
+            local.tables = OrderedDict()
+        self.tables = getattr(local, "tables", None) or {}
+
+    def interrupt(self) -> None:
+        for entry in list(self.tables.values()):
+            with contextlib.suppress(duckdb.Error, TypeError, AttributeError):
+                entry[0].interrupt()
