@@ -393,3 +393,49 @@ def test_ancestor_windows_run_only_where_code_depths_are_mixed(real: Store,
     assert select.mixed_depth(mixed)
     deduped = select.fetch(engine.records(levels), sel, spans)
     assert deduped.filter(deduped["which"] == "current")["value"].sum() == 350.0
+
+
+# ---------------------------------------------------------------- open views and cached queries
+
+def test_the_same_question_on_two_stores_gets_each_stores_answer(tmp_path: Path) -> None:
+    """Open views and built queries are reused per store state, never across stores."""
+    a, b = Store(tmp_path / "a"), Store(tmp_path / "b")
+    ingest_frame(a, tmp_path / "in-a", "a", [("CHN", "WLD", "2024", "8542", 100.0),
+                                             ("CHN", "WLD", "2023", "8542", 80.0)])
+    ingest_frame(b, tmp_path / "in-b", "b", [("CHN", "WLD", "2024", "8542", 7.0),
+                                             ("CHN", "WLD", "2023", "8542", 5.0)])
+    for _ in range(2):  # the second round is answered from the caches
+        fa = tradestat.figure(a, "CHN", "export", "2024", product="8542")
+        fb = tradestat.figure(b, "CHN", "export", "2024", product="8542")
+        assert (fa.value, fa.previous_value) == (100.0, 80.0)
+        assert (fb.value, fb.previous_value) == (7.0, 5.0)
+
+
+def test_a_release_committed_after_a_query_is_seen_by_the_next(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    ingest_frame(store, tmp_path / "in", "first", [("CHN", "WLD", "2024", "8542", 100.0)])
+    assert tradestat.figure(store, "CHN", "export", "2024", product="8542").value == 100.0
+    # a revision of the same slice, and a new reporter: both visible at once
+    ingest_frame(store, tmp_path / "in", "second", [("CHN", "WLD", "2024", "8542", 120.0),
+                                                    ("USA", "WLD", "2024", "8542", 30.0)])
+    assert tradestat.figure(store, "CHN", "export", "2024", product="8542").value == 120.0
+    assert tradestat.rank(store, "export", "2024", product="8542").total == 150.0
+
+
+def test_threads_each_get_the_right_answer(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = Store(tmp_path / "s")
+    rows = [(r, "WLD", f"2024-{m:02d}", "8542", float(i * 100 + m))
+            for i, r in enumerate(("CHN", "USA", "KOR"), start=1) for m in range(1, 13)]
+    ingest_frame(store, tmp_path / "in", "m", rows)
+    expect = {r: sum(float(i * 100 + m) for m in range(1, 13))
+              for i, r in enumerate(("CHN", "USA", "KOR"), start=1)}
+
+    def ask(reporter: str) -> tuple[str, float | None]:
+        return reporter, tradestat.figure(store, reporter, "export", "2024",
+                                          product="8542").value
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(ask, [r for r in expect for _ in range(8)]))
+    assert all(value == expect[r] for r, value in got)

@@ -245,14 +245,38 @@ def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ..
     runs without the (costly) ancestor windows, and again with them only if the result shows
     codes of different lengths side by side.
     """
-    df = with_spans(run(expression(t, sel, spans, by, level, dedup=False)), spans)
+    df = with_spans(run(_expression(t, sel, spans, by, level, dedup=False)), spans)
     if dedup and mixed_depth(df, level):
-        df = with_spans(run(expression(t, sel, spans, by, level, dedup=True)), spans)
+        df = with_spans(run(_expression(t, sel, spans, by, level, dedup=True)), spans)
     return df
 
 
-#: Compiled SQL by expression (Ibis expressions are immutable and hash by structure; the
-#: table in them is one open connection's view, so an entry never outlives its store state).
+#: Built expressions by question (the same question on the same open table, as a dashboard or
+#: a notebook asks it again, skips building and compiling).
+_BUILT: dict = {}
+
+
+def _expression(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
+                level: int | None, dedup: bool) -> ir.Table:
+    codes = None if sel.codes is None else tuple(
+        sorted((k, tuple(sorted(v))) for k, v in sel.codes.items()))
+    # By the table object's identity, not its expression: two stores' views are equal
+    # expressions (same name and schema) on different connections. The entry keeps ``t``
+    # alive, so its id cannot be reused by another table while the entry exists.
+    key = (id(t), sel.flow, None if sel.reporters is None else tuple(sel.reporters),
+           sel.partner, codes, sel.regime, repr(sel.extra), tuple(spans.items()), tuple(by),
+           level, dedup)
+    hit = _BUILT.get(key)
+    if hit is None or hit[0] is not t:
+        if len(_BUILT) >= _COMPILED_MAX:
+            _BUILT.clear()
+        hit = _BUILT[key] = (t, expression(t, sel, spans, by, level, dedup))
+    return hit[1]
+
+
+#: Compiled SQL by expression (Ibis expressions are immutable and hash by structure). Equal
+#: expressions over different stores compile to the same SQL text, which :func:`run` then
+#: executes on the expression's own connection.
 _COMPILED: dict = {}
 _COMPILED_MAX = 256
 
