@@ -340,3 +340,34 @@ def test_concurrent_queries_give_the_sequential_answers(store: Store,
     assert [r.status_code for r in answers] == [200] * len(answers), answers[0].text[:300]
     got = [r.json()["value"] for r in answers]
     assert got == pytest.approx([wanted[y] for y in years for _ in range(6)], rel=REL)
+
+
+def test_fetch_comtrade_needs_the_token(tmp_path: Path, shared_data: Path,
+                                        monthly: pd.DataFrame,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /api/fetch/comtrade against the local replay of the Comtrade API."""
+    from comtrade_server import ComtradeServer, read_rows
+
+    _, rows = read_rows(shared_data / "comtrade" / MONTHLY)
+    replay = ComtradeServer(rows).start()
+    try:
+        replay.expect("M", {"flowCode": "X", "cmdCode": "8542", "partnerCode": "0",
+                            "partner2Code": "0", "customsCode": "C00", "motCode": "0"})
+        monkeypatch.setenv("TRADESTAT_COMTRADE_URL", replay.url)
+        monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+        query = {"reporter": "all", "flow": "export", "product": "8542",
+                 "period": "2025-01..2025-08"}
+        with TestClient(create_app(Store(tmp_path / "store"), token="t0k")) as c:
+            assert_error(c.post("/api/fetch/comtrade", params=query), 401)
+            assert not replay.data_requests()  # refused before anything was sent
+            r = c.post("/api/fetch/comtrade", params=query,
+                       headers={"Authorization": "Bearer t0k"})
+            assert r.status_code == 200, r.text
+            assert r.json()["status"] == "committed" and r.json()["records"] == len(monthly)
+            got = c.get("/api/figure", params={"reporter": "BRA", "flow": "export",
+                                               "product": "8542", "period": "2025"}).json()
+    finally:
+        replay.stop()
+    assert not replay.unrecorded
+    bra = monthly[monthly["reporter"] == "BRA"]
+    assert got["value"] == pytest.approx(bra["value"].sum(), rel=REL)

@@ -1,11 +1,13 @@
-"""Ingest over HTTP: present only when the server has a token, and only for requests bearing it.
+"""Ingest and fetch over HTTP: present only when the server has a token, and only for requests
+bearing it.
 
     curl -H "Authorization: Bearer $TOKEN" --data-binary @hs8542.csv \\
          "http://127.0.0.1:8000/api/ingest/comtrade?filename=hs8542.csv"
 
 The body is the file itself (one file a request); it is written to a temporary folder under its
 own name (the readers tell HTML from CSV by the name) and ingested as one release, exactly as
-``tradestat ingest`` would.
+``tradestat ingest`` would. ``POST /api/fetch/comtrade`` runs ``tradestat fetch comtrade``
+(key and URL from the settings) and commits what it got as one release.
 """
 
 from __future__ import annotations
@@ -81,6 +83,27 @@ def router(token: str) -> APIRouter:
                              f"(1 byte to {MAX_BYTES // 2**20} MiB)", value=filename)
         store = request.app.state.store
         result = await asyncio.to_thread(_ingest, store, source, name, data)
+        return JSONDoc(result.to_dict())
+
+    @api.post("/fetch/comtrade", response_model=None,
+              responses={200: {"model": schemas.Ingested}},
+              summary="Fetch from the UN Comtrade API into the store (needs the token)")
+    async def fetch_comtrade(
+            request: Request,
+            reporter: Annotated[list[str], Query(
+                description="ISO3, Comtrade code or name (repeat), or all.")],
+            flow: Annotated[str, Query(max_length=40)],
+            product: Annotated[str, Query(description="HS code(s): 8542, TOTAL.",
+                                          max_length=200)],
+            period: Annotated[str, Query(description="2024 | 2023..2024 | 2025-01..2025-08",
+                                         max_length=100)],
+            freq: Annotated[str | None, Query(description="A or M (default: from period).",
+                                              max_length=1)] = None) -> JSONDoc:
+        from tradestat.sources import comtrade_api
+
+        store = request.app.state.store
+        result = await asyncio.to_thread(comtrade_api.fetch, store, reporter, flow, product,
+                                         period, freq)
         return JSONDoc(result.to_dict())
 
     return api
