@@ -179,3 +179,27 @@ def test_api_figure_matches_pandas_over_http(server: str, shared_data: Path) -> 
     doc = httpx.get(f"{server}/api/figure", params={
         "reporter": "Germany", "flow": "export", "product": "8542", "period": "2021"}).json()
     assert doc["value"] == pytest.approx(value, rel=1e-9)
+
+
+def test_docs_render_offline(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(WAIT)
+    elsewhere: list[str] = []
+
+    def only_local(route) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    summaries = page.eval_on_selector_all(".opblock-summary-path",
+                                          "els => els.map(e => e.textContent.trim())")
+    assert {"/api/figure", "/api/rank", "/api/check", "/api/chart/{kind}"} <= set(summaries)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "docs.png"))
+    assert elsewhere == []
+    page.close()

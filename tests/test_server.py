@@ -5,6 +5,7 @@ parameter; the row cap, the time limit, the answer cache and the token-guarded i
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 
@@ -371,3 +372,54 @@ def test_fetch_comtrade_needs_the_token(tmp_path: Path, shared_data: Path,
     assert not replay.unrecorded
     bra = monthly[monthly["reporter"] == "BRA"]
     assert got["value"] == pytest.approx(bra["value"].sum(), rel=REL)
+
+
+# ---------------------------------------------------------------- tradestat serve
+
+
+def test_serve_binds_loopback_by_default_and_answers(store: Store, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli = Path(sys.executable).with_name("tradestat")
+    env = {k: v for k, v in os.environ.items() if k != "TRADESTAT_SERVER_TOKEN"}
+    proc = subprocess.Popen([str(cli), "serve", "--store", str(store.root), "--port", str(port)],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        banner = proc.stderr.readline()
+        assert f"http://127.0.0.1:{port}" in banner and "read-only" in banner
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/releases", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert len(r.json()["releases"]) == 2
+        # only the loopback address is bound: listed sockets of the process are 127.0.0.1's
+        listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        mine = [line.split()[1] for line in listening if line.split()[3] == "0A"
+                and int(line.split()[1].split(":")[1], 16) == port]
+        assert mine == [f"0100007F:{port:04X}"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_the_cli_does_not_import_the_server_stack() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, tradestat.cli; "
+            "print(sorted(m for m in ('fastapi', 'uvicorn', 'altair', 'vl_convert', 'ibis') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
