@@ -25,8 +25,8 @@ from tradestat.server.routes import (
     Period,
     Product,
     Reporter,
-    _answer,
-    _store,
+    answer,
+    store_of,
 )
 
 router = APIRouter(prefix="/api", responses=schemas.ERRORS, default_response_class=JSONDoc)
@@ -76,10 +76,10 @@ async def chart(request: Request, kind: str, reporter: Reporter, flow: Flow, per
                 top: Annotated[int, Query(description="ranking: the first N reporters.",
                                           ge=1, le=200)] = 10,
                 as_of: AsOf = None) -> JSONDoc:
-    store = _store(request)
+    store = store_of(request)
     if kind in ("monthly", "ytd"):
         args = (reporter, flow, period, product, basket, as_of, kind)
-        return await _answer(request, ("chart", *args), lambda: _months(store, *args))
+        return await answer(request, ("chart", *args), lambda: _months(store, *args))
     if kind == "comparison":
         baskets = [b for b in [basket, *(compare or [])] if b]
         codes = [product] if product else []
@@ -87,9 +87,9 @@ async def chart(request: Request, kind: str, reporter: Reporter, flow: Flow, per
             raise InputError("compare: name at least one basket to set beside the product "
                              "or basket asked for", value=None)
         key = ("chart", kind, reporter, flow, period, tuple(baskets), tuple(codes), as_of)
-        return await _answer(request, key, lambda: _comparison(
+        return await answer(request, key, lambda: _comparison(
             store, reporter, flow, period, baskets, codes, as_of))
     if kind == "ranking":
         args = (reporter, flow, period, product, basket, top, as_of)
-        return await _answer(request, ("chart", kind, *args), lambda: _ranking(store, *args))
+        return await answer(request, ("chart", kind, *args), lambda: _ranking(store, *args))
     raise InputError(f"kind {kind!r}: use one of {', '.join(KINDS)}", value=kind)

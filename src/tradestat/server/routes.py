@@ -42,11 +42,13 @@ Top = Annotated[int | None, Query(description="The first N rows.", ge=1, le=100_
 Level = Annotated[int | None, Query(description="HS digits: 2, 4 or 6.", ge=2, le=12)]
 
 
-def _store(request: Request) -> CachedStore:
+def store_of(request: Request) -> CachedStore:
+    """The app's store (one per app: its DuckDB views stay open between requests)."""
     return request.app.state.store
 
 
-async def _answer(request: Request, key: tuple | None, fn: Callable[[], Any]) -> JSONDoc:
+async def answer(request: Request, key: tuple | None, fn: Callable[[], Any]) -> JSONDoc:
+    """``fn()`` run by the app's runner (worker thread, limits, cache under ``key``)."""
     runner: Runner = request.app.state.runner
     return JSONDoc(await runner.run(key, fn))
 
@@ -57,8 +59,8 @@ async def figure(request: Request, reporter: Reporter, flow: Flow, period: Perio
                  product: Product = None, basket: Basket = None, partner: Partner = None,
                  currency: Currency = None, as_of: AsOf = None) -> JSONDoc:
     args = (reporter, flow, period, product, basket, partner, currency, "duckdb", as_of)
-    store = _store(request)
-    return await _answer(request, ("figure", *args),
+    store = store_of(request)
+    return await answer(request, ("figure", *args),
                          lambda: with_display(analytics.figure(store, *args)))
 
 
@@ -80,10 +82,10 @@ async def compare(request: Request, reporter: Reporter, flow: Flow, period: Peri
                       description="HS codes (repeat; after the baskets).")] = None,
                   partner: Partner = None, currency: Currency = None,
                   as_of: AsOf = None) -> JSONDoc:
-    store = _store(request)
+    store = store_of(request)
     key = ("compare", reporter, flow, period, tuple(basket or ()), tuple(product or ()),
            partner, currency, as_of)
-    return await _answer(request, key, lambda: analytics.compare(
+    return await answer(request, key, lambda: analytics.compare(
         store, reporter, flow, period, baskets=basket, codes=product, partner=partner,
         currency=currency, as_of=as_of))
 
@@ -99,10 +101,10 @@ async def rank(request: Request, flow: Flow, period: Period, product: Product = 
                    description="Only these reporters (repeat); default: all.")] = None,
                partner: Partner = None, level: Level = None, currency: Currency = None,
                as_of: AsOf = None) -> JSONDoc:
-    store = _store(request)
+    store = store_of(request)
     key = ("rank", flow, period, product, basket, by, top, tuple(reporter or ()), partner,
            level, currency, as_of)
-    return await _answer(request, key, lambda: analytics.rank(
+    return await answer(request, key, lambda: analytics.rank(
         store, flow, period, product, basket, by, reporter, partner, top, level, currency,
         "duckdb", as_of))
 
@@ -116,8 +118,8 @@ async def top(request: Request, reporter: Reporter, flow: Flow, period: Period,
               product: Product = None, partner: Partner = None, currency: Currency = None,
               as_of: AsOf = None) -> JSONDoc:
     args = (reporter, flow, period, level, top, product, partner, currency, "duckdb", as_of)
-    store = _store(request)
-    return await _answer(request, ("top", *args), lambda: analytics.top(store, *args))
+    store = store_of(request)
+    return await answer(request, ("top", *args), lambda: analytics.top(store, *args))
 
 
 @router.get("/series", response_model=None, responses={200: {"model": schemas.Series}},
@@ -134,23 +136,23 @@ async def series(request: Request, flow: Flow,
                  partner: Partner = None, currency: Currency = None,
                  as_of: AsOf = None) -> JSONDoc:
     args = (reporter, flow, product, basket, freq, period, partner, currency, "duckdb", as_of)
-    store = _store(request)
-    return await _answer(request, ("series", *args), lambda: analytics.series(store, *args))
+    store = store_of(request)
+    return await answer(request, ("series", *args), lambda: analytics.series(store, *args))
 
 
 @router.get("/releases", response_model=None, responses={200: {"model": schemas.Releases}},
             summary="The store's releases (vintages), oldest first")
 async def releases(request: Request) -> JSONDoc:
-    store = _store(request)
-    return await _answer(request, ("releases",), lambda: {
+    store = store_of(request)
+    return await answer(request, ("releases",), lambda: {
         "releases": [r.to_dict() for r in store.releases()]})
 
 
 @router.get("/countries", response_model=None, responses={200: {"model": schemas.Reporters}},
             summary="The reporters present in the store, with their names")
 async def reporters(request: Request) -> JSONDoc:
-    store = _store(request)
-    return await _answer(request, ("reporters",), lambda: reporters_in(store))
+    store = store_of(request)
+    return await answer(request, ("reporters",), lambda: reporters_in(store))
 
 
 def reporters_in(store: CachedStore) -> dict:
@@ -167,7 +169,7 @@ def reporters_in(store: CachedStore) -> dict:
 async def country(request: Request, query: Annotated[str, Path(
         description="ISO3, ISO2, Comtrade or M49 code, or a name.", max_length=200)]
                   ) -> JSONDoc:
-    return await _answer(request, ("country", query), lambda: countries.find(query))
+    return await answer(request, ("country", query), lambda: countries.find(query))
 
 
 @router.get("/hs", response_model=None, responses={200: {"model": schemas.Document}},
@@ -175,21 +177,21 @@ async def country(request: Request, query: Annotated[str, Path(
 async def hs_search(request: Request, q: Annotated[str, Query(
         description="Words that must all appear.", max_length=200)],
                     limit: Annotated[int, Query(ge=1, le=1000)] = 25) -> JSONDoc:
-    return await _answer(request, ("hs", q, limit), lambda: {
+    return await answer(request, ("hs", q, limit), lambda: {
         "query": q, "results": [e.to_dict() for e in hs.search(q, limit=limit)]})
 
 
 @router.get("/hs/{code}", response_model=None, responses={200: {"model": schemas.Document}},
             summary="Description, level, parent and children of an HS2022 code")
 async def hs_show(request: Request, code: Annotated[str, Path(max_length=40)]) -> JSONDoc:
-    return await _answer(request, ("hs-show", code), lambda: hs.describe(code))
+    return await answer(request, ("hs-show", code), lambda: hs.describe(code))
 
 
 @router.get("/baskets", response_model=None, responses={200: {"model": schemas.Document}},
             summary="The baskets available (shipped and the store's baskets.toml)")
 async def baskets_list(request: Request) -> JSONDoc:
-    root = _store(request).root
-    return await _answer(request, ("baskets",), lambda: {
+    root = store_of(request).root
+    return await answer(request, ("baskets",), lambda: {
         "baskets": [b.to_dict() for b in baskets.available(root).values()]})
 
 
@@ -200,8 +202,8 @@ async def baskets_show(request: Request, name: Annotated[str, Path(max_length=10
                        version: Annotated[str | None, Query(
                            description="Also the codes in this HS edition, e.g. HS2017.",
                            max_length=20)] = None) -> JSONDoc:
-    root = _store(request).root
-    return await _answer(request, ("basket", name, version),
+    root = store_of(request).root
+    return await answer(request, ("basket", name, version),
                          lambda: baskets.describe(name, root, None, version))
 
 
@@ -210,6 +212,6 @@ async def baskets_show(request: Request, name: Annotated[str, Path(max_length=10
 async def check(request: Request, claim: schemas.ClaimRequest) -> JSONDoc:
     from tradestat.claims import check as check_claims
 
-    store = _store(request)
-    return await _answer(request, ("check", claim.text, claim.as_of),
+    store = store_of(request)
+    return await answer(request, ("check", claim.text, claim.as_of),
                          lambda: check_claims(claim.text, store, as_of=claim.as_of))
