@@ -10,10 +10,15 @@ then ``Store.ingest`` with the mapped-CSV reader), then times in the same run, a
 
 four ways, each starting from nothing but the store directory:
 
-  tradestat   tradestat.analytics.figure / top on DuckDB (opens the store, builds the Ibis
-              query, runs it, applies the coverage rules and guards)
+  tradestat   tradestat.analytics.figure / top on DuckDB (builds the Ibis query, runs it,
+              applies the coverage rules and guards), as a notebook, a server or the claim
+              checker asks it: the store's view stays open per thread and the query built
+              and compiled while the store's releases are unchanged
+  tradestat cold  the same with those caches emptied before each call: a process's first
+              question (opens the store, builds and compiles the query)
   hand SQL    one hand-written DuckDB query over the same Parquet files (a fresh connection
               each run); its numbers must equal tradestat's (asserted)
+  hand SQL kept  the same query on one connection kept open (Parquet metadata cached)
   pandas      pd.read_parquet of the needed columns, one release directory at a time, then
               boolean masks and groupby. Two variants: "pandas" prunes only the flow/year
               directories (a row-level reporter filter would be pandas' own work);
@@ -168,6 +173,18 @@ def ts_top(root: Path, engine: str = "duckdb") -> tuple:
     return r.total, r.previous_total, r.n, tuple((x.code, x.value, x.previous) for x in r.rows)
 
 
+def cold(fn: Callable[..., tuple]) -> Callable[[Path], tuple]:
+    """``fn`` as a process's first question of a store: no open view, nothing built or
+    compiled (tradestat keeps these per thread and store state; see analytics.engine)."""
+    def call(root: Path) -> tuple:
+        from tradestat.analytics import engine, select
+
+        engine.forget()
+        select.forget()
+        return fn(root)
+    return call
+
+
 _SOURCE = ("read_parquet({files}, hive_partitioning = true, "
            "hive_types = {{'flow': 'VARCHAR', 'year': 'INTEGER'}})")
 FIGURE_SQL = """
@@ -198,23 +215,34 @@ def _source(root: Path) -> str:
     return _SOURCE.format(files=parquet_files(root))
 
 
-def hand_figure(root: Path) -> tuple:
+_KEPT: dict = {}
+
+
+def _hand_run(sql: str, kept: bool) -> list[tuple]:
+    """Run ``sql`` on a fresh connection, or (``kept``) on one kept open with DuckDB's Parquet
+    metadata cache on: the hand-written equivalent of tradestat's open view."""
     import duckdb
 
+    if not kept:
+        with duckdb.connect() as con:
+            return con.execute(sql).fetchall()
+    if "con" not in _KEPT:
+        _KEPT["con"] = duckdb.connect()
+        _KEPT["con"].execute("SET parquet_metadata_cache = true")
+    return _KEPT["con"].execute(sql).fetchall()
+
+
+def hand_figure(root: Path, kept: bool = False) -> tuple:
     sql = FIGURE_SQL.format(source=_source(root), s0=SPAN[0], s1=SPAN[1], p0=PREV[0],
                             p1=PREV[1], py=PREV[0] // 100, sy=SPAN[0] // 100, flow=FLOW,
                             reporter=REPORTER, product=PRODUCT)
-    with duckdb.connect() as con:
-        return con.execute(sql).fetchone()
+    return _hand_run(sql, kept)[0]
 
 
-def hand_top(root: Path) -> tuple:
-    import duckdb
-
+def hand_top(root: Path, kept: bool = False) -> tuple:
     sql = TOP_SQL.format(source=_source(root), level=TOP_LEVEL, year=TOP_YEAR, flow=FLOW,
                          reporter=REPORTER, top=TOP_N)
-    with duckdb.connect() as con:
-        rows = con.execute(sql).fetchall()
+    rows = _hand_run(sql, kept)
     total, previous_total, n = rows[0][3:6]
     return total, previous_total, n, tuple(r[:3] for r in rows)
 
@@ -263,10 +291,13 @@ def _num(x: Any) -> float | None:
 
 
 METHODS: dict[str, dict[str, Callable[[Path], tuple]]] = {
-    "figure": {"tradestat": ts_figure, "hand SQL": hand_figure, "pandas": pandas_figure,
+    "figure": {"tradestat": ts_figure, "tradestat cold": cold(ts_figure),
+               "hand SQL": hand_figure, "hand SQL kept": lambda r: hand_figure(r, kept=True),
+               "pandas": pandas_figure,
                "pandas+push": lambda r: pandas_figure(r, push=True),
                "spark": lambda r: ts_figure(r, "spark")},
-    "top": {"tradestat": ts_top, "hand SQL": hand_top, "pandas": pandas_top,
+    "top": {"tradestat": ts_top, "tradestat cold": cold(ts_top), "hand SQL": hand_top,
+            "hand SQL kept": lambda r: hand_top(r, kept=True), "pandas": pandas_top,
             "pandas+push": lambda r: pandas_top(r, push=True),
             "spark": lambda r: ts_top(r, "spark")},
 }
@@ -485,6 +516,14 @@ def report_size(rows: int, res: dict) -> None:
         ratios = res["ratios"][query]
         print(f"    tradestat/hand SQL {ratios['tradestat/hand SQL']:.2f} "
               f"{verdict(ratios['tradestat/hand SQL'], TARGETS['tradestat/hand SQL'])}")
+        if "tradestat cold/hand SQL" in ratios:
+            r = ratios["tradestat cold/hand SQL"]
+            print(f"    tradestat cold/hand SQL {r:.2f} (a process's first question of the "
+                  f"store; {verdict(r, TARGETS['tradestat/hand SQL'])})")
+        if "tradestat/hand SQL kept" in ratios:
+            r = ratios["tradestat/hand SQL kept"]
+            print(f"    tradestat/hand SQL kept {r:.2f} (both with an open connection; "
+                  f"{verdict(r, TARGETS['tradestat/hand SQL'])})")
         for m in ("pandas", "pandas+push"):
             if f"{m}/tradestat" in ratios:
                 r = ratios[f"{m}/tradestat"]
@@ -498,8 +537,13 @@ def ratios_of(times: dict) -> dict:
     for query, t in times.items():
         ts = t["tradestat"]["median"]
         out[query] = {f"{m}/tradestat": v["median"] / ts for m, v in t.items()
-                      if m not in ("tradestat", "hand SQL")}
+                      if m not in ("tradestat", "tradestat cold", "hand SQL", "hand SQL kept")}
         out[query]["tradestat/hand SQL"] = ts / t["hand SQL"]["median"]
+        if "tradestat cold" in t:
+            out[query]["tradestat cold/hand SQL"] = (t["tradestat cold"]["median"]
+                                                     / t["hand SQL"]["median"])
+        if "hand SQL kept" in t:
+            out[query]["tradestat/hand SQL kept"] = ts / t["hand SQL kept"]["median"]
     return out
 
 
@@ -524,8 +568,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def run_size(root: Path, rows: int, repeat: int) -> dict:
     """Times (interleaved) and peak memory of every way, at one store size."""
     print(f"\n{rows:,} rows: median of {repeat} after a warm-up", flush=True)
-    res = {"times": time_queries(root, ["tradestat", "hand SQL", "pandas", "pandas+push"],
-                                 repeat), "memory": {}}
+    res = {"times": time_queries(root, ["tradestat", "tradestat cold", "hand SQL",
+                                        "hand SQL kept", "pandas", "pandas+push"], repeat),
+           "memory": {}}
     print("  peak RSS (fresh process: imports, then one query):", flush=True)
     for query in METHODS:
         for m in ("tradestat", "hand SQL", "pandas", "pandas+push"):

@@ -281,6 +281,12 @@ _COMPILED: dict = {}
 _COMPILED_MAX = 256
 
 
+def forget() -> None:
+    """Drop the built and compiled queries (a benchmark's cold call)."""
+    _BUILT.clear()
+    _COMPILED.clear()
+
+
 def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:
     """``expr``'s SQL and Arrow schema, compiled once per distinct expression."""
     key = expr.op()
