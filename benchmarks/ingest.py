@@ -65,7 +65,7 @@ class _NotingReader(MappedCsvReader):
 
     def read(self, path):
         result = super().read(path)
-        self.fast = result.in_store_order
+        self.fast = result.order is not None
         return result
 
 
@@ -127,12 +127,12 @@ def stages(csv: Path, mapping: Path, work: Path) -> None:
         specs = reader.fields(header, csv)
         raw = step("parse (numbers typed, text categorical)", lambda: typed.tidy(
             base._parse(csv, header, reader.delimiter, 0, typed.dtypes(header, specs))))
-        frame = step("checks per distinct value, sort, duplicates",
-                     lambda: typed.canonical(raw, specs))
+        frame, order = step("checks per distinct value, sort order, duplicates",
+                            lambda: typed.canonical(raw, specs))
         canon = step("canonical frame (25 columns)",
                      lambda: store.canonical_frame(frame, reader.source, "stages"))
-        step("write Parquet by (flow, year), zstd 1", lambda: store.write_release(
-            canon, root / "data", 0, in_order=True))
+        step("gather and write Parquet by (flow, year), zstd 1", lambda: store.write_release(
+            canon, root / "data", 0, order))
         step("fsync", lambda: store._fsync_tree(root))
         step("SHA-256 of the file (a thread, beside the parse)", lambda: store.file_sha256(csv))
     finally:

@@ -121,9 +121,9 @@ def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_a_clean_file_takes_the_fast_path_and_reads_as_the_text_path(demo_csv) -> None:
     csv, mapping = demo_csv
     fast = MappedCsvReader(mapping).read_typed(csv)
-    assert fast is not None and fast.in_store_order and fast.n_problems == 0
+    assert fast is not None and fast.order is not None and fast.n_problems == 0
     text = _text_only(MappedCsvReader(mapping)).read(csv)
-    assert text.n_problems == 0 and not text.in_store_order
+    assert text.n_problems == 0 and text.order is None
     assert fast.frame.height == text.frame.height == 30_000
     assert _as_text(fast.frame).equals(_as_text(text.frame))
     # the value column is the file's numbers, unrounded (checked against a plain reading)

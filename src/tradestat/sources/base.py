@@ -34,8 +34,9 @@ class ReadResult:
     published: str | None = None
     notes: list[str] = field(default_factory=list)
     options: dict = field(default_factory=dict)
-    #: rows already sorted as the store writes them (the fast path sorts to find duplicates)
-    in_store_order: bool = False
+    #: row positions that put ``frame`` in the order the store writes it (the fast path finds
+    #: them while looking for duplicate keys); None: the store sorts the rows itself
+    order: pl.Series | None = None
 
     @property
     def n_problems(self) -> int:
@@ -107,15 +108,15 @@ class Reader:
         except (pl.exceptions.PolarsError, ValueError):  # a cell or line the text path reports
             return None
         raw = typed.tidy(raw)
-        frame = typed.canonical(raw, specs) if raw is not None else None
-        if frame is None:
+        canonical = typed.canonical(raw, specs) if raw is not None else None
+        if canonical is None:
             return None
+        frame, order = canonical
         kept = [c for c in header if not c.startswith("_")]
         quarantine = pl.DataFrame(schema={LINE: pl.Int64, **dict.fromkeys(kept, pl.String),
                                           "_problems": pl.String})
         return ReadResult(path, self.source, self.name, frame, validate.empty_problems(),
-                          quarantine, self.published(raw), [], self.options(),
-                          in_store_order=True)
+                          quarantine, self.published(raw), [], self.options(), order)
 
     def batches(self, path: Path, progress: Callable[..., None] | None = None
                 ) -> Iterator[ReadResult]:

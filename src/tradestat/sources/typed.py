@@ -12,7 +12,8 @@ order the store writes them, where a repeated record key sits next to its twin.
 Every function here answers None the moment anything is not clean: a cell the typed parser
 rejects, any check that flags a value, a duplicate key, or an expression reading two columns
 (not handled here). The reader then takes the text path, which finds and reports every
-problem exactly as before: the fast path never reports anything itself.
+problem exactly as before: the fast path never reports anything itself. The rows are not moved
+here: the store gathers each (flow, year) file's rows by the order found while it writes them.
 
 Text fields come out as ``pl.Enum`` columns whose categories are sorted, so that a row's
 physical code is its rank (the sort packs codes, it never compares strings) and the Parquet
@@ -67,8 +68,10 @@ def tidy(raw: pl.DataFrame) -> pl.DataFrame | None:
     return raw if raw.height else None
 
 
-def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]) -> pl.DataFrame | None:
-    """The canonical rows of ``raw`` in store order, or None if any check would fail."""
+def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
+              ) -> tuple[pl.DataFrame, pl.Series] | None:
+    """The canonical rows of ``raw`` (in file order) and the row order that sorts them as the
+    store writes them; None if any check would fail."""
     values, codes = _categories(raw)
     if values is None:
         return None
@@ -78,11 +81,10 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]) -> pl.DataFram
                         *(pl.Series(c, [None] * length, pl.String) for c in numbers)])
     exprs, checks = validate.parse_fields(pad, specs)
     typed_fields = {n for n in exprs if n in NUMERIC and specs[n].column}
-    if not _numbers_clean(raw, specs, typed_fields):
+    if not _numbers_clean(raw, specs, typed_fields) or any(
+            _flags(pad, values, mask.fill_null(False))
+            for name, (_code, mask, _hint) in checks if name not in typed_fields):
         return None
-    for name, (_code, mask, _hint) in checks:
-        if name not in typed_fields and _flags(pad, values, mask.fill_null(False)):
-            return None
     columns: dict[str, pl.Series] = {}
     constants: dict[str, pl.Series] = {}
     for name, expr in exprs.items():
@@ -95,15 +97,28 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]) -> pl.DataFram
         if rows is None:
             return None
         table = pad.head(rows).select(expr.alias(name)).to_series()
-        if expr.meta.root_names():
-            columns[name] = _per_row(table, codes[expr.meta.root_names()[0]])
-        else:  # the same on every row: made after sorting, never moved
+        if not expr.meta.root_names():  # the same on every row: one value, repeated
             constants[name] = table
-    frame = _in_store_order(pl.DataFrame([raw.get_column(LINE), *columns.values()]))
-    if frame is None:
+        elif name == "period":  # year and month too, per distinct period
+            columns.update(_period_columns(table, codes[expr.meta.root_names()[0]]))
+        else:
+            columns[name] = _per_row(table, codes[expr.meta.root_names()[0]])
+    frame = pl.DataFrame([raw.get_column(LINE), *columns.values()])
+    order = _store_order(frame)
+    if order is None:
         return None
-    return frame.with_columns(_repeat(v, frame.height) for v in constants.values()).select(
-        LINE, *exprs)
+    frame = frame.with_columns(_repeat(v, frame.height) for v in constants.values())
+    return frame.select(LINE, *exprs, *(c for c in ("year", "month") if c in frame)), order
+
+
+def _period_columns(table: pl.Series, position: pl.Series) -> dict[str, pl.Series]:
+    """Period, year and month of every row (Int32), each computed per distinct period."""
+    period = table.cast(pl.Int32)
+    monthly = period >= 10000
+    year = pl.select(pl.when(monthly).then(period // 100).otherwise(period)).to_series()
+    month = pl.select(pl.when(monthly).then(period % 100).otherwise(None)).to_series()
+    return {name: column.gather(position).alias(name)
+            for name, column in (("period", period), ("year", year), ("month", month))}
 
 
 def _categories(raw: pl.DataFrame) -> tuple[dict[str, pl.Series] | None, dict[str, pl.Series]]:
@@ -184,14 +199,16 @@ def _repeat(value: pl.Series, height: int) -> pl.Series:
         value.name)
 
 
-def _in_store_order(frame: pl.DataFrame) -> pl.DataFrame | None:
-    """``frame`` sorted by :data:`ORDER`; None if two rows share a record key."""
+def _store_order(frame: pl.DataFrame) -> pl.Series | None:
+    """Row positions that sort ``frame`` by :data:`ORDER`; None if two rows share a record
+    key (the text path then reports them as duplicate keys)."""
     packed, span = pl.lit(0, dtype=pl.UInt64), 1
     year = pl.when(pl.col("period") >= 10000).then(pl.col("period") // 100).otherwise(
         pl.col("period"))
-    # Fields that hold one value (not in ``frame`` yet) order nothing and repeat nothing.
+    # Fields that hold one value (not in ``frame``) order nothing and repeat nothing.
     present = [k for k in ORDER if k in frame.columns or (k == "year" and "period" in frame)]
-    keys = frame.select(*(year.alias("year") if k == "year" else pl.col(k) for k in present))
+    keys = frame.select(*(year.alias(k) if k == "year" and k not in frame else pl.col(k)
+                          for k in present))
     for name in keys.columns:
         column = keys.get_column(name)
         if column.null_count():
@@ -208,11 +225,9 @@ def _in_store_order(frame: pl.DataFrame) -> pl.DataFrame | None:
             return None
         packed = packed * size + rank
     if span == 1:  # every key field holds one value: any second row repeats the first
-        return frame if frame.height == 1 else None
+        return pl.Series("order", [0], pl.UInt32) if frame.height == 1 else None
     key = keys.select(packed.alias("key")).to_series()
     order = key.arg_sort()
     if (key.gather(order).diff() == 0).any():
         return None
-    # rechunk first: the parsed columns come in hundreds of chunks, the per-row ones in one,
-    # and gathering from such a mix costs about three times as much
-    return frame.rechunk()[order]
+    return order
