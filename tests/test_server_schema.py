@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis import checks
+from schemathesis import GenerationMode, checks
 
 from analytics_data import ANNUAL, MONTHLY
 from tradestat import ComtradeReader, Store
@@ -59,18 +59,24 @@ def api(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> schemath
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(store, time_limit=60))
 
 
-def _labels() -> list[str]:
+def _cases() -> list[tuple[str, GenerationMode]]:
+    """Each operation with valid cases; those with parameters also with invalid ones."""
     app = create_app(Path("/nonexistent/tradestat-store"))
-    found = schemathesis.openapi.from_asgi("/openapi.json", app).get_all_operations()
-    return [op.ok().label for op in found]
+    found = [op.ok() for op in schemathesis.openapi.from_asgi("/openapi.json", app)
+             .get_all_operations()]
+    return [(op.label, mode) for op in found for mode in GenerationMode
+            if mode is GenerationMode.POSITIVE
+            or len(op.query) or len(op.path_parameters) or op.body]
 
 
-@pytest.mark.parametrize("label", _labels())
-def test_operation_conforms_to_its_schema(api: schemathesis.BaseSchema, label: str) -> None:
+@pytest.mark.parametrize(("label", "mode"), _cases())
+def test_operation_conforms_to_its_schema(api: schemathesis.BaseSchema, label: str,
+                                          mode: GenerationMode) -> None:
+    """Positive cases: valid by the schema; negative: invalid (which must be a 4xx)."""
     operation = next(op.ok() for op in api.get_all_operations() if op.ok().label == label)
     seen: list[int] = []
 
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
@@ -78,6 +84,9 @@ def test_operation_conforms_to_its_schema(api: schemathesis.BaseSchema, label: s
 
     run()
     assert seen, f"{label}: no case was generated"
+    if mode is GenerationMode.NEGATIVE:
+        assert all(400 <= status < 500 for status in seen), seen
+        return
     for kwargs in VALID.get(label, ()):
         response = operation.Case(**kwargs).call_and_validate(checks=CHECKS)
         assert response.status_code == 200, (label, kwargs, response.text[:300])
