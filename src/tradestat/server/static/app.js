@@ -67,10 +67,17 @@ function showError(box, err, form) {
   }
 }
 
+function reporterName(code) {
+  const known = Array.from(byId("reporters").options).find((o) => o.value === code);
+  return known ? known.textContent : code;
+}
+
 function showFigure(fig) {
-  const what = fig.query.product.label.replaceAll("_", " ");
+  const product = fig.query.product;
+  const what = product.kind === "code" ? `HS ${product.label}`
+    : product.kind === "total" ? "all products" : product.label.replaceAll("_", " ");
   byId("headline-title").textContent =
-    `${fig.query.reporter} ${fig.query.flow}s of ${what}, ${fig.period.label}`;
+    `${reporterName(fig.query.reporter)}: ${fig.query.flow}s of ${what}, ${fig.period.label}`;
   const value = byId("value");
   value.textContent = fig.display.value;
   value.dataset.value = fig.value === null ? "" : String(fig.value);
