@@ -126,7 +126,7 @@ def stages(csv: Path, mapping: Path, work: Path) -> None:
         header, _trailing, _bom, _enc = base._head(csv, reader.encoding, reader.delimiter, 0)
         specs = reader.fields(header, csv)
         raw = step("parse (numbers typed, text categorical)", lambda: typed.tidy(
-            base._parse(csv, header, reader.delimiter, 0, typed.dtypes(header, specs))))
+            base.parse_typed(csv, typed.dtypes(header, specs), reader.delimiter, 0)))
         frame, order = step("checks per distinct value, sort order, duplicates",
                             lambda: typed.canonical(raw, specs))
         canon = step("canonical frame (25 columns)",

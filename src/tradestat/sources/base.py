@@ -104,7 +104,7 @@ class Reader:
         if dtypes is None:
             return None
         try:
-            raw = _parse(path, names, self.delimiter, self.skip_rows, dtypes)
+            raw = parse_typed(path, dtypes, self.delimiter, self.skip_rows)
         except (pl.exceptions.PolarsError, ValueError):  # a cell or line the text path reports
             return None
         raw = typed.tidy(raw)
@@ -216,15 +216,24 @@ def _head(path: Path, encoding: str, delimiter: str, skip_rows: int
     return header, trailing, has_bom, encoding
 
 
-def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: int,
-           dtypes: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
-    """Every column as text, or with ``dtypes`` (the typed fast path)."""
+def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: int
+           ) -> pl.DataFrame:
     src = io.BytesIO(source) if isinstance(source, bytes) else source
-    types = {"schema": dtypes} if dtypes else {"new_columns": names, "infer_schema": False}
-    return pl.read_csv(src, has_header=False, skip_rows=skip_rows + 1, **types,
-                       separator=delimiter, row_index_name=LINE,
+    return pl.read_csv(src, has_header=False, skip_rows=skip_rows + 1, new_columns=names,
+                       infer_schema=False, separator=delimiter, row_index_name=LINE,
                        row_index_offset=2 + skip_rows, truncate_ragged_lines=False,
                        raise_if_empty=False, glob=False)  # a file name may contain [ or *
+
+
+def parse_typed(path: Path, dtypes: dict[str, pl.DataType], delimiter: str, skip_rows: int
+                ) -> pl.DataFrame:
+    """The file with ``dtypes`` (the fast path), and the line number of each record.
+
+    A lazy scan, collected: it parses on every core, where ``read_csv`` here used about one.
+    """
+    return pl.scan_csv(path, has_header=False, skip_rows=skip_rows + 1, schema=dtypes,
+                       separator=delimiter, row_index_name=LINE, row_index_offset=2 + skip_rows,
+                       truncate_ragged_lines=False, raise_if_empty=False, glob=False).collect()
 
 
 def _tidy(path: Path, frame: pl.DataFrame, trailing: bool) -> pl.DataFrame:
