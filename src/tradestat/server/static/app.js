@@ -122,7 +122,9 @@ async function drawChart(kind, params, box) {
 }
 
 function drawCharts(params) {
-  const compare = Array.from(byId("compare").selectedOptions, (o) => o.value);
+  const main = params.get("basket");
+  const compare = Array.from(byId("compare").selectedOptions, (o) => o.value)
+    .filter((name) => name !== main);
   const comparison = new URLSearchParams(params);
   for (const name of compare) comparison.append("compare", name);
   const charts = [
