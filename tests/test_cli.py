@@ -206,3 +206,13 @@ def test_several_files_one_rejected_the_others_still_committed(
     assert proc.stderr.count("error:") == 1
     listed = json.loads(tradestat("releases", "--json", store=store_dir).stdout)["releases"]
     assert [r["file_name"] for r in listed] == [monthly.name]
+
+
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    """`tradestat baskets list | head -1`: the pipe closes before the output is written."""
+    proc = subprocess.Popen([sys.executable, "-m", "tradestat", "baskets", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "Error" not in err, err

@@ -7,6 +7,7 @@ Errors become one line on stderr (exit 1 for bad input or usage, 2 for data prob
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -645,9 +646,14 @@ def main() -> None:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         err.print(f"error: {exc.format_message()}{hint}", markup=False)
         code = 1
-    except click_errors.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
         code = 130
+    except BrokenPipeError:
+        # The reader went away (`tradestat baskets list | head`): stop quietly, and keep
+        # Python's flush at exit from failing on the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
     sys.exit(code if isinstance(code, int) else 0)
 
 
