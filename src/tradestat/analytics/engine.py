@@ -7,9 +7,11 @@ Ibis expression over that table, so it runs unchanged on either engine.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tradestat.errors import InputError
@@ -63,9 +65,7 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
     releases = store.releases()
     key = (str(store.root), as_of, tuple((r.id, r.seq, r.effective, tuple(r.supersedes))
                                          for r in releases))
-    cache = getattr(_local, "tables", None)
-    if cache is None:
-        cache = _local.tables = OrderedDict()
+    cache = _thread_tables()
     if key in cache:
         cache.move_to_end(key)
         return cache[key][1]
@@ -76,6 +76,25 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
         _, (old, _) = cache.popitem(last=False)
         old.close()
     return table
+
+
+def _thread_tables() -> OrderedDict:
+    cache = getattr(_local, "tables", None)
+    if cache is None:
+        cache = _local.tables = OrderedDict()
+    return cache
+
+
+def interrupter() -> Callable[[], None]:
+    """A function that, called from any thread, interrupts the DuckDB queries running now on
+    the connections this thread has open (or opens later): a server's time limit."""
+    cache = _thread_tables()
+
+    def interrupt() -> None:
+        for con, _ in list(cache.values()):
+            with contextlib.suppress(Exception):  # closed meanwhile: nothing to stop
+                con.interrupt()
+    return interrupt
 
 
 def forget() -> None:

@@ -203,12 +203,4 @@ class _ThreadConnections:
     def __init__(self) -> None:
         from tradestat.analytics import engine
 
-        local = getattr(engine, "_local", None)
-        if local is not None and getattr(local, "tables", None) is None:
-            local.tables = OrderedDict()
-        self.tables = getattr(local, "tables", None) or {}
-
-    def interrupt(self) -> None:
-        for entry in list(self.tables.values()):
-            with contextlib.suppress(duckdb.Error, TypeError, AttributeError):
-                entry[0].interrupt()
+        self.interrupt = engine.interrupter()
