@@ -31,3 +31,28 @@ def shared_data() -> Path:
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"
+
+
+#: Debian's Chromium, driven headless by Playwright (its own browser download cannot run here).
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a closed network: no background connections, no sandbox as root, no GPU.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: Screenshots the browser tests leave for a person to look at (ignored by git).
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (skipped without /usr/bin/chromium, failed when CI requires it)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found (apt-get install chromium)"
+        if os.environ.get("TRADESTAT_REQUIRE_DATA"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -7,7 +7,6 @@ kept as test artefacts (tests/artifacts/dashboard*.png, ignored by git)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -18,12 +17,9 @@ import httpx
 import pytest
 
 from analytics_data import ANNUAL, MONTHLY, read_comtrade
+from conftest import ARTIFACTS
 from tradestat import ComtradeReader, Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 QUERY = {"reporter": "BRA", "flow": "export", "basket": "integrated_circuits",
          "period": "2025-01..2025-06"}
 WAIT = 60_000  # ms: the first page load builds the Vega bundle (~2 s on a quiet machine)
@@ -58,20 +54,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Itera
     srv.should_exit = True
     thread.join(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found (apt-get install chromium)"
-        if os.environ.get("TRADESTAT_REQUIRE_DATA"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser, server: str, width: int, height: int):

@@ -5,37 +5,19 @@ fetched from the network, and a full-page PNG is kept as a test artefact
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 import report_data
+from conftest import ARTIFACTS
 from tradestat import report
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 CHARTS = ["monthly", "ytd", "comparison", "ranking"]
 #: Marks each chart must draw: 11 + 11 month points (and their lines), 4 items x 2 spans of
 #: bars, 3 reporters' bars.
 MARKS = {"monthly": 22, "ytd": 22, "comparison": 8, "ranking": 3}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found (apt-get install chromium)"
-        if os.environ.get("TRADESTAT_REQUIRE_DATA"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
