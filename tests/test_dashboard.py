@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Itera
 
 
 
-def _page(browser, server: str, width: int, height: int):
+def _local_page(browser, server: str, width: int, height: int):
     """A page that refuses (and records) every request not addressed to the server."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(WAIT)
@@ -70,6 +70,12 @@ def _page(browser, server: str, width: int, height: int):
             route.abort()
 
     page.route("**/*", only_local)
+    return page, elsewhere
+
+
+def _page(browser, server: str, width: int, height: int):
+    """The dashboard, loaded, in a page that may only talk to the server."""
+    page, elsewhere = _local_page(browser, server, width, height)
     page.goto(server)
     page.wait_for_function("document.querySelectorAll('#basket option').length > 5")
     return page, elsewhere
@@ -164,18 +170,7 @@ def test_api_figure_matches_pandas_over_http(server: str, shared_data: Path) -> 
 
 
 def test_docs_render_offline(browser, server: str) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(WAIT)
-    elsewhere: list[str] = []
-
-    def only_local(route) -> None:
-        if route.request.url.startswith(server):
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    page, elsewhere = _local_page(browser, server, 1280, 900)
     page.goto(f"{server}/docs")
     page.wait_for_selector(".swagger-ui .opblock")
     summaries = page.eval_on_selector_all(".opblock-summary-path",
