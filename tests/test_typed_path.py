@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
@@ -235,3 +236,32 @@ def test_the_fast_path_accepts_only_what_the_text_path_accepts(rows, unit: str,
         return
     assert text.n_problems == 0, text.problems
     assert _as_text(fast.frame).equals(_as_text(text.frame))
+
+
+# -- the store order, both ways of sorting ---------------------------------------------------
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_store_order_sorts_like_polars_and_finds_repeats(wide: bool) -> None:
+    from tradestat.sources import typed
+
+    rng = np.random.default_rng(5)
+    n, codes = 3_000, [f"{i:06d}" for i in range(100_000 if wide else 50)]
+    frame = pl.DataFrame({
+        "reporter": pl.Series(rng.choice(codes[:900], n)).cast(pl.Enum(codes[:900])),
+        "partner": pl.Series(rng.choice(codes[:900], n)).cast(pl.Enum(codes[:900])),
+        "flow": pl.Series(rng.choice(["export", "import"], n)).cast(pl.Enum(["export",
+                                                                            "import"])),
+        # periods far apart and no rank column: a key too wide to share 64 bits with a row
+        "period": pl.Series(rng.choice([190001, 210012] if wide else [202401, 202402], n)
+                            + rng.integers(0, 12, n), dtype=pl.Int32),
+        "product": pl.Series(rng.choice(codes, n)).cast(pl.Enum(codes)),
+    }).unique(subset=["reporter", "partner", "flow", "period", "product"], keep="first")
+    _packed, span = typed._packed_key(typed._sort_keys(frame))
+    assert (span << 12 >= 1 << 64) is wide
+    order = typed._store_order(frame)
+    expected = frame.with_columns(year=pl.col("period") // 100).sort(
+        "flow", "year", "reporter", "period", "partner", "product")
+    assert frame[order].equals(expected.drop("year"))
+    repeated = pl.concat([frame, frame.slice(7, 1)])
+    assert typed._store_order(repeated) is None
