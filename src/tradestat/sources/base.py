@@ -104,11 +104,12 @@ class Reader:
         if dtypes is None:
             return None
         try:
-            raw = parse_typed(path, dtypes, self.delimiter, self.skip_rows)
-        except (pl.exceptions.PolarsError, ValueError):  # a cell or line the text path reports
+            raw = typed.tidy(parse_typed(path, dtypes, self.delimiter, self.skip_rows))
+            canonical = typed.canonical(raw, specs) if raw is not None else None
+        # A cell or line the text path reports; a Polars panic on odd input is left to the
+        # text path too, which has its own answer for every malformed file.
+        except (pl.exceptions.PolarsError, ValueError, pl.exceptions.PanicException):
             return None
-        raw = typed.tidy(raw)
-        canonical = typed.canonical(raw, specs) if raw is not None else None
         if canonical is None:
             return None
         frame, order = canonical
