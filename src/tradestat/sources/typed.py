@@ -6,8 +6,8 @@ no bad cell, and for them that costs more than the rest of an ingest. Here the f
 once with typed columns: numbers as Float64, every other column as a categorical, whose
 categories are exactly its distinct values. The field expressions and checks of
 :func:`validate.parse_fields` (the same ones the text path runs) are evaluated on those
-distinct values only, numbers are checked with aggregates, and the rows are sorted in the
-order the store writes them, where a repeated record key sits next to its twin.
+distinct values only, numbers are checked with aggregates, and one sort of packed keys finds
+the order the store writes the rows in, where a repeated record key sits next to its twin.
 
 Every function here answers None the moment anything is not clean: a cell the typed parser
 rejects, any check that flags a value, a duplicate key, or an expression reading two columns
@@ -54,7 +54,8 @@ def dtypes(names: list[str], specs: dict[str, validate.Spec]) -> dict[str, pl.Da
 
 
 def tidy(raw: pl.DataFrame) -> pl.DataFrame | None:
-    """What :func:`base._tidy` does, on typed columns; None where it would raise."""
+    """What :func:`base._tidy` does, on typed columns; None where it would raise, or where
+    the typed columns could make the two paths disagree."""
     raw = raw.with_columns(pl.col(LINE).cast(pl.Int64))
     data = [c for c in raw.columns if c != LINE]
     if not data:
