@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
@@ -74,13 +75,19 @@ def _text_only(reader: Reader) -> Reader:
 
 
 def _write(folder: Path, rows: list[tuple[str, ...]], unit: str = "1",
-           trailing: bool = False) -> tuple[Path, Path]:
+           trailing: bool = False, freqs: list[str] | None = None) -> tuple[Path, Path]:
+    """The rows as a CSV and its mapping; with ``freqs``, a frequency column as well."""
     csv = folder / "in.csv"
     end = ",\n" if trailing else "\n"
-    lines = [",".join(HEADER) + end, *(",".join(_quote(c) for c in r) + end for r in rows)]
+    header, mapping_text = HEADER, MAPPING.format(unit=unit)
+    if freqs is not None:
+        header = (*HEADER, "Freq")
+        mapping_text = mapping_text.replace("[columns]\n", '[columns]\nfreq = "Freq"\n')
+        rows = [(*r, f) for r, f in zip(rows, freqs, strict=False)]
+    lines = [",".join(header) + end, *(",".join(_quote(c) for c in r) + end for r in rows)]
     csv.write_text("".join(lines), encoding="utf-8")
     mapping = folder / "map.toml"
-    mapping.write_text(MAPPING.format(unit=unit), encoding="utf-8")
+    mapping.write_text(mapping_text, encoding="utf-8")
     return csv, mapping
 
 
@@ -167,6 +174,53 @@ def test_a_scale_and_a_trailing_delimiter_read_alike(tmp_path: Path) -> None:
     assert _as_text(fast.frame).equals(_as_text(text.frame))
 
 
+# -- the real Comtrade files through a mapping: quoted, CRLF, trailing commas -------------------
+
+COMTRADE_MAPPING = """\
+source = "comtrade-mapped"
+[columns]
+reporter = "reporterISO"
+partner = "partnerCode"
+flow = "flowCode"
+freq = "freqCode"
+period = "period"
+product = "cmdCode"
+value = "primaryValue"
+classification = "classificationCode"
+net_weight_kg = "netWgt"
+"""
+
+
+@pytest.mark.parametrize("name", ["hs8542_exports_annual_2013_2024.csv",
+                                  "hs8542_exports_monthly_202501_202508.csv"])
+def test_real_comtrade_files_take_the_fast_path_and_store_their_values(
+        name: str, shared_data: Path, tmp_path: Path) -> None:
+    original = shared_data / "comtrade" / name  # Latin-1: the text path reads it
+    utf8 = tmp_path / name  # the same text in UTF-8: the fast path reads it
+    utf8.write_bytes(original.read_bytes().decode("latin-1").encode("utf-8"))
+    mapping = tmp_path / "comtrade.toml"
+    mapping.write_text(COMTRADE_MAPPING, encoding="utf-8")
+    fast = MappedCsvReader(mapping).read_typed(utf8)
+    assert fast is not None  # a period checked against a frequency column, pair by pair
+    assert MappedCsvReader(mapping).read_typed(original) is None
+    text = MappedCsvReader(mapping).read(original)
+    assert text.n_problems == 0
+    assert _as_text(fast.frame).equals(_as_text(text.frame))
+
+    store = Store(tmp_path / "store")
+    assert store.ingest(MappedCsvReader(mapping), utf8).release.rows == fast.frame.height
+    stored = {(r, p): v for r, p, v in store.connect().execute(
+        "SELECT reporter, period, value FROM records").fetchall()}
+    pandas = pd.read_csv(original, encoding="latin-1", dtype=str, index_col=False,
+                         keep_default_na=False, na_values=[""])
+    expected = {(r.reporterISO, int(r.period)): float(r.primaryValue)
+                for r in pandas.itertuples(index=False)}
+    assert len(pandas) == len(stored) and stored == expected  # every value to the dollar
+    if "annual" in name:
+        china = pandas.loc[(pandas.reporterISO == "CHN") & (pandas.period == "2024")]
+        assert stored[("CHN", 2024)] == float(china.primaryValue.iloc[0])
+
+
 # -- dirty files: the fast path declines, the text path reports --------------------------------
 
 GOOD = ("CHN", "USA", "X", "202401", "8542", "10", "1")
@@ -229,6 +283,24 @@ def test_the_fast_path_accepts_only_what_the_text_path_accepts(rows, unit: str,
                                                                 trailing: bool) -> None:
     with _scratch() as folder:
         csv, mapping = _write(folder, rows, unit, trailing)
+        fast = MappedCsvReader(mapping).read_typed(csv)
+        text = _text_only(MappedCsvReader(mapping)).read(csv)
+    event("fast path" if fast else "text path")
+    if fast is None:
+        return
+    assert text.n_problems == 0, text.problems
+    assert _as_text(fast.frame).equals(_as_text(text.frame))
+
+
+FREQS = st.lists(st.sampled_from(["M", "m", " M", "A", "Q", ""]), min_size=8, max_size=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS, freqs=FREQS)
+def test_with_a_frequency_column_too(rows, freqs: list[str]) -> None:
+    # The period check then reads two columns: the fast path runs it on the pairs present.
+    with _scratch() as folder:
+        csv, mapping = _write(folder, rows, freqs=freqs)
         fast = MappedCsvReader(mapping).read_typed(csv)
         text = _text_only(MappedCsvReader(mapping)).read(csv)
     event("fast path" if fast else "text path")

@@ -10,10 +10,12 @@ distinct values only, numbers are checked with aggregates, and one sort of packe
 the order the store writes the rows in, where a repeated record key sits next to its twin.
 
 Every function here answers None the moment anything is not clean: a cell the typed parser
-rejects, any check that flags a value, a duplicate key, or an expression reading two columns
-(not handled here). The reader then takes the text path, which finds and reports every
-problem exactly as before: the fast path never reports anything itself. The rows are not moved
-here: the store gathers each (flow, year) file's rows by the order found while it writes them.
+rejects, any check that flags a value (a check reading two columns, such as a period against
+a frequency column, is run on the pairs present), a duplicate key, or a field whose value is
+computed from two columns (not handled here). The reader then takes the text path, which
+finds and reports every problem exactly as before: the fast path never reports anything
+itself. The rows are not moved here: the store gathers each (flow, year) file's rows by the
+order found while it writes them.
 
 Text fields come out as ``pl.Enum`` columns whose categories are sorted, so that a row's
 physical code is its rank (the sort packs codes, it never compares strings) and the Parquet
@@ -85,7 +87,7 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
     exprs, checks = validate.parse_fields(pad, specs)
     typed_fields = {n for n in exprs if n in NUMERIC and specs[n].column}
     if not _numbers_clean(raw, specs, typed_fields) or any(
-            _flags(pad, values, mask.fill_null(False))
+            _flags(pad, values, codes, mask.fill_null(False))
             for name, (_code, mask, _hint) in checks if name not in typed_fields):
         return None
     columns: dict[str, pl.Series] = {}
@@ -164,12 +166,19 @@ def _numbers_clean(raw: pl.DataFrame, specs: dict[str, validate.Spec], fields: s
     return not any(raw.select(pl.any_horizontal(flags)).row(0))
 
 
-def _flags(pad: pl.DataFrame, values: dict[str, pl.Series], mask: pl.Expr) -> bool:
-    """Whether the check ``mask`` flags any value present in the file."""
+def _flags(pad: pl.DataFrame, values: dict[str, pl.Series], codes: dict[str, pl.Series],
+           mask: pl.Expr) -> bool:
+    """Whether the check ``mask`` flags any value (or combination of values) in the file."""
     rows = _rows_for(pad, values, mask)
-    if rows is None:
-        return True  # reads two columns: leave the decision to the text path
-    return bool(pad.head(rows).select(mask).to_series().any())
+    if rows is not None:
+        return bool(pad.head(rows).select(mask).to_series().any())
+    roots = sorted(set(mask.meta.root_names()))
+    if not set(roots) <= set(values):
+        return True  # reads a number column as text: leave the decision to the text path
+    # e.g. a period checked against a frequency column: the pairs present, decoded
+    present = pl.DataFrame([codes[r].alias(r) for r in roots]).unique()
+    pairs = pl.DataFrame([values[r].gather(present.get_column(r)) for r in roots])
+    return bool(pairs.select(mask).to_series().any())
 
 
 def _rows_for(pad: pl.DataFrame, values: dict[str, pl.Series], expr: pl.Expr) -> int | None:
