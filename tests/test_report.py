@@ -243,6 +243,8 @@ def test_incomplete_months_are_stated_in_the_text(real: Store, shared_data: Path
     assert r.figure.value == pytest.approx(usa["value"].sum(), rel=REL)
     first = r.sentences[0]
     assert fmt.money(usa["value"].sum(), "USD") in first.text
+    assert first.text.startswith("The United States' exports of HS 8542 (")
+    assert r.title.startswith("The United States' exports")
     assert "there is no figure for January–August 2024 to compare with" in first.text
     assert "Caution: USA has no data for 2025-08 in the current span 2025-01..2025-08." \
         in first.notes

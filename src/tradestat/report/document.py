@@ -159,7 +159,7 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     partners = analytics.rank(store, flow, period, product, basket, by="partner",
                               reporter=code, top=TOP, **kw)
     now, prev = _series(store, code, flow, product, basket, fig.period, kw)
-    who = country_name(code)
+    who = words.named(country_name(code))
     stated: set[str] = set()
     sentences = [words.figure_sentence(fig, who, _what(fig), stated)]
     sentences += [s for s in (

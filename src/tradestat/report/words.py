@@ -69,6 +69,20 @@ def item_name(label: str, kind: str) -> str:
     return f"HS {label}"
 
 
+#: Country names English writes with "the" (checked on the names the reference data gives).
+_WITH_THE = ("United States", "United Kingdom", "United Arab Emirates", "Netherlands",
+             "Philippines", "Bahamas", "Gambia", "Maldives", "Comoros", "Seychelles",
+             "Russian Federation", "Dominican Republic", "Central African Republic")
+
+
+def named(name: str) -> str:
+    """A country's name as it opens a sentence: "The United States", "China", "The Cayman
+    Islands"."""
+    if name.startswith(_WITH_THE) or name.endswith(" Islands"):
+        return f"The {name}"
+    return name
+
+
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
