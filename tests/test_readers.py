@@ -394,6 +394,12 @@ MAPPING_ERRORS = {
     "values not a table": (MAPPING.format(options="", extra='[values]\nflow = "export"\n'),
                            "values"),
     "not TOML": ("[columns\npartner = ", "TOML"),
+    "source as a table": (MAPPING.format(options="", extra="").replace(
+        'source = "ministry"', '[source]\nname = "ministry"'), "source must be a string"),
+    "source with a path in it": (MAPPING.format(options="", extra="").replace(
+        'source = "ministry"', 'source = "../elsewhere"'), "source = '../elsewhere'"),
+    "published as a number": (MAPPING.format(options="published = 2024", extra=""),
+                              "published must be a string"),
 }
 
 

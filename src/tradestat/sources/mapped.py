@@ -26,7 +26,9 @@ and file options::
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 
@@ -41,6 +43,8 @@ REQUIRED = ("reporter", "flow", "period", "classification", "product", "value")
 DEFAULTS = {"partner": "WLD", "currency": "USD"}
 SCALE_WORDS = {"one": 1, "unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9,
                "hundred million": 1e8, "ten thousand": 1e4}
+#: A source label: it becomes part of each release's id and so of a folder name.
+SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SECTIONS = {"columns", "constants", "values", "units", "formats", "source", "published",
             "encoding", "delimiter", "skip_rows"}
 
@@ -94,6 +98,7 @@ class MappedCsvReader(Reader):
             if bad:
                 raise self._error(f"[{section}] {sorted(bad)[0]!r} is not a canonical field "
                                   f"(fields: {', '.join(FIELDS)})")
+        self._check_scalars()
         both = set(m.get("columns", {})) & set(m.get("constants", {}))
         if both:
             raise self._error(f"{sorted(both)[0]!r} is both a column and a constant")
@@ -104,6 +109,18 @@ class MappedCsvReader(Reader):
         fmt = m.get("formats", {}).get("period", "auto")
         if fmt not in PERIOD_FORMATS:
             raise self._error(f"[formats] period = {fmt!r}: use one of {', '.join(PERIOD_FORMATS)}")
+
+    def _check_scalars(self) -> None:
+        """The top-level keys that hold one value: a string (``published``: or a TOML date)."""
+        m = self.mapping
+        for key in ("source", "encoding", "delimiter", "published"):
+            ok = (str, dt.date) if key == "published" else str
+            if key in m and not isinstance(m[key], ok):
+                raise self._error(f"{key} must be a string such as {key} = \"…\", "
+                                  f"not a {type(m[key]).__name__}")
+        if "source" in m and not SOURCE_NAME.fullmatch(m["source"]):
+            raise self._error(f"source = {m['source']!r}: use letters, digits, '.', '_' or '-' "
+                              "(at most 64; it names the release and its folder)")
 
     def options(self) -> dict:
         return {"mapping": str(self.mapping_path), "mapping_sha256": self.mapping_hash}
