@@ -5,6 +5,7 @@ what the real ones cannot: headings with sub-codes, TOTAL rows, compare, --as-of
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pandas as pd
@@ -439,3 +440,74 @@ def test_threads_each_get_the_right_answer(tmp_path: Path) -> None:
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(ask, [r for r in expect for _ in range(8)]))
     assert all(value == expect[r] for r, value in got)
+
+
+# ---------------------------------------------------------------- top at the answer's grain
+
+MIXED_ROWS = [  # 2024: world rows for CHN; KOR only partner rows; 2023 annual and monthly
+    *[("CHN", "WLD", f"2024-{m:02d}", code, v * m) for m in range(1, 13)
+      for code, v in (("854231", 10.0), ("854232", 7.0), ("870380", 5.0))],
+    *[("CHN", "USA", f"2024-{m:02d}", "854231", 3.0) for m in range(1, 13)],
+    *[("KOR", p, f"2024-{m:02d}", "854231", 2.0 * m) for m in range(1, 13)
+      for p in ("USA", "JPN")],
+    # JPN: world rows of five codes in two chapters, two years, a month missing in 2023
+    *[("JPN", "WLD", f"{y}-{m:02d}", code, v * m + (y - 2023) * 1.5) for y in (2023, 2024)
+      for m in range(1, 13) if (y, m) != (2023, 7)
+      for code, v in (("854231", 10.0), ("854232", 7.5), ("854140", 2.25), ("870380", 5.0),
+                      ("870340", 0.5))],
+]
+
+
+@pytest.mark.parametrize("ask", [
+    ("CHN", "2024", 4), ("CHN", "2024", 6), ("CHN", "2024-02..2024-11", 4),
+    (["CHN", "KOR"], "2024", 4), ("KOR", "2024", 6), ("CHN", "2024", 2),
+    ("JPN", "2024", 4), ("JPN", "2024-02..2024-11", 6), ("JPN", "2024-06..2024-08", 2),
+    (["JPN", "KOR"], "2024", 6)])
+def test_top_from_sums_at_the_answer_grain_equals_the_fine_grouping(
+        tmp_path_factory: pytest.TempPathFactory, real: Store, ask: tuple,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick path (coverage from a narrow query, one sum per product and span) gives
+    what grouping by every coverage key and product gives, or steps aside."""
+    rank_module = importlib.import_module("tradestat.analytics.rank")
+    folder = tmp_path_factory.mktemp("mixed")
+    mixed = Store(folder / "store")
+    ingest_frame(mixed, folder, "mixed", MIXED_ROWS)
+    reporter, period, level = ask
+    for store in (mixed, real):
+        quick = tradestat.top(store, reporter, "export", period, level=level, top=None)
+        with monkeypatch.context() as m:
+            m.setattr(rank_module, "_by_product_sums", lambda *a, **k: None)
+            fine = tradestat.top(store, reporter, "export", period, level=level, top=None)
+        assert [(r.code, r.rank) for r in quick.rows] == [(r.code, r.rank) for r in fine.rows]
+        def same(a: float | None, b: float | None) -> bool:
+            return a == b if a is None or b is None else a == pytest.approx(b, rel=1e-12)
+
+        for a, b in zip(quick.rows, fine.rows, strict=True):
+            assert same(a.value, b.value) and same(a.previous, b.previous)
+        assert same(quick.total, fine.total) and quick.n == fine.n
+        assert quick.coverage == fine.coverage
+        assert [w.to_dict() for w in quick.warnings] == [w.to_dict() for w in fine.warnings]
+
+
+def test_top_takes_the_quick_path_only_where_it_is_exact(
+        tmp_path_factory: pytest.TempPathFactory, real: Store, levels: Store) -> None:
+    from tradestat.analytics import engine
+    from tradestat.analytics.common import spans_for
+    from tradestat.analytics.select import Selection
+
+    def quick(store: Store, reporter: str, period: str, level: int) -> bool:
+        _, spans = spans_for(period)
+        t = engine.records(store)
+        sel = Selection("export", [reporter], "WLD", None)
+        rank_module = importlib.import_module("tradestat.analytics.rank")
+        return rank_module._by_product_sums(t, sel, spans, level, None) is not None
+
+    folder = tmp_path_factory.mktemp("mixed-quick")
+    mixed = Store(folder / "store")
+    ingest_frame(mixed, folder, "mixed", MIXED_ROWS)
+    assert not quick(mixed, "CHN", "2024", 4)   # partner rows beside world rows: dropped
+    assert quick(mixed, "KOR", "2024", 4)       # partner rows only: all summed
+    assert quick(mixed, "JPN", "2024-02..2024-11", 6)  # a month missing: said, not dropped
+    assert quick(real, "CHN", "2024", 4)        # one annual world row per year
+    assert not quick(real, "CHN", "2023..2024", 4)  # spans over two years each
+    assert not quick(levels, "CHN", "2023", 6)  # 8542 covers 854231 in its slice

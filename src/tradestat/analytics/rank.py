@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from tradestat import model
-from tradestat.analytics import common, coverage, products, rules
+from tradestat.analytics import common, coverage, products, rules, select
 from tradestat.analytics.common import (
     country_code,
     country_codes,
@@ -184,13 +184,18 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
     t = records(store, engine, as_of)
     prods = for_data(prods, t, sel, spans, store)
     sel.codes = prods.codes
-    keys = () if by == "reporter" else (by,)
-    df, warnings = rules.apply(fetch(t, sel, spans, by=keys, level=level), spans, keys, level,
-                               parts=prods.kind != "basket" and by != "product")
-    cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
-    unit = target_currency(cur if cur.height else prev, currency)
-    now, conv = sum_by(cur, _KEY[by], unit)
-    before, prev_conv = sum_by(prev, _KEY[by], unit)
+    fast = _by_product_sums(t, sel, spans, level, currency) if by == "product" else None
+    if fast is not None:
+        cur, prev, warnings, unit, now, before = fast
+        conv = prev_conv = {}
+    else:
+        keys = () if by == "reporter" else (by,)
+        df, warnings = rules.apply(fetch(t, sel, spans, by=keys, level=level), spans, keys,
+                                   level, parts=prods.kind != "basket" and by != "product")
+        cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
+        unit = target_currency(cur if cur.height else prev, currency)
+        now, conv = sum_by(cur, _KEY[by], unit)
+        before, prev_conv = sum_by(prev, _KEY[by], unit)
     rows = ranked(now, before, by, top)
     cov = {"current": coverage.describe(cur, span),
            "previous": coverage.describe(prev, span.previous())}
@@ -205,6 +210,34 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
     return Ranking(query, by, span, unit, basis, rows, sum(now.values()) if now else None,
                    sum(before.values()) if before else None, len(now), cov, warnings,
                    {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
+
+
+def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
+                     currency: str | None) -> tuple | None:
+    """Products ranked from sums at the answer's grain (one row per product and span) and
+    the coverage read from a narrow query (no product key), when that gives exactly what the
+    rules would on the full grouping; None otherwise (the caller then groups finely).
+
+    It does when each span is one calendar year of its own, no value is cumulative (freq C),
+    no code is coarser than ``level`` nor covers another in its slice, every value is in the
+    answer's currency, and the rules, applied to the narrow frame, keep all of it: their
+    choices (annual or monthly per reporter and span, world row or partner rows per period)
+    are made on keys the narrow frame has, so nothing finer can be dropped either. The
+    products' sums are then the sums of every row read.
+    """
+    if select.year_spans(spans) is None:
+        return None
+    cov = fetch(t, sel, spans, by=("product",), level=level, dedup=False, narrow=True)
+    if (cov.filter((pl.col("freq") == model.CUMULATIVE) | (pl.col("plen") < level)).height
+            or select.mixed_depth(cov, level)):
+        return None
+    kept, warnings = rules.apply(cov, spans, parts=False)
+    cur, prev = (kept.filter(pl.col("which") == w) for w in ("current", "previous"))
+    unit = target_currency(cur if cur.height else prev, currency)
+    if kept.height != cov.height or kept.filter(pl.col("currency") != unit).height:
+        return None
+    sums = select.product_sums(t, sel, spans, level)
+    return cur, prev, warnings, unit, sums["current"], sums["previous"]
 
 
 def _basis(*conversions: dict) -> str:

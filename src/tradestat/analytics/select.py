@@ -144,21 +144,11 @@ def _covered(t: ir.Table, levels: list[int], total: bool) -> ir.Value | None:
     return ibis.or_(*conds) if conds else None
 
 
-def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
-               by: tuple[str, ...] = (), level: int | None = None,
-               dedup: bool = True) -> ir.Table:
-    """The Ibis expression of :func:`fetch` (kept separate so its SQL can be inspected).
-
-    ``by`` adds ``<key>_key`` columns (reporter, partner, product, classification, source);
-    ``product`` is cut to ``level`` digits, leaving TOTAL rows out (None: the full code).
-    ``dedup=False`` keeps ancestor and sub-code rows side by side (the caller must then apply
-    :func:`tradestat.analytics.rules.drop_covered` on the full product key).
-    """
+def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
+              level: int | None) -> ir.Table:
+    """The rows a selection reads (before any grouping)."""
     import ibis
 
-    unknown = set(by) - set(BY_KEYS)
-    if unknown:
-        raise ValueError(f"cannot group by {sorted(unknown)}")
     preds = [t.flow == sel.flow, t.regime == sel.regime, *_span_filter(t, spans)]
     if sel.reporters is not None:
         preds.append(t.reporter.isin(sel.reporters))
@@ -168,7 +158,27 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
         preds.append(ibis.or_(*[t.product.startswith(p) for p in sel.prefixes()]))
     if "product" in by and level:  # ranking products: TOTAL is not one of them
         preds.append(t.product != model.TOTAL_PRODUCT)
-    t = t.filter(preds)
+    return t.filter(preds)
+
+
+def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
+               by: tuple[str, ...] = (), level: int | None = None,
+               dedup: bool = True, narrow: bool = False) -> ir.Table:
+    """The Ibis expression of :func:`fetch` (kept separate so its SQL can be inspected).
+
+    ``by`` adds ``<key>_key`` columns (reporter, partner, product, classification, source);
+    ``product`` is cut to ``level`` digits, leaving TOTAL rows out (None: the full code).
+    ``dedup=False`` keeps ancestor and sub-code rows side by side (the caller must then apply
+    :func:`tradestat.analytics.rules.drop_covered` on the full product key). ``narrow``
+    selects the rows as ``by`` does but groups without the ``by`` keys (see
+    :func:`product_sums`).
+    """
+    import ibis
+
+    unknown = set(by) - set(BY_KEYS)
+    if unknown:
+        raise ValueError(f"cannot group by {sorted(unknown)}")
+    t = _filtered(t, sel, spans, by, level)
     plen = ibis.ifelse(t.product == model.TOTAL_PRODUCT, 0, t.product.length())
     if dedup:
         t = t.mutate(plen=plen)
@@ -187,7 +197,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
             "release_id": t.release_id, "source": t.source,
             "is_world": t.partner == model.WORLD, "plen": plen,
             "code": _code_column(t, sel.codes)}
-    for key in by:
+    for key in () if narrow else by:
         if key == "product" and level:
             keys["product_key"] = t.product.substr(0, level)
         else:
@@ -238,16 +248,16 @@ def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:
 
 
 def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...] = (),
-          level: int | None = None, dedup: bool = True) -> pl.DataFrame:
+          level: int | None = None, dedup: bool = True, narrow: bool = False) -> pl.DataFrame:
     """Run the selection on the engine; a small Polars frame comes back.
 
     Most stores hold each slice at one code depth, where no row can cover another: the query
     runs without the (costly) ancestor windows, and again with them only if the result shows
     codes of different lengths side by side.
     """
-    df = with_spans(run(_expression(t, sel, spans, by, level, dedup=False)), spans)
+    df = with_spans(run(_expression(t, sel, spans, by, level, False, narrow)), spans)
     if dedup and mixed_depth(df, level):
-        df = with_spans(run(_expression(t, sel, spans, by, level, dedup=True)), spans)
+        df = with_spans(run(_expression(t, sel, spans, by, level, True, narrow)), spans)
     return df
 
 
@@ -257,7 +267,7 @@ _BUILT: dict = {}
 
 
 def _expression(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
-                level: int | None, dedup: bool) -> ir.Table:
+                level: int | None, dedup: bool, narrow: bool = False) -> ir.Table:
     codes = None if sel.codes is None else tuple(
         sorted((k, tuple(sorted(v))) for k, v in sel.codes.items()))
     # By the table object's identity, not its expression: two stores' views are equal
@@ -265,13 +275,41 @@ def _expression(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[s
     # alive, so its id cannot be reused by another table while the entry exists.
     key = (id(t), sel.flow, None if sel.reporters is None else tuple(sel.reporters),
            sel.partner, codes, sel.regime, repr(sel.extra), tuple(spans.items()), tuple(by),
-           level, dedup)
+           level, dedup, narrow)
     hit = _BUILT.get(key)
     if hit is None or hit[0] is not t:
         if len(_BUILT) >= _COMPILED_MAX:
             _BUILT.clear()
-        hit = _BUILT[key] = (t, expression(t, sel, spans, by, level, dedup))
+        hit = _BUILT[key] = (t, expression(t, sel, spans, by, level, dedup, narrow))
     return hit[1]
+
+
+def year_spans(spans: dict[str, Span]) -> dict[int, str] | None:
+    """Span name by year, when each span lies in one calendar year of its own (2024 against
+    2023; Jan-Nov 2025 against Jan-Nov 2024): then a row's year says which span it is in."""
+    years = {s.start_year: name for name, s in spans.items() if s.start_year == s.end_year}
+    return years if len(years) == len(spans) else None
+
+
+def product_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
+                 ) -> dict[str, dict[str, float]]:
+    """Per span, the sum of each product at ``level`` digits, over every row the selection
+    reads (spans as :func:`year_spans` allows). Sums at the answer's grain: right only where
+    the rules keep every row, which the caller checks on the narrow frame of :func:`fetch`."""
+    years = year_spans(spans)
+    if years is None:
+        raise ValueError("product_sums needs spans that each lie in one calendar year")
+    key = (id(t), "sums", repr(sel), tuple(spans.items()), level)
+    hit = _BUILT.get(key)
+    if hit is None or hit[0] is not t:
+        rows = _filtered(t, sel, spans, ("product",), level)
+        expr = rows.group_by(year=rows.year, product_key=rows.product.substr(0, level)
+                             ).aggregate(value=rows.value.sum())
+        hit = _BUILT[key] = (t, expr)
+    out: dict[str, dict[str, float]] = {name: {} for name in spans}
+    for year, code, value in run(hit[1]).iter_rows():
+        out[years[year]][code] = value
+    return out
 
 
 #: Compiled SQL by expression (Ibis expressions are immutable and hash by structure). Equal
