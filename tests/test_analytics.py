@@ -511,3 +511,26 @@ def test_top_takes_the_quick_path_only_where_it_is_exact(
     assert quick(real, "CHN", "2024", 4)        # one annual world row per year
     assert not quick(real, "CHN", "2023..2024", 4)  # spans over two years each
     assert not quick(levels, "CHN", "2023", 6)  # 8542 covers 854231 in its slice
+
+
+def test_release_columns_known_from_the_manifest_change_no_answer(tmp_path: Path) -> None:
+    """Columns the manifest says hold one value are grouped as literals; a release that
+    breaks the rule (another HS edition) turns the literal back into the column."""
+    from tradestat.analytics import engine
+    from tradestat.store.query import constants
+
+    store = Store(tmp_path / "s")
+    ingest_frame(store, tmp_path / "in", "a", [("CHN", "WLD", "2024", "8542", 100.0)])
+    ingest_frame(store, tmp_path / "in", "b", [("CHN", "WLD", "2023", "8542", 80.0)])
+    known = constants(store.releases())
+    assert known == {"source": "synthetic", "classification": "HS2022", "currency": "USD"}
+    f = tradestat.figure(store, "CHN", "export", "2024", product="8542")
+    assert (f.value, f.previous_value) == (100.0, 80.0)
+    assert engine.constants(engine.records(store)) == known
+    ingest_frame(store, tmp_path / "in", "c", [("CHN", "WLD", "2022", "8542", 50.0)],
+                 classification="HS2017")
+    assert "classification" not in constants(store.releases())
+    f = tradestat.figure(store, "CHN", "export", "2022..2023", product="8542")
+    assert f.value == 130.0
+    editions = {e for c in f.coverage.values() for e in c["classifications"]}
+    assert editions == {"HS2017", "HS2022"}

@@ -60,7 +60,7 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
     """
     import ibis
 
-    from tradestat.store.query import connect
+    from tradestat.store.query import connect, constants, effective
 
     releases = store.releases()
     key = (str(store.root), as_of, tuple((r.id, r.seq, r.effective, tuple(r.supersedes))
@@ -71,11 +71,20 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
         return cache[key][1]
     con = connect(store.root, releases, as_of)
     table = complete(ibis.duckdb.from_connection(con).table("records"))
-    cache[key] = (con, table)
+    cache[key] = (con, table, constants(effective(releases, as_of)))
     while len(cache) > KEEP_OPEN:
-        _, (old, _) = cache.popitem(last=False)
+        _, (old, *_) = cache.popitem(last=False)
         old.close()
     return table
+
+
+def constants(t: ir.Table) -> dict[str, str]:
+    """Columns of ``t`` (a table :func:`records` gave this thread) that hold one value in
+    every row, and that value; empty when unknown (Spark, or a table from elsewhere)."""
+    for _, table, known in getattr(_local, "tables", {}).values():
+        if table is t:
+            return known
+    return {}
 
 
 def _thread_tables() -> OrderedDict:
@@ -91,7 +100,7 @@ def interrupter() -> Callable[[], None]:
     cache = _thread_tables()
 
     def interrupt() -> None:
-        for con, _ in list(cache.values()):
+        for con, *_ in list(cache.values()):
             with contextlib.suppress(Exception):  # closed meanwhile: nothing to stop
                 con.interrupt()
     return interrupt
@@ -100,7 +109,7 @@ def interrupter() -> Callable[[], None]:
 def forget() -> None:
     """Close this thread's open store connections (tests that rewrite a store in place)."""
     cache = getattr(_local, "tables", None) or {}
-    for con, _ in cache.values():
+    for con, *_ in cache.values():
         con.close()
     cache.clear()
 

@@ -178,7 +178,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     unknown = set(by) - set(BY_KEYS)
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}")
-    t = _filtered(t, sel, spans, by, level)
+    table, t = t, _filtered(t, sel, spans, by, level)
     plen = ibis.ifelse(t.product == model.TOTAL_PRODUCT, 0, t.product.length())
     if dedup:
         t = t.mutate(plen=plen)
@@ -193,8 +193,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     # (freq, period), both keys, so it is joined on afterwards (:func:`spans_of`) instead of
     # being a CASE that the engine evaluates on every row and Ibis compiles every call.
     keys = {"period": t.period, "freq": t.freq, "reporter": t.reporter,
-            "classification": t.classification, "currency": t.currency,
-            "release_id": t.release_id, "source": t.source,
+            **_release_columns(t, table),
             "is_world": t.partner == model.WORLD, "plen": plen,
             "code": _code_column(t, sel.codes)}
     for key in () if narrow else by:
@@ -206,6 +205,21 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     # rules keep it where a group holds a single row.
     return t.group_by(**keys).aggregate(value=t.value.sum(), rows=t.count(),
                                         published_yoy_pct=t.published_yoy_pct.max())
+
+
+RELEASE_COLUMNS = ("classification", "currency", "release_id", "source")
+
+
+def _release_columns(t: ir.Table, table: ir.Table) -> dict[str, ir.Value]:
+    """The group keys that describe a row's release: a literal where the store's manifest
+    says the column holds one value throughout (grouping by text costs the engine per row)."""
+    import ibis
+
+    from tradestat.analytics import engine
+
+    known = engine.constants(table)
+    return {c: ibis.literal(known[c], "string") if c in known else t[c]
+            for c in RELEASE_COLUMNS}
 
 
 def spans_of(spans: dict[str, Span]) -> pl.DataFrame:

@@ -32,8 +32,7 @@ _HIVE_TYPES = "{'flow': 'VARCHAR', 'year': 'INTEGER'}"
 def connect(root: Path, releases: list[Release], as_of: str | None
             ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection whose views read the store's Parquet files."""
-    if as_of is not None:
-        releases = [r for r in releases if r.effective <= as_of]
+    releases = effective(releases, as_of)
     con = duckdb.connect()
     # Release files never change once committed: read each file's footer once per connection,
     # not again for the view, Ibis's DESCRIBE and the query (a third of a figure's time).
@@ -63,6 +62,32 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     else:
         con.execute("CREATE VIEW records AS SELECT * FROM all_records")
     return con
+
+
+def effective(releases: list[Release], as_of: str | None) -> list[Release]:
+    """The releases that take part in the store's views (all, or those effective by as_of)."""
+    return releases if as_of is None else [r for r in releases if r.effective <= as_of]
+
+
+def constants(releases: list[Release]) -> dict[str, str]:
+    """Columns holding one value in every row of these releases, by their manifest: the
+    source and release id, and the HS edition and currency where each release recorded one
+    (releases ingested before coverage recorded them say nothing, so nothing is assumed)."""
+    if not releases:
+        return {}
+    out = {}
+    if len({r.source for r in releases}) == 1:
+        out["source"] = releases[0].source
+    if len(releases) == 1:
+        out["release_id"] = releases[0].id
+    for column in ("classification", "currency"):
+        seen = [r.coverage.get(column) for r in releases]
+        values = {v[0] for v in seen if isinstance(v, list) and len(v) == 1}
+        if all(isinstance(v, list) and len(v) == 1 for v in seen) and len(values) == 1:
+            value = values.pop()
+            if isinstance(value, str):
+                out[column] = value
+    return out
 
 
 #: DuckDB types of the canonical Arrow types (for the empty store's typed, empty table).

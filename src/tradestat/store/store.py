@@ -456,6 +456,9 @@ def _coverage(frame: pl.DataFrame) -> dict:
         pl.col("reporter").unique().sort().implode(), pl.col("flow").unique().sort().implode(),
         pl.col("period").min().alias("period_min"), pl.col("period").max().alias("period_max"),
         pl.col("freq").unique().sort().implode(),
+        # what the query side needs to know is one value throughout (see analytics.engine)
+        pl.col("classification").unique().sort().implode(),
+        pl.col("currency").unique().sort().implode(),
     ).row(0, named=True)
     return summary
 
@@ -464,10 +467,10 @@ def _merge_coverage(a: dict, b: dict) -> dict:
     """The coverage of two batches' rows together (``a`` empty before the first)."""
     if not a:
         return b
-    union = {k: sorted(set(a[k]) | set(b[k])) for k in ("reporter", "flow", "freq")}
-    return {"reporter": union["reporter"], "flow": union["flow"],
-            "period_min": min(a["period_min"], b["period_min"]),
-            "period_max": max(a["period_max"], b["period_max"]), "freq": union["freq"]}
+    union = {k: sorted(set(a[k]) | set(b[k]), key=str)
+             for k in ("reporter", "flow", "freq", "classification", "currency")}
+    return {**union, "period_min": min(a["period_min"], b["period_min"]),
+            "period_max": max(a["period_max"], b["period_max"])}
 
 
 def _coverage_meets(a: dict, b: dict) -> bool:
