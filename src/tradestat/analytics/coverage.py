@@ -12,10 +12,11 @@ from tradestat.analytics.rules import _names, months_text
 
 def describe(df: pl.DataFrame, span: Span) -> dict:
     """What the rows of one span cover: months or years, reporters, HS versions, releases."""
-    months = sorted(set(_monthly(df).get_column("period").to_list()))
+    monthly = _monthly(df)
+    months = sorted(set(monthly.get_column("period").to_list()))
     years = sorted(df.filter(pl.col("freq") == "A").get_column("period").unique().to_list())
     reporters = sorted(df.get_column("reporter").unique().to_list())
-    missing = _missing_months(df, span)
+    missing = _missing_months(df, span, monthly)
     doc = {
         "period": span.to_dict(),
         "freq": sorted(df.get_column("freq").unique().to_list()),
@@ -53,9 +54,10 @@ def _monthly(df: pl.DataFrame) -> pl.DataFrame:
     return months
 
 
-def _missing_months(df: pl.DataFrame, span: Span) -> dict[str, list[str]]:
+def _missing_months(df: pl.DataFrame, span: Span, monthly: pl.DataFrame | None = None
+                    ) -> dict[str, list[str]]:
     """Per reporter with monthly data: the span's months it has no rows for."""
-    monthly = _monthly(df)
+    monthly = _monthly(df) if monthly is None else monthly
     out = {}
     for reporter, periods in monthly.group_by("reporter").agg(pl.col("period").unique()).rows():
         gone = sorted(set(span.months) - set(periods))

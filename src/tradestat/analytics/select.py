@@ -16,6 +16,7 @@ different lengths in one slice.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -193,7 +194,7 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     # (freq, period), both keys, so it is joined on afterwards (:func:`spans_of`) instead of
     # being a CASE that the engine evaluates on every row and Ibis compiles every call.
     keys = {"period": t.period, "freq": t.freq, "reporter": t.reporter,
-            **_release_columns(t, table),
+            **{c: t[c] for c in RELEASE_COLUMNS},
             "is_world": t.partner == model.WORLD, "plen": plen,
             "code": _code_column(t, sel.codes)}
     for key in () if narrow else by:
@@ -201,32 +202,49 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
             keys["product_key"] = t.product.substr(0, level)
         else:
             keys[f"{key}_key"] = t[key]
-    # A change published beside a value means something only for that one record: the
-    # rules keep it where a group holds a single row.
-    return t.group_by(**keys).aggregate(value=t.value.sum(), rows=t.count(),
-                                        published_yoy_pct=t.published_yoy_pct.max())
+    # Keys known to hold one value are not grouped by (the engine would still compare them
+    # row by row) but added to the few grouped rows afterwards.
+    fixed = _fixed_keys(table, sel, by, level)
+    grouped = t.group_by(**{k: v for k, v in keys.items() if k not in fixed}).aggregate(
+        # A change published beside a value means something only for that one record: the
+        # rules keep it where a group holds a single row.
+        value=t.value.sum(), rows=t.count(), published_yoy_pct=t.published_yoy_pct.max())
+    if not fixed:
+        return grouped
+    return grouped.mutate(**fixed).select(*keys, "value", "rows", "published_yoy_pct")
 
 
 RELEASE_COLUMNS = ("classification", "currency", "release_id", "source")
 
 
-def _release_columns(t: ir.Table, table: ir.Table) -> dict[str, ir.Value]:
-    """The group keys that describe a row's release: a literal where the store's manifest
-    says the column holds one value throughout (grouping by text costs the engine per row)."""
+def _fixed_keys(table: ir.Table, sel: Selection, by: tuple[str, ...], level: int | None
+                ) -> dict[str, ir.Value]:
+    """Group keys that hold one value in every row the selection reads, as literals: the
+    release columns the store's manifest shows to be single-valued, the reporter when one is
+    asked, and the code column when ranking all products (TOTAL is left out there)."""
     import ibis
 
     from tradestat.analytics import engine
 
-    known = engine.constants(table)
-    return {c: ibis.literal(known[c], "string") if c in known else t[c]
-            for c in RELEASE_COLUMNS}
+    fixed = {c: ibis.literal(v, "string") for c, v in engine.constants(table).items()
+             if c in RELEASE_COLUMNS}
+    if sel.reporters is not None and len(sel.reporters) == 1:
+        fixed["reporter"] = ibis.literal(sel.reporters[0], "string")
+    if sel.codes is None and "product" in by and level:
+        fixed["code"] = ibis.literal("*", "string")
+    return fixed
 
 
 def spans_of(spans: dict[str, Span]) -> pl.DataFrame:
     """Which span each (freq, period) the selection can return belongs to: the first that
     holds it, as in :func:`_in_span` (monthly, cumulative and, for whole years, annual)."""
+    return _spans_frame(tuple(spans.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _spans_frame(spans: tuple[tuple[str, Span], ...]) -> pl.DataFrame:
     rows: dict[tuple[str, int], str] = {}
-    for name, span in spans.items():
+    for name, span in spans:
         pairs = [("M", p) for p in span.months]
         pairs += [(model.CUMULATIVE, p) for p in cumulative_periods(span)]
         if span.whole_years:
@@ -321,8 +339,9 @@ def product_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
                              ).aggregate(value=rows.value.sum())
         hit = _BUILT[key] = (t, expr)
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
-    for year, code, value in run(hit[1]).iter_rows():
-        out[years[year]][code] = value
+    for (year,), part in run(hit[1]).partition_by("year", as_dict=True).items():
+        out[years[year]] = dict(zip(part.get_column("product_key").to_list(),
+                                    part.get_column("value").to_list(), strict=True))
     return out
 
 
@@ -337,6 +356,7 @@ def forget() -> None:
     """Drop the built and compiled queries (a benchmark's cold call)."""
     _BUILT.clear()
     _COMPILED.clear()
+    _BACKENDS.clear()
 
 
 def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:
@@ -350,6 +370,22 @@ def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:
     return hit
 
 
+_BACKENDS: dict = {}
+
+
+def _backend(expr: ir.Table) -> object:
+    """The engine ``expr`` runs on (Ibis finds it by walking the expression: kept for the
+    expressions reused from :data:`_BUILT`; an entry keeps its expression alive)."""
+    import ibis
+
+    hit = _BACKENDS.get(id(expr))
+    if hit is None or hit[0] is not expr:
+        if len(_BACKENDS) >= _COMPILED_MAX:
+            _BACKENDS.clear()
+        hit = _BACKENDS[id(expr)] = (expr, ibis.get_backend(expr))
+    return hit[1]
+
+
 def run(expr: ir.Table) -> pl.DataFrame:
     """Execute ``expr`` on its engine as a Polars frame.
 
@@ -358,9 +394,7 @@ def run(expr: ir.Table) -> pl.DataFrame:
     pandas (its result converter does, 0.3-0.9 s of every command's time). ``raw_sql``
     skips Ibis's registration of in-memory tables and UDFs: the analytics use neither.
     """
-    import ibis
-
-    backend = ibis.get_backend(expr)
+    backend = _backend(expr)
     if backend.name == "duckdb":
         sql, schema = _compiled(backend, expr)
         return pl.from_arrow(backend.raw_sql(sql).to_arrow_table().cast(schema))
