@@ -17,6 +17,7 @@ different lengths in one slice.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -294,26 +295,38 @@ def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ..
 
 
 #: Built expressions by question (the same question on the same open table, as a dashboard or
-#: a notebook asks it again, skips building and compiling).
+#: a notebook asks it again, skips building and compiling), compiled SQL by expression, and
+#: the engine of each reused expression. Each holds at most CACHE_MAX entries.
 _BUILT: dict = {}
+_COMPILED: dict = {}
+_BACKENDS: dict = {}
+CACHE_MAX = 256
+
+
+def _remember(cache: dict, key: object, owner: object, make: Callable[[], object]) -> object:
+    """``cache[key]``, made once. Keys that hold an ``id()`` name the object as ``owner``: the
+    entry keeps it alive (so the id is not reused meanwhile) and must belong to it."""
+    hit = cache.get(key)
+    if hit is None or hit[0] is not owner:
+        if len(cache) >= CACHE_MAX:
+            cache.clear()
+        hit = cache[key] = (owner, make())
+    return hit[1]
+
+
+def forget() -> None:
+    """Drop the built and compiled queries (a benchmark's cold call)."""
+    for cache in (_BUILT, _COMPILED, _BACKENDS):
+        cache.clear()
 
 
 def _expression(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
                 level: int | None, dedup: bool, narrow: bool = False) -> ir.Table:
-    codes = None if sel.codes is None else tuple(
-        sorted((k, tuple(sorted(v))) for k, v in sel.codes.items()))
     # By the table object's identity, not its expression: two stores' views are equal
-    # expressions (same name and schema) on different connections. The entry keeps ``t``
-    # alive, so its id cannot be reused by another table while the entry exists.
-    key = (id(t), sel.flow, None if sel.reporters is None else tuple(sel.reporters),
-           sel.partner, codes, sel.regime, repr(sel.extra), tuple(spans.items()), tuple(by),
-           level, dedup, narrow)
-    hit = _BUILT.get(key)
-    if hit is None or hit[0] is not t:
-        if len(_BUILT) >= _COMPILED_MAX:
-            _BUILT.clear()
-        hit = _BUILT[key] = (t, expression(t, sel, spans, by, level, dedup, narrow))
-    return hit[1]
+    # expressions (same name and schema) on different connections.
+    key = (id(t), repr(sel), tuple(spans.items()), tuple(by), level, dedup, narrow)
+    return _remember(_BUILT, key, t,
+                     lambda: expression(t, sel, spans, by, level, dedup, narrow))
 
 
 def year_spans(spans: dict[str, Span]) -> dict[int, str] | None:
@@ -331,59 +344,32 @@ def product_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
     years = year_spans(spans)
     if years is None:
         raise ValueError("product_sums needs spans that each lie in one calendar year")
-    key = (id(t), "sums", repr(sel), tuple(spans.items()), level)
-    hit = _BUILT.get(key)
-    if hit is None or hit[0] is not t:
+    def build() -> ir.Table:
         rows = _filtered(t, sel, spans, ("product",), level)
-        expr = rows.group_by(year=rows.year, product_key=rows.product.substr(0, level)
+        return rows.group_by(year=rows.year, product_key=rows.product.substr(0, level)
                              ).aggregate(value=rows.value.sum())
-        hit = _BUILT[key] = (t, expr)
+
+    expr = _remember(_BUILT, (id(t), "sums", repr(sel), tuple(spans.items()), level), t, build)
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
-    for (year,), part in run(hit[1]).partition_by("year", as_dict=True).items():
+    for (year,), part in run(expr).partition_by("year", as_dict=True).items():
         out[years[year]] = dict(zip(part.get_column("product_key").to_list(),
                                     part.get_column("value").to_list(), strict=True))
     return out
 
 
-#: Compiled SQL by expression (Ibis expressions are immutable and hash by structure). Equal
-#: expressions over different stores compile to the same SQL text, which :func:`run` then
-#: executes on the expression's own connection.
-_COMPILED: dict = {}
-_COMPILED_MAX = 256
-
-
-def forget() -> None:
-    """Drop the built and compiled queries (a benchmark's cold call)."""
-    _BUILT.clear()
-    _COMPILED.clear()
-    _BACKENDS.clear()
-
-
 def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:
-    """``expr``'s SQL and Arrow schema, compiled once per distinct expression."""
-    key = expr.op()
-    hit = _COMPILED.get(key)
-    if hit is None:
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        hit = _COMPILED[key] = (backend.compile(expr), expr.schema().to_pyarrow())
-    return hit
-
-
-_BACKENDS: dict = {}
+    """``expr``'s SQL and Arrow schema, compiled once per distinct expression (expressions
+    hash by structure; equal ones over different stores compile to the same SQL text, which
+    :func:`run` executes on the expression's own connection)."""
+    return _remember(_COMPILED, expr.op(), None,
+                     lambda: (backend.compile(expr), expr.schema().to_pyarrow()))
 
 
 def _backend(expr: ir.Table) -> object:
-    """The engine ``expr`` runs on (Ibis finds it by walking the expression: kept for the
-    expressions reused from :data:`_BUILT`; an entry keeps its expression alive)."""
+    """The engine ``expr`` runs on (Ibis finds it by walking the expression)."""
     import ibis
 
-    hit = _BACKENDS.get(id(expr))
-    if hit is None or hit[0] is not expr:
-        if len(_BACKENDS) >= _COMPILED_MAX:
-            _BACKENDS.clear()
-        hit = _BACKENDS[id(expr)] = (expr, ibis.get_backend(expr))
-    return hit[1]
+    return _remember(_BACKENDS, id(expr), expr, lambda: ibis.get_backend(expr))
 
 
 def run(expr: ir.Table) -> pl.DataFrame:
