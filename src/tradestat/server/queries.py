@@ -27,7 +27,7 @@ from tradestat import settings
 from tradestat.errors import TradestatError
 from tradestat.store import Store
 
-#: What a running call may need interrupted: the cursors it opened, its thread's connections.
+#: How to stop a running call: interrupt the cursors it opened and its thread's connections.
 _CURSORS: contextvars.ContextVar[list | None] = contextvars.ContextVar("cursors", default=None)
 #: Lists in an answer that the row cap applies to.
 CAPPED = ("rows", "points", "items", "results", "releases", "claims", "reporters")
@@ -74,7 +74,7 @@ class CachedStore(Store):
             cursor = base.cursor()
         opened = _CURSORS.get()
         if opened is not None:
-            opened.append(cursor)
+            opened.append(cursor.interrupt)
         return cursor
 
 
@@ -179,28 +179,19 @@ class Runner:
 
     def _abandon(self, task: asyncio.Future, opened: list) -> None:
         self.stats["timeouts"] += 1
-        for cursor in opened:
+        for stop in opened:
             with contextlib.suppress(duckdb.Error):  # already closed: nothing to stop
-                cursor.interrupt()
+                stop()
         # The thread ends on its own once interrupted; its outcome is no longer wanted.
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 def _call(fn: Callable[[], Any]) -> dict:
     """Run ``fn`` in this worker thread, its DuckDB connections reachable for an interrupt."""
+    from tradestat.analytics import engine
+
     opened = _CURSORS.get()
-    if opened is not None:
-        opened.append(_ThreadConnections())
+    if opened is not None:  # the analytics' open views of the store, kept per thread
+        opened.append(engine.interrupter())
     result = fn()
     return result.to_dict() if hasattr(result, "to_dict") else result
-
-
-class _ThreadConnections:
-    """The DuckDB connections the analytics keep open for the current thread
-    (:mod:`tradestat.analytics.engine` holds one view of the store per thread): a call that
-    outlives the time limit is stopped by interrupting them."""
-
-    def __init__(self) -> None:
-        from tradestat.analytics import engine
-
-        self.interrupt = engine.interrupter()
