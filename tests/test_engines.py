@@ -276,6 +276,41 @@ def test_fetch(store: Store, name: str) -> None:
     assert_same_frame(duck, other)
 
 
+@pytest.mark.parametrize("reporters, level", [(["LAO"], 4), (["VNM", "LAO"], 6), (None, 2)])
+@spark_test
+def test_narrow_frame_and_product_sums_in_one_query(store: Store, reporters: list[str] | None,
+                                                    level: int) -> None:
+    """The one-pass query top ranks products from (GROUPING SETS written as SQL over the
+    Ibis rows) runs on both engines and equals its two parts asked separately: the narrow
+    frame of fetch, and per-product sums over the same rows computed with Polars."""
+    sel = select.Selection("export", reporters, None, None)
+    spans = {"current": Span.parse("2024"), "previous": Span.parse("2023")}
+    t_duck = engine.records(store, "duckdb")
+    narrow, sums = select.narrow_and_sums(t_duck, sel, spans, level)
+    other_narrow, other_sums = select.narrow_and_sums(engine.records(store, "spark"), sel,
+                                                      spans, level)
+    alone = select.fetch(t_duck, sel, spans, ("product",), level, dedup=False, narrow=True)
+    assert narrow.height > 0
+    assert_same_frame(narrow, alone)
+    assert_same_frame(other_narrow, alone)
+    rows = (engine.records(store, "duckdb")
+            .filter(lambda r: (r.flow == "export") & (r.regime == model.TOTAL_REGIME)
+                    & r.year.isin([2023, 2024]) & (r.product != model.TOTAL_PRODUCT))
+            .to_pyarrow())
+    frame = pl.from_arrow(rows)
+    if reporters is not None:
+        frame = frame.filter(pl.col("reporter").is_in(reporters))
+    by_hand = (frame.group_by(pl.col("year"), pl.col("product").str.slice(0, level))
+               .agg(pl.col("value").sum()))
+    for name, year in (("current", 2024), ("previous", 2023)):
+        want = {r["product"]: r["value"] for r in by_hand.filter(pl.col("year") == year)
+                .iter_rows(named=True)}
+        assert sums[name].keys() == want.keys() == other_sums[name].keys()
+        for code, value in want.items():
+            assert sums[name][code] == pytest.approx(value, rel=1e-12)
+            assert other_sums[name][code] == pytest.approx(value, rel=1e-9)
+
+
 FIGURES = {
     "annual heading": dict(reporter="CHN", flow="export", period="2024", product="8542"),
     "ragged monthly 2025": dict(reporter="USA", flow="export", period="2025-01..2025-06",

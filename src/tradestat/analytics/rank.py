@@ -227,7 +227,7 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
     """
     if select.year_spans(spans) is None:
         return None
-    cov = fetch(t, sel, spans, by=("product",), level=level, dedup=False, narrow=True)
+    cov, sums = select.narrow_and_sums(t, sel, spans, level)
     if (cov.filter((pl.col("freq") == model.CUMULATIVE) | (pl.col("plen") < level)).height
             or select.mixed_depth(cov, level)):
         return None
@@ -236,7 +236,6 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
     unit = target_currency(cur if cur.height else prev, currency)
     if kept.height != cov.height or kept.filter(pl.col("currency") != unit).height:
         return None
-    sums = select.product_sums(t, sel, spans, level)
     return cur, prev, warnings, unit, sums["current"], sums["previous"]
 
 

@@ -177,6 +177,24 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     """
     import ibis
 
+    t, keys, fixed = _keyed(t, sel, spans, by, level, dedup, narrow)
+    grouped = t.group_by(**{k: v for k, v in keys.items() if k not in fixed}).aggregate(
+        # A change published beside a value means something only for that one record: the
+        # rules keep it where a group holds a single row.
+        value=t.value.sum(), rows=t.count(), published_yoy_pct=t.published_yoy_pct.max())
+    if not fixed:
+        return grouped
+    return grouped.mutate(**{k: ibis.literal(v, "string") for k, v in fixed.items()}
+                          ).select(*keys, "value", "rows", "published_yoy_pct")
+
+
+def _keyed(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
+           level: int | None, dedup: bool, narrow: bool
+           ) -> tuple[ir.Table, dict[str, ir.Value], dict[str, str]]:
+    """The rows :func:`expression` groups, its group keys (in :data:`GROUP` order, then the
+    ``by`` keys) and those of them that hold one value (:func:`_fixed_keys`)."""
+    import ibis
+
     unknown = set(by) - set(BY_KEYS)
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}")
@@ -205,34 +223,24 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
             keys[f"{key}_key"] = t[key]
     # Keys known to hold one value are not grouped by (the engine would still compare them
     # row by row) but added to the few grouped rows afterwards.
-    fixed = _fixed_keys(table, sel, by, level)
-    grouped = t.group_by(**{k: v for k, v in keys.items() if k not in fixed}).aggregate(
-        # A change published beside a value means something only for that one record: the
-        # rules keep it where a group holds a single row.
-        value=t.value.sum(), rows=t.count(), published_yoy_pct=t.published_yoy_pct.max())
-    if not fixed:
-        return grouped
-    return grouped.mutate(**fixed).select(*keys, "value", "rows", "published_yoy_pct")
+    return t, keys, _fixed_keys(table, sel, by, level)
 
 
 RELEASE_COLUMNS = ("classification", "currency", "release_id", "source")
 
 
 def _fixed_keys(table: ir.Table, sel: Selection, by: tuple[str, ...], level: int | None
-                ) -> dict[str, ir.Value]:
-    """Group keys that hold one value in every row the selection reads, as literals: the
+                ) -> dict[str, str]:
+    """Group keys that hold one value in every row the selection reads, with that value: the
     release columns the store's manifest shows to be single-valued, the reporter when one is
     asked, and the code column when ranking all products (TOTAL is left out there)."""
-    import ibis
-
     from tradestat.analytics import engine
 
-    fixed = {c: ibis.literal(v, "string") for c, v in engine.constants(table).items()
-             if c in RELEASE_COLUMNS}
+    fixed = {c: v for c, v in engine.constants(table).items() if c in RELEASE_COLUMNS}
     if sel.reporters is not None and len(sel.reporters) == 1:
-        fixed["reporter"] = ibis.literal(sel.reporters[0], "string")
+        fixed["reporter"] = sel.reporters[0]
     if sel.codes is None and "product" in by and level:
-        fixed["code"] = ibis.literal("*", "string")
+        fixed["code"] = "*"
     return fixed
 
 
@@ -336,25 +344,55 @@ def year_spans(spans: dict[str, Span]) -> dict[int, str] | None:
     return years if len(years) == len(spans) else None
 
 
-def product_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
-                 ) -> dict[str, dict[str, float]]:
-    """Per span, the sum of each product at ``level`` digits, over every row the selection
-    reads (spans as :func:`year_spans` allows). Sums at the answer's grain: right only where
-    the rules keep every row, which the caller checks on the narrow frame of :func:`fetch`."""
+def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
+                    ) -> tuple[pl.DataFrame, dict[str, dict[str, float]]]:
+    """In one pass over the rows the selection reads: the narrow frame :func:`fetch` gives for
+    ranking products (``by=("product",)``, ``narrow=True``, no dedup) and, per span, the sum
+    of each product at ``level`` digits (spans as :func:`year_spans` allows).
+
+    The sums are at the answer's grain: right only where the rules keep every row, which the
+    caller checks on the narrow frame. Both come from one query grouping the same rows two
+    ways (SQL's GROUPING SETS, which Ibis does not model, so it is written as SQL over the
+    Ibis expression of the rows; Ibis translates it for each engine), so the engine reads
+    and filters the rows once.
+    """
     years = year_spans(spans)
     if years is None:
-        raise ValueError("product_sums needs spans that each lie in one calendar year")
-    def build() -> ir.Table:
-        rows = _filtered(t, sel, spans, ("product",), level)
-        return rows.group_by(year=rows.year, product_key=rows.product.substr(0, level)
-                             ).aggregate(value=rows.value.sum())
-
-    expr = _remember(_BUILT, (id(t), "sums", repr(sel), tuple(spans.items()), level), t, build)
+        raise ValueError("narrow_and_sums needs spans that each lie in one calendar year")
+    key = (id(t), "narrow+sums", repr(sel), tuple(spans.items()), level)
+    expr, keys, fixed, types = _remember(_BUILT, key, t,
+                                         lambda: _narrow_and_sums(t, sel, spans, level))
+    df = run(expr)
+    narrow = df.filter(pl.col("narrow") == 1).cast(types).with_columns(
+        pl.lit(v, pl.String).alias(k) for k, v in fixed.items())
+    narrow = with_spans(narrow.select(*keys, "value", "rows", "published_yoy_pct"), spans)
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
-    for (year,), part in run(expr).partition_by("year", as_dict=True).items():
+    sums = df.filter(pl.col("narrow") == 0)
+    for (year,), part in sums.partition_by("year", as_dict=True).items():
         out[years[year]] = dict(zip(part.get_column("product_key").to_list(),
                                     part.get_column("value").to_list(), strict=True))
-    return out
+    return narrow, out
+
+
+def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
+                     ) -> tuple[ir.Table, list[str], dict[str, str], dict[str, pl.DataType]]:
+    """The query of :func:`narrow_and_sums`, its narrow frame's columns, the keys it does not
+    group by (with their one value) and the types of those it does (as :func:`fetch` gives
+    them: the engine types an SQL result by its own functions, e.g. a 64-bit length)."""
+    from ibis.formats.polars import PolarsType
+
+    rows, keys, fixed = _keyed(t, sel, spans, ("product",), level, dedup=False, narrow=True)
+    grouped = [k for k in keys if k not in fixed]
+    types = {k: PolarsType.from_ibis(keys[k].type()) for k in grouped}
+    rows = rows.mutate(**{k: keys[k] for k in grouped},
+                       product_key=rows.product.substr(0, level))
+    rows = rows.select(*grouped, "year", "product_key", "value", "published_yoy_pct")
+    cols = ", ".join(f'"{k}"' for k in grouped)
+    sql = (f'SELECT {cols}, "year", "product_key", GROUPING("product_key") AS "narrow", '
+           'SUM("value") AS "value", COUNT(*) AS "rows", '
+           'MAX("published_yoy_pct") AS "published_yoy_pct" FROM "selected" '
+           f'GROUP BY GROUPING SETS (({cols}), ("year", "product_key"))')
+    return rows.alias("selected").sql(sql, dialect="duckdb"), list(keys), fixed, types
 
 
 def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:
