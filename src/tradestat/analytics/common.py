@@ -103,8 +103,8 @@ def for_data(prods: products.Products, t: Any, sel: Selection, spans: dict[str, 
 def target_currency(df: pl.DataFrame, target: str | None) -> str:
     if target:
         return target.upper()
-    currencies = sorted(df.get_column("currency").unique().to_list()) if df.height else []
-    return currencies[0] if len(currencies) == 1 else "USD"
+    currencies = set(df.get_column("currency").to_list())
+    return currencies.pop() if len(currencies) == 1 else "USD"
 
 
 def in_currency(df: pl.DataFrame, target: str | None) -> tuple[float, str, str | None, dict]:
@@ -112,6 +112,8 @@ def in_currency(df: pl.DataFrame, target: str | None) -> tuple[float, str, str |
     target = target_currency(df, target)
     if not df.height:
         return 0.0, target, None, {}
+    if set(df.get_column("currency").to_list()) == {target}:
+        return float(df.get_column("value").sum()), target, "published", {}
     same = df.filter(pl.col("currency") == target).get_column("value").sum()
     other = df.filter(pl.col("currency") != target)
     if not other.height:

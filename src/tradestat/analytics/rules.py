@@ -35,6 +35,8 @@ def choose_freq(df: pl.DataFrame, spans: dict[str, Span], compared: bool = True
     Warns when one span sums annual and monthly rows, or (``compared``: the spans are
     compared with each other) when a reporter is annual in one span and monthly in another.
     """
+    if "A" not in set(df.get_column("freq").to_list()):
+        return df, []  # months and cumulative values only: nothing to choose or mix
     whole = [w for w, s in spans.items() if s.whole_years]
     has_a = (pl.col("freq") == "A").any().over(SPAN_KEYS)
     # months and the cumulative values left by resolve_cumulative are both "not annual"
@@ -61,15 +63,23 @@ def choose_partner_rows(df: pl.DataFrame, by_partner: bool) -> tuple[pl.DataFram
     """World rows where published; otherwise partner rows (summed, with a warning)."""
     if by_partner:
         return df.filter(~pl.col("is_world")), []
+    world = set(df.get_column("is_world").to_list())
+    if world == {True} or not world:
+        return df, []
+    if world == {False}:
+        summed = sorted(set(df.get_column("reporter").to_list()))
+        return df, [_world_from_partners(summed)]
     keys = ["which", "period", "reporter", "code", "freq"]
     has_world = pl.col("is_world").any().over(keys)
     summed = df.filter(~has_world).get_column("reporter").unique().sort().to_list()
     df = df.filter(pl.col("is_world") | ~has_world)
-    if not summed:
-        return df, []
-    return df, [CoverageWarning(
+    return df, [_world_from_partners(summed)] if summed else []
+
+
+def _world_from_partners(summed: list[str]) -> CoverageWarning:
+    return CoverageWarning(
         "world-from-partners", f"no published world total for {_names(summed)}: the "
-        "world figure is the sum of the partner rows present", {"reporters": summed})]
+        "world figure is the sum of the partner rows present", {"reporters": summed})
 
 
 def drop_covered(df: pl.DataFrame, key: str = "product_key") -> pl.DataFrame:
@@ -106,11 +116,13 @@ def choose_coarse(df: pl.DataFrame, level: int) -> tuple[pl.DataFrame, list]:
 
 def parts_warnings(df: pl.DataFrame) -> list[CoverageWarning]:
     """Where the asked code (or TOTAL) was not published and its parts were summed instead."""
-    deeper = pl.col("plen") > pl.col("code").str.len_chars()
-    parts = df.filter((pl.col("code") == "*")
-                      | ((pl.col("code") != model.TOTAL_PRODUCT) & deeper))
+    found: dict[str, set[str]] = {}
+    for code, plen, reporter in zip(*(df.get_column(c).to_list()
+                                      for c in ("code", "plen", "reporter")), strict=True):
+        if code == "*" or (code not in (None, model.TOTAL_PRODUCT) and plen > len(code)):
+            found.setdefault(code, set()).add(reporter)
     out = []
-    for code, reporters in parts.group_by("code").agg(pl.col("reporter").unique().sort()).rows():
+    for code, reporters in ((c, sorted(r)) for c, r in sorted(found.items())):
         what = "TOTAL (all products)" if code == "*" else code
         out.append(CoverageWarning(
             "product-from-parts", f"no published {what} row for {_names(reporters)}: the sum "
@@ -157,13 +169,14 @@ def resolve_cumulative(df: pl.DataFrame, spans: dict[str, Span]
     the second negated, become freq M rows of that month with ``derived`` true). Cumulative
     rows used for nothing are dropped. Adds the boolean column ``derived``.
     """
-    if "derived" not in df.columns:
-        df = df.with_columns(derived=pl.lit(False))
-    is_c = pl.col("freq") == model.CUMULATIVE
-    if "published_yoy_pct" not in df.columns:
-        df = df.with_columns(published_yoy_pct=pl.lit(None, pl.Float64))
-    if not df.filter(is_c).height:
+    missing = {c: v for c, v in (("derived", pl.lit(False)),
+                                 ("published_yoy_pct", pl.lit(None, pl.Float64)))
+               if c not in df.columns}
+    if missing:
+        df = df.with_columns(**missing)
+    if model.CUMULATIVE not in set(df.get_column("freq").to_list()):
         return df, []
+    is_c = pl.col("freq") == model.CUMULATIVE
     keys = series_keys(df)
     with_c = is_c.any().over(keys)
     parts, derived, combined = [df.filter(~with_c)], [], []

@@ -233,7 +233,8 @@ def _fixed_keys(table: ir.Table, sel: Selection, by: tuple[str, ...], level: int
                 ) -> dict[str, str]:
     """Group keys that hold one value in every row the selection reads, with that value: the
     release columns the store's manifest shows to be single-valued, the reporter when one is
-    asked, and the code column when ranking all products (TOTAL is left out there)."""
+    asked, and the code column when ranking all products (TOTAL is left out there) or when
+    one code is asked in every edition (every row read starts with it)."""
     from tradestat.analytics import engine
 
     fixed = {c: v for c, v in engine.constants(table).items() if c in RELEASE_COLUMNS}
@@ -241,6 +242,8 @@ def _fixed_keys(table: ir.Table, sel: Selection, by: tuple[str, ...], level: int
         fixed["reporter"] = sel.reporters[0]
     if sel.codes is None and "product" in by and level:
         fixed["code"] = "*"
+    elif sel.codes is not None and list(sel.codes) == ["*"] and len(sel.codes["*"]) == 1:
+        fixed["code"] = sel.codes["*"][0]
     return fixed
 
 
@@ -267,9 +270,20 @@ def _spans_frame(spans: tuple[tuple[str, Span], ...]) -> pl.DataFrame:
 
 def with_spans(df: pl.DataFrame, spans: dict[str, Span]) -> pl.DataFrame:
     """``df`` with its ``which`` column, in the column order of :data:`GROUP`."""
-    out = df.join(spans_of(spans), on=["freq", "period"], how="left")
+    which = _span_lookup(tuple(spans.items()))
+    out = df.with_columns(pl.Series("which", [
+        which.get(k) for k in zip(df.get_column("freq").to_list(),
+                                  df.get_column("period").to_list(), strict=True)],
+        pl.String))
     first = [c for c in GROUP if c in out.columns]
     return out.select([*first, *(c for c in out.columns if c not in first)])
+
+
+@functools.lru_cache(maxsize=64)
+def _span_lookup(spans: tuple[tuple[str, Span], ...]) -> dict[tuple[str, int], str]:
+    frame = _spans_frame(spans)
+    return dict(zip(zip(frame.get_column("freq").to_list(), frame.get_column("period").to_list(),
+                        strict=True), frame.get_column("which").to_list(), strict=True))
 
 
 def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:
@@ -279,13 +293,13 @@ def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:
     False is certain and a True may be a false alarm."""
     keys = ["which", "period", "reporter", "freq", "is_world",
             *(c for c in ("partner_key", "product_key") if c in df.columns)]
-    rows = df.filter(pl.col("which").is_not_null())
-    if level:
-        rows = rows.filter(pl.col("plen") >= level)
-    if not rows.height:
-        return False
-    return bool(rows.group_by(keys).agg(pl.col("plen").n_unique().alias("n"))
-                .get_column("n").max() > 1)
+    depths: dict[tuple, int] = {}
+    for *key, plen in zip(*(df.get_column(c).to_list() for c in (*keys, "plen")), strict=True):
+        if key[0] is None or (level and plen < level):
+            continue
+        if depths.setdefault(tuple(key), plen) != plen:
+            return True
+    return False
 
 
 def fetch(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...] = (),

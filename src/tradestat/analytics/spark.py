@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from tradestat import model, settings
 from tradestat.errors import InputError
+from tradestat.store import query
 from tradestat.store.manifest import Release
 
 if TYPE_CHECKING:
@@ -108,9 +109,15 @@ def load(spark: Any, root: Path, releases: list[Release]) -> Any:
         df = spark.read.parquet(path)  # one release: one writer, one file schema
         present = set(df.columns)
         frames.append(df.select([
-            (F.col(f"`{f.name}`") if f.name in present else F.lit(None))
+            (_stored(F, f.name) if f.name in present else F.lit(None))
             .cast(_spark_type(f.type)).alias(f.name) for f in model.SCHEMA]))
     return reduce(lambda a, b: a.unionAll(b), frames)
+
+
+def _stored(F: Any, name: str) -> Any:
+    """A file's column as readers see it: ``value_usd`` is put back where the store left it
+    null, by the same expression as the DuckDB views (:data:`query.VALUE_USD`)."""
+    return F.expr(query.VALUE_USD) if name == "value_usd" else F.col(f"`{name}`")
 
 
 def backend() -> Any:
