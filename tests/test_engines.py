@@ -247,6 +247,24 @@ def test_records(store: Store, as_of: str | None) -> None:
     assert (d.height == 0) == (as_of == "2000-01-01")
 
 
+@spark_test
+def test_value_usd_is_read_back_as_value_on_both_engines(store: Store) -> None:
+    """Every release here is published in US dollars: the files hold no second copy of the
+    values (value_usd null), and both engines read value_usd back as value, row for row."""
+    files = pl.scan_parquet(sorted((store.root / "releases").rglob("*.parquet")), glob=False,
+                            hive_partitioning=False, missing_columns="insert")
+    stored = files.select(pl.len(), pl.col("value_usd").null_count()).collect().row(0)
+    assert stored[0] == sum(r.rows for r in store.releases()) and stored[1] == stored[0]
+    for name in ("duckdb", "spark"):
+        rows = pl.from_arrow(engine.records(store, name, None)
+                             .select("value", "value_usd", "currency", "usd_basis").to_pyarrow())
+        assert rows.height > 3000
+        assert rows.get_column("value_usd").null_count() == 0, name
+        assert (rows.get_column("value_usd") == rows.get_column("value")).all(), name
+        assert set(rows.get_column("currency")) == {"USD"}, name
+        assert set(rows.get_column("usd_basis")) == {"published"}, name
+
+
 SPANS = {"current": Span.parse("2024"), "previous": Span.parse("2023")}
 MONTHS = {"current": Span.parse("2024-01..2024-11"), "previous": Span.parse("2023-01..2023-11")}
 FETCHES = {

@@ -356,3 +356,74 @@ def test_partitions_by_flow_and_year_sorted_by_reporter(annual: Path, store_dir:
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE all_records)")
                  .fetchall())
     assert (types["year"], types["flow"], types["period"]) == ("INTEGER", "VARCHAR", "INTEGER")
+
+
+# -- value_usd: stored once, read back --------------------------------------------------------
+
+
+def test_value_usd_is_not_stored_twice_and_reads_as_published(annual: Path,
+                                                              store_dir: Path) -> None:
+    """Comtrade publishes US dollars: the files hold value_usd null (no second copy of
+    every value), and every reader through tradestat sees primaryValue in it, as pandas
+    reads the file."""
+    df = read_pandas(annual)
+    store = Store(store_dir)
+    rid = store.ingest(ComtradeReader(), annual).release.id
+    for f in (store_dir / "releases" / rid / "data").rglob("*.parquet"):
+        t = pq.read_table(f, columns=["value", "value_usd", "currency", "usd_basis"])
+        assert t.column("value_usd").null_count == t.num_rows
+        assert set(t.column("currency").to_pylist()) == {"USD"}
+    rows = store.connect().execute(
+        "SELECT reporter_code, period, value_usd FROM all_records").fetchall()
+    assert {(code, period): usd for code, period, usd in rows} == pandas_values(df)
+    assert store.connect().execute(
+        "SELECT count(*) FROM records WHERE value_usd IS DISTINCT FROM value "
+        "OR usd_basis IS DISTINCT FROM 'published'").fetchone()[0] == 0
+
+
+def test_releases_that_stored_value_usd_read_the_same(annual: Path, store_dir: Path) -> None:
+    """Stores written before value_usd was elided hold the copy in the files: the views
+    read them exactly as they read new ones."""
+    store = Store(store_dir)
+    rid = store.ingest(ComtradeReader(), annual).release.id
+    sql = "SELECT * FROM all_records ORDER BY reporter, period"
+    new = store.connect().execute(sql).pl()
+    for f in (store_dir / "releases" / rid / "data").rglob("*.parquet"):
+        old = pl.read_parquet(f, hive_partitioning=False)
+        assert old.get_column("value_usd").null_count() == old.height
+        old.with_columns(pl.col("value")
+                         .alias("value_usd")).select(old.columns).write_parquet(f)
+        assert pl.read_parquet(f).get_column("value_usd").null_count() == 0
+    assert store.connect().execute(sql).pl().equals(new)
+
+
+def test_value_usd_other_than_value_is_stored_as_it_is(tmp_path: Path) -> None:
+    """Only a copy that equals value by construction (published in US dollars) is left out;
+    a converted value, a value_usd that differs, or none at all is written and read as is."""
+    from tradestat import model
+    from tradestat.store.manifest import Release
+    from tradestat.store.query import connect
+    from tradestat.store.store import canonical_frame, write_release
+
+    rows = pl.DataFrame({
+        "reporter": ["CHN", "CHN", "DEU", "FRA"], "partner": ["USA"] * 4,
+        "flow": ["export"] * 4, "regime": ["total"] * 4, "freq": ["A"] * 4,
+        "period": [2024, 2023, 2024, 2024], "classification": ["HS2022"] * 4,
+        "product": ["8542"] * 4, "value": [10.0, 20.0, 30.0, 40.0],
+        "currency": ["USD", "USD", "EUR", "CNY"]})
+    frame = canonical_frame(rows, "test", "r1").with_columns(
+        value_usd=pl.Series([10.0, 21.5, 33.0, None]),
+        usd_basis=pl.Series(["published", "published", "ECB annual rate", None]))
+    write_release(frame, tmp_path / "releases" / "r1" / "data")
+    stored = pl.read_parquet(tmp_path / "releases" / "r1" / "data" / "**" / "*.parquet")
+    assert stored.sort("reporter", "period").get_column("value_usd").to_list() == [
+        21.5, None, 33.0, None]
+    release = Release(id="r1", seq=1, source="test", reader="test", file_name="x",
+                      content_sha256="0" * 64, rows=4, ingested_at="2025-01-01T00:00:00")
+    got = connect(tmp_path, [release], None).execute(
+        "SELECT reporter, period, value_usd FROM all_records ORDER BY reporter, period"
+    ).fetchall()
+    assert got == [("CHN", 2023, 21.5), ("CHN", 2024, 10.0), ("DEU", 2024, 33.0),
+                   ("FRA", 2024, None)]
+    assert len(model.COLUMNS) == len(connect(tmp_path, [release], None).execute(
+        "SELECT * FROM all_records").description)

@@ -26,6 +26,12 @@ SELECT r.* EXCLUDE (seq) FROM (
 QUALIFY r.seq = max(r.seq) OVER (PARTITION BY {slice})
 """.format(slice=", ".join(model.SLICE))
 
+#: ``value_usd`` as readers see it: the files store it null where it equals ``value`` by
+#: construction (published in US dollars; see :func:`tradestat.store.store.stored_value_usd`),
+#: and releases written before that store the copy itself: both read the same.
+VALUE_USD = ("coalesce(value_usd, CASE WHEN usd_basis = 'published' AND currency = 'USD' "
+             "THEN value END)")
+
 _HIVE_TYPES = "{'flow': 'VARCHAR', 'year': 'INTEGER'}"
 
 
@@ -43,7 +49,8 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     if files:
         # Hive partitions let a filter on flow or year skip whole files (the Python
         # read_parquet cannot pin their types: year would become BIGINT).
-        con.execute(f"CREATE VIEW all_records AS SELECT * FROM read_parquet("
+        con.execute(f"CREATE VIEW all_records AS SELECT * REPLACE ({VALUE_USD} AS value_usd) "
+                    f"FROM read_parquet("
                     f"[{', '.join(map(_text, files))}], union_by_name = true, "
                     f"hive_partitioning = true, hive_types = {_HIVE_TYPES})")
     else:

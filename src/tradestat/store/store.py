@@ -361,6 +361,7 @@ def write_release(frame: pl.DataFrame, directory: Path, part: int = 0,
     reader found it, holds the row positions that sort ``frame`` by :data:`model.PARTITIONS`
     then :data:`model.SORT`; otherwise the rows are sorted here.
     """
+    frame = stored_value_usd(frame)
     if order is None:
         frame, order = sort_rows(frame, [*model.PARTITIONS, *model.SORT]), None
     else:
@@ -391,6 +392,27 @@ def write_release(frame: pl.DataFrame, directory: Path, part: int = 0,
     # The files are independent: gathered, encoded and compressed on both cores at once.
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
         list(pool.map(write, jobs))
+
+
+def stored_value_usd(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``value_usd`` as the files hold it: null where it is ``value`` by
+    construction.
+
+    A row published in US dollars (``usd_basis`` 'published', ``currency`` USD) has
+    ``value_usd`` equal to ``value``: :func:`canonical_frame` derives both from the same
+    test. Written out it would be a second copy of every value (a quarter of a file's
+    bytes), so it is stored null there and put back on reading, by the DuckDB views
+    (:data:`tradestat.store.query.VALUE_USD`) and the Spark loader. Any other ``value_usd``
+    (a converted one, or one that differs) is stored as it is.
+    """
+    needs = {"value_usd", "value", "usd_basis", "currency"}
+    if not needs <= set(frame.columns) or frame.get_column("value_usd").null_count() == len(
+            frame):
+        return frame
+    same = (_equals(frame, "usd_basis", "published") & _equals(frame, "currency", "USD")
+            & (pl.col("value_usd") == pl.col("value")))
+    return frame.with_columns(pl.when(same).then(None).otherwise(pl.col("value_usd"))
+                              .alias("value_usd"))
 
 
 def _one_value(column: pl.Series) -> bool:
