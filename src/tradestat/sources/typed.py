@@ -24,6 +24,7 @@ writer gets dictionary codes instead of hashing 20 million strings again.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from tradestat import model
@@ -226,14 +227,17 @@ def _store_order(frame: pl.DataFrame) -> pl.Series | None:
     bits = max(frame.height - 1, 1).bit_length()
     if span << bits < 1 << 64:
         # key and row number in one integer: a plain sort, then neighbours compared in
-        # order, instead of an arg-sort and a gather (about half the time on 20 M rows)
-        shift = 1 << bits
-        both = keys.select((packed * shift + pl.int_range(pl.len(), dtype=pl.UInt64))
-                           .alias("k")).to_series().sort()
-        if ((both // shift).diff() == 0).any():
+        # order, instead of an arg-sort and a gather (about half the time on 20 M rows).
+        # One thread: the sort is memory-bound, and a second thread costs more CPU than
+        # it saves (the other core hashes the file meanwhile).
+        packed <<= np.uint64(bits)
+        packed |= np.arange(len(packed), dtype=np.uint64)
+        both = pl.Series("k", packed).sort(multithreaded=False).to_numpy()
+        key = both >> np.uint64(bits)
+        if (key[1:] == key[:-1]).any():
             return None
-        return (both % shift).cast(pl.UInt32).alias("order")
-    key = keys.select(packed.alias("key"))
+        return pl.Series("order", (both & np.uint64((1 << bits) - 1)).astype(np.uint32))
+    key = pl.DataFrame({"key": packed})
     # Not a stable sort: keys are unique, or the file goes to the text path anyway; the
     # unstable one runs on every core.
     order = key.select(pl.arg_sort_by("key", maintain_order=False)).to_series()
@@ -258,23 +262,28 @@ def _sort_keys(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(columns)
 
 
-def _packed_key(keys: pl.DataFrame) -> tuple[pl.Expr | None, int]:
-    """The ranks of the ``keys`` packed into one UInt64 expression, and how many values it
-    can take; (None, 0) if a key has nulls or the packed key would overflow."""
-    packed, span = pl.lit(0, dtype=pl.UInt64), 1
+def _packed_key(keys: pl.DataFrame) -> tuple[np.ndarray | None, int]:
+    """The ranks of the ``keys`` packed into one UInt64 per row, and how many values the
+    packed key can take; (None, 0) if a key has nulls or the packed key would overflow.
+
+    Packed in place with numpy: one pass per key over one array, where the same arithmetic
+    as Polars expressions made a new 20 M-row column for every step (0.6 s against 0.1 s).
+    """
+    packed, span = np.zeros(keys.height, dtype=np.uint64), 1
     for name in keys.columns:
         column = keys.get_column(name)
         if column.null_count():
             return None, 0  # a null key field is a failed check; the text path says which
         if isinstance(column.dtype, pl.Enum):
-            rank, size = pl.col(name).to_physical().cast(pl.UInt64), len(column.dtype.categories)
+            rank, size = column.to_physical(), len(column.dtype.categories)
         else:
             low, high = column.min(), column.max()
-            rank, size = (pl.col(name) - low).cast(pl.UInt64), int(high - low) + 1
+            rank, size = (column - low).cast(pl.UInt64), int(high - low) + 1
         if size < 2:
             continue
         span *= size
         if span >= 1 << 63:
             return None, 0
-        packed = packed * size + rank
+        packed *= np.uint64(size)
+        packed += rank.to_numpy()
     return packed, span
