@@ -143,7 +143,7 @@ def stages(csv: Path, mapping: Path, work: Path) -> None:
         step("gather and write Parquet by (flow, year), zstd 1", lambda: store.write_release(
             canon, root / "data", 0, order))
         step("fsync", lambda: store._fsync_tree(root))
-        step("SHA-256 of the file (a thread, beside the parse)", lambda: store.file_sha256(csv))
+        step("BLAKE3 of the file (a thread, beside the parse)", lambda: store.content_hash(csv))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -427,3 +427,88 @@ def test_value_usd_other_than_value_is_stored_as_it_is(tmp_path: Path) -> None:
                    ("FRA", 2024, None)]
     assert len(model.COLUMNS) == len(connect(tmp_path, [release], None).execute(
         "SELECT * FROM all_records").description)
+
+
+# -- content hash: BLAKE3, and stores that recorded SHA-256 ------------------------------------
+
+
+def _as_format_1(store: Store, path: Path) -> None:
+    """Rewrite the manifest as releases were recorded before BLAKE3: format 1, SHA-256 of
+    the file (computed here with hashlib) and no content_hash."""
+    import hashlib
+    import json
+
+    doc = json.loads(store.manifest_path.read_text())
+    doc["format"] = 1
+    for release in doc["releases"]:
+        del release["content_hash"]
+        release["content_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    store.manifest_path.write_text(json.dumps(doc))
+
+
+def test_release_records_the_blake3_of_the_file(annual: Path, store_dir: Path) -> None:
+    from blake3 import blake3
+
+    release = Store(store_dir).ingest(ComtradeReader(), annual).release
+    assert release.content_hash == f"blake3:{blake3(annual.read_bytes()).hexdigest()}"
+    assert release.content_sha256 is None
+    assert release.id.endswith(release.content_hash[7:15])
+
+
+def test_a_store_that_recorded_sha256_sees_the_same_file_as_unchanged(
+        annual: Path, monthly: Path, store_dir: Path, tmp_path: Path) -> None:
+    store = Store(store_dir)
+    first = store.ingest(ComtradeReader(), annual).release
+    _as_format_1(store, annual)
+    old = store.releases()[0]
+    assert (old.content_hash, len(old.content_sha256)) == (None, 64)
+    before = snapshot(store_dir)
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_bytes(annual.read_bytes())
+    for path in (annual, renamed):
+        again = store.ingest(ComtradeReader(), path)
+        assert (again.status, again.release.id) == ("unchanged", first.id)
+    assert snapshot(store_dir) == before
+    # another file is new; the manifest is rewritten in the current format, the old
+    # release keeping its SHA-256, and both are recognised afterwards
+    other = store.ingest(ComtradeReader(), monthly)
+    assert other.status == "committed"
+    assert json_format(store) == 2
+    kept = store.releases()[0]
+    assert (kept.content_sha256, kept.content_hash) == (old.content_sha256, None)
+    assert store.ingest(ComtradeReader(), annual).status == "unchanged"
+    assert store.ingest(ComtradeReader(), monthly).status == "unchanged"
+
+
+def json_format(store: Store) -> int:
+    import json
+
+    return json.loads(store.manifest_path.read_text())["format"]
+
+
+def test_a_folder_digest_is_the_one_recorded_before(tmp_path: Path) -> None:
+    """A folder's SHA-256 (how BACI folders were recorded) is still computed as then: over
+    each file's relative name and SHA-256, in name order."""
+    import hashlib
+
+    from tradestat.store.store import content_digest
+
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    files = {"b.csv": b"2,3\n", "a.csv": b"1\n", "sub/c.txt": b"x"}
+    for name, body in files.items():
+        (tmp_path / "d" / name).write_bytes(body)
+    lines = "".join(f"{n}\0{hashlib.sha256(files[n]).hexdigest()}\n" for n in sorted(files))
+    assert content_digest(tmp_path / "d", "sha256") == hashlib.sha256(lines.encode()).hexdigest()
+    assert content_digest(tmp_path / "d") != content_digest(tmp_path / "d", "sha256")
+
+
+def test_an_unknown_manifest_format_is_a_clear_error(annual: Path, store_dir: Path) -> None:
+    from tradestat.errors import StoreError
+
+    store = Store(store_dir)
+    store.ingest(ComtradeReader(), annual)
+    store.manifest_path.write_text(store.manifest_path.read_text().replace(
+        '"format": 2', '"format": 3'))
+    with pytest.raises(StoreError, match=r"manifest format 3 is not supported \(this "
+                                         r"tradestat reads formats 1, 2\)"):
+        store.releases()

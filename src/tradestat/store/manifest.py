@@ -14,19 +14,26 @@ from pathlib import Path
 
 from tradestat.errors import StoreError
 
-FORMAT = 1
+#: 2: releases record ``content_hash`` ('blake3:<hex>'); format 1 manifests (SHA-256 only)
+#: are read as they are, and rewritten as format 2 by the next commit.
+FORMAT = 2
+READS = (1, 2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Release:
-    """One committed ingest: a vintage of some source's data."""
+    """One committed ingest: a vintage of some source's data.
+
+    ``content_hash`` ('blake3:<hex>') identifies the bytes read; releases committed before
+    it was recorded have ``content_sha256`` instead (see :attr:`identity`).
+    """
 
     id: str
     seq: int
     source: str
     reader: str
     file_name: str
-    content_sha256: str
+    content_sha256: str | None = None
     rows: int
     ingested_at: str
     published: str | None = None
@@ -35,11 +42,13 @@ class Release:
     notes: list = field(default_factory=list)
     coverage: dict = field(default_factory=dict)
     supersedes: list = field(default_factory=list)
+    content_hash: str | None = None
 
     @property
     def identity(self) -> tuple:
         """Same bytes read the same way: re-ingesting it changes nothing."""
-        return (self.content_sha256, self.reader, json.dumps(self.options, sort_keys=True))
+        content = self.content_hash or f"sha256:{self.content_sha256}"
+        return (content, self.reader, json.dumps(self.options, sort_keys=True))
 
     @property
     def effective(self) -> str:
@@ -58,9 +67,10 @@ def load(path: Path) -> list[Release]:
     except (OSError, ValueError) as exc:
         raise StoreError(f"{path}: the store's manifest cannot be read ({exc})",
                          path=str(path)) from exc
-    if doc.get("format") != FORMAT:
+    if doc.get("format") not in READS:
         raise StoreError(f"{path}: manifest format {doc.get('format')!r} is not supported "
-                         f"(this tradestat reads format {FORMAT})", path=str(path))
+                         f"(this tradestat reads formats {', '.join(map(str, READS))})",
+                         path=str(path))
     return [Release(**r) for r in doc["releases"]]
 
 

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -72,23 +73,56 @@ def _crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_digest(path: Path, algorithm: str = "blake3") -> str:
+    """The hex digest of a file's bytes: BLAKE3 (0.2 s for 886 MB here, where SHA-256 takes
+    0.5 s), or any :mod:`hashlib` algorithm ('sha256' for releases recorded with it)."""
+    digest = _hasher(algorithm)
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def content_sha256(path: Path) -> str:
-    """A file's SHA-256; for a folder (an unpacked archive), one over its files' names and
-    contents, so re-ingesting the same folder is recognised as unchanged."""
+def content_digest(path: Path, algorithm: str = "blake3") -> str:
+    """A file's digest; for a folder (an unpacked archive), one over its files' names and
+    digests, so re-ingesting the same folder is recognised as unchanged."""
     if not path.is_dir():
-        return file_sha256(path)
-    digest = hashlib.sha256()
+        return file_digest(path, algorithm)
+    digest = _hasher(algorithm)
     for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(f"{f.relative_to(path).as_posix()}\0{file_sha256(f)}\n".encode())
+        digest.update(f"{f.relative_to(path).as_posix()}\0{file_digest(f, algorithm)}\n".encode())
     return digest.hexdigest()
+
+
+def content_hash(path: Path) -> str:
+    """What a release records as its content: 'blake3:<hex>'."""
+    return f"blake3:{content_digest(path, 'blake3')}"
+
+
+def _hasher(algorithm: str) -> Any:  # a blake3 or hashlib object: they share no base type
+    if algorithm == "blake3":
+        from blake3 import blake3
+
+        return blake3()
+    return hashlib.new(algorithm)
+
+
+def _same_content(releases: list[Release], path: Path, content: str, reader: str,
+                  options: dict) -> Release | None:
+    """The committed release of these bytes read this way, if there is one. Releases
+    recorded before BLAKE3 have only a SHA-256: the file's is computed for them, and only
+    when one of them was read by the same reader with the same options."""
+    legacy: str | None = None
+    for old in releases:
+        if (old.reader, _options_key(old.options)) != (reader, _options_key(options)):
+            continue
+        if old.content_hash is None and old.content_sha256:
+            legacy = legacy or content_digest(path, "sha256")
+            if old.content_sha256 == legacy:
+                return old
+        elif old.content_hash == content:
+            return old
+    return None
 
 
 class Store:
@@ -161,7 +195,7 @@ class Store:
         path = Path(path)
         note = _counting(progress)
         digest: dict[str, str] = {}
-        hasher = threading.Thread(target=lambda: digest.update(sha=content_sha256(path)))
+        hasher = threading.Thread(target=lambda: digest.update(content=content_hash(path)))
         if path.is_file() or path.is_dir():
             hasher.start()
         note(f"reading {path.name}")
@@ -175,12 +209,12 @@ class Store:
             _crash_point("read")
             _check(first, on_error)
             with self._writer() as releases:
-                identity = (digest["sha"], first.reader, _options_key(first.options))
-                for old in releases:
-                    if old.identity == identity:
-                        return IngestResult("unchanged", old)
+                old = _same_content(releases, path, digest["content"], first.reader,
+                                    first.options)
+                if old is not None:
+                    return IngestResult("unchanged", old)
                 release, staged = self._commit(itertools.chain([first], batches), path,
-                                               digest["sha"], releases, note, on_error)
+                                               digest["content"], releases, note, on_error)
         finally:
             if hasattr(batches, "close"):  # a generator: let it close its files now
                 batches.close()
@@ -188,12 +222,12 @@ class Store:
         return IngestResult("committed", release, staged.problems, staged.n_problems,
                             str(quarantine) if release.quarantined else None)
 
-    def _commit(self, results: Iterator[ReadResult], path: Path, sha: str,
+    def _commit(self, results: Iterator[ReadResult], path: Path, content: str,
                 releases: list[Release], note: Progress, on_error: str
                 ) -> tuple[Release, _Staged]:
         now = dt.datetime.now(dt.UTC)
         first = next(results)
-        rid = f"{first.source}-{now:%Y%m%dT%H%M%S%f}-{sha[:8]}"
+        rid = f"{first.source}-{now:%Y%m%dT%H%M%S%f}-{content.partition(':')[2][:8]}"
         staging = self.root / "staging" / f"{rid}.{os.getpid()}"
         try:
             staged = _stage(itertools.chain([first], results), path, staging, rid, note,
@@ -204,7 +238,7 @@ class Store:
             raise
         release = Release(
             id=rid, seq=max((r.seq for r in releases), default=0) + 1, source=first.source,
-            reader=first.reader, file_name=path.name, content_sha256=sha,
+            reader=first.reader, file_name=path.name, content_hash=content,
             rows=staged.rows, ingested_at=now.isoformat(timespec="seconds"),
             published=first.published, quarantined=staged.quarantined,
             options=first.options, notes=staged.notes, coverage=staged.coverage)
