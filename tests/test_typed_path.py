@@ -162,6 +162,34 @@ def test_both_paths_write_the_same_store(demo_csv, tmp_path: Path) -> None:
     assert types["reporter"] == types["source"] == "VARCHAR"
 
 
+def test_a_file_in_store_order_is_not_sorted_again(demo_csv, tmp_path: Path) -> None:
+    """The demo file's rows rewritten in store order (exports first, then year, reporter,
+    period, partner, product): the reader finds nothing to sort (its order is the rows as
+    they come, marked sorted, where a sort's result carries no mark) and the store holds the
+    same rows, file for file, as from the file in its own order."""
+    csv, mapping = demo_csv
+    rows = pl.read_csv(csv, schema_overrides={"hs6": pl.String})
+    ordered = tmp_path / "ordered.csv"
+    rows.sort(pl.col("flow") == "M", pl.col("period") // 100, "reporter", "period",
+              "partner", "hs6").write_csv(ordered)
+    as_is, in_order = (MappedCsvReader(mapping).read(p) for p in (csv, ordered))
+    assert not as_is.order.flags["SORTED_ASC"]
+    assert in_order.order.flags["SORTED_ASC"]
+    assert in_order.order.to_list() == list(range(rows.height))
+    stores = [Store(tmp_path / name) for name in ("as-is", "in-order")]
+    releases = [s.ingest(MappedCsvReader(mapping), p).release
+                for s, p in zip(stores, (csv, ordered), strict=True)]
+    assert _stored(stores[0]).equals(_stored(stores[1]))
+    files = [sorted((s.root / "releases" / r.id).rglob("*.parquet"))
+             for s, r in zip(stores, releases, strict=True)]
+    assert len(files[0]) == len(files[1]) == 8
+    for a, b in zip(*files, strict=True):
+        assert a.relative_to(a.parents[3]) == b.relative_to(b.parents[3])
+        tables = [pq.read_table(f, partitioning=None).drop_columns(["release_id"])
+                  for f in (a, b)]
+        assert tables[0].equals(tables[1])
+
+
 def test_a_scale_and_a_trailing_delimiter_read_alike(tmp_path: Path) -> None:
     rows = [("CHN", "USA", "X", "202401", "8542", "1.5", "2"),
             ("CHN", "USA", "M", "202401", "8542", "2", ""),

@@ -398,6 +398,8 @@ def write_release(frame: pl.DataFrame, directory: Path, part: int = 0,
     frame = stored_value_usd(frame)
     if order is None:
         frame, order = sort_rows(frame, [*model.PARTITIONS, *model.SORT]), None
+    elif order.flags["SORTED_ASC"] and len(order) == frame.height:
+        order = None  # the rows are in store order already: sliced, never gathered
     else:
         # one chunk per column: a gather from columns of mixed chunking is ~3x slower
         frame = frame.rechunk()
