@@ -24,6 +24,9 @@ writer gets dictionary codes instead of hashing 20 million strings again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import polars as pl
 
@@ -91,13 +94,13 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
             _flags(pad, values, codes, mask.fill_null(False))
             for name, (_code, mask, _hint) in checks if name not in typed_fields):
         return None
-    columns: dict[str, pl.Series] = {}
+    jobs: list[Callable[[], dict[str, pl.Series]]] = []
     constants: dict[str, pl.Series] = {}
     for name, expr in exprs.items():
         if name in typed_fields:
             scale = specs[name].scale
             column = raw.get_column(specs[name].column)
-            columns[name] = (column * scale if scale != 1 else column).alias(name)
+            jobs.append(lambda c=column, n=name, k=scale: {n: (c * k if k != 1 else c).alias(n)})
             continue
         rows = _rows_for(pad, values, expr)
         if rows is None:
@@ -105,15 +108,21 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
         table = pad.head(rows).select(expr.alias(name)).to_series()
         if not expr.meta.root_names():  # the same on every row: one value, repeated
             constants[name] = table
-        elif name == "period":  # year and month too, per distinct period
-            columns.update(_period_columns(table, codes[expr.meta.root_names()[0]]))
+            continue
+        position = codes[expr.meta.root_names()[0]]
+        if name == "period":  # year and month too, per distinct period
+            jobs.append(lambda t=table, p=position: _period_columns(t, p))
         else:
-            columns[name] = _per_row(table, codes[expr.meta.root_names()[0]])
-    frame = pl.DataFrame([raw.get_column(LINE), *columns.values()])
-    order = _store_order(frame)
-    if order is None:
-        return None
-    frame = frame.with_columns(_repeat(v, frame.height) for v in constants.values())
+            jobs.append(lambda t=table, p=position, n=name: {n: _per_row(t, p)})
+    # Each job gathers 20 M values on one core: two at a time, as the store writes files.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        columns = {k: v for part in pool.map(lambda job: job(), jobs) for k, v in part.items()}
+        frame = pl.DataFrame([raw.get_column(LINE), *columns.values()])
+        repeated = pool.submit(lambda: [_repeat(v, frame.height) for v in constants.values()])
+        order = _store_order(frame)
+        if order is None:
+            return None
+        frame = frame.with_columns(repeated.result())
     return frame.select(LINE, *exprs, *(c for c in ("year", "month") if c in frame)), order
 
 
