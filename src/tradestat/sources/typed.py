@@ -100,7 +100,9 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
         if name in typed_fields:
             scale = specs[name].scale
             column = raw.get_column(specs[name].column)
-            jobs.append(lambda c=column, n=name, k=scale: {n: (c * k if k != 1 else c).alias(n)})
+            # one chunk, as the store's gather wants it: the parse gives hundreds
+            jobs.append(lambda c=column, n=name, k=scale:
+                        {n: (c * k if k != 1 else c).alias(n).rechunk()})
             continue
         rows = _rows_for(pad, values, expr)
         if rows is None:
@@ -114,10 +116,11 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
             jobs.append(lambda t=table, p=position: _period_columns(t, p))
         else:
             jobs.append(lambda t=table, p=position, n=name: {n: _per_row(t, p)})
+    jobs.append(lambda: {LINE: raw.get_column(LINE).rechunk()})
     # Each job gathers 20 M values on one core: two at a time, as the store writes files.
     with ThreadPoolExecutor(max_workers=2) as pool:
         columns = {k: v for part in pool.map(lambda job: job(), jobs) for k, v in part.items()}
-        frame = pl.DataFrame([raw.get_column(LINE), *columns.values()])
+        frame = pl.DataFrame([columns.pop(LINE), *columns.values()])
         repeated = pool.submit(lambda: [_repeat(v, frame.height) for v in constants.values()])
         order = _store_order(frame)
         if order is None:
@@ -272,12 +275,12 @@ def _sort_keys(frame: pl.DataFrame) -> pl.DataFrame:
     columns = []
     for k in ORDER:
         if k == "period" and PERIOD_RANK in frame:
-            columns.append(pl.col(PERIOD_RANK).alias(k))
+            columns.append(frame.get_column(PERIOD_RANK).alias(k))
         elif k in frame:
-            columns.append(pl.col(k))
+            columns.append(frame.get_column(k))
         elif k == "year" and "period" in frame:
-            columns.append(year.alias(k))
-    return frame.select(columns)
+            columns.append(frame.select(year.alias(k)).to_series())
+    return pl.DataFrame(columns)
 
 
 def _packed_key(keys: pl.DataFrame) -> tuple[np.ndarray | None, int]:
