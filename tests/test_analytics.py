@@ -523,14 +523,61 @@ def test_release_columns_known_from_the_manifest_change_no_answer(tmp_path: Path
     ingest_frame(store, tmp_path / "in", "a", [("CHN", "WLD", "2024", "8542", 100.0)])
     ingest_frame(store, tmp_path / "in", "b", [("CHN", "WLD", "2023", "8542", 80.0)])
     known = constants(store.releases())
-    assert known == {"source": "synthetic", "classification": "HS2022", "currency": "USD"}
+    ids = {r.coverage["period_min"]: r.id for r in store.releases()}
+    assert known == {"source": "synthetic", "classification": "HS2022", "currency": "USD",
+                     "freq": "A", "is_world": True, "plen": 4,
+                     "release_id_by_year": {2023: ids[2023], 2024: ids[2024]}}
     f = tradestat.figure(store, "CHN", "export", "2024", product="8542")
     assert (f.value, f.previous_value) == (100.0, 80.0)
     assert engine.constants(engine.records(store)) == known
     ingest_frame(store, tmp_path / "in", "c", [("CHN", "WLD", "2022", "8542", 50.0)],
                  classification="HS2017")
     assert "classification" not in constants(store.releases())
+    assert constants(store.releases())["release_id_by_year"][2022] != ids[2023]
     f = tradestat.figure(store, "CHN", "export", "2022..2023", product="8542")
     assert f.value == 130.0
     editions = {e for c in f.coverage.values() for e in c["classifications"]}
     assert editions == {"HS2017", "HS2022"}
+
+
+@pytest.mark.parametrize("extra", [
+    [],                                                        # all known
+    [("KOR", "USA", "2024", "8542", 7.0)],                     # partner rows beside world rows
+    [("CHN", "WLD", "2024", "854231", 5.0)],                   # a 6-digit code under 8542
+    [("CHN", "WLD", "2023", "8541", 9.0)],                     # a second release for 2023
+    [("CHN", "WLD", "2024", "TOTAL", 500.0)],                  # a published total
+])
+def test_keys_known_from_the_manifest_give_the_answers_of_grouping_by_them(
+        tmp_path: Path, extra: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frequency, partner kind, code length and release of each year, where the manifest
+    shows them to hold one value, are added to the grouped rows instead of grouped by: every
+    analytic answers as it does when nothing is known (each fact broken in turn)."""
+    from tradestat.analytics import engine
+
+    store = Store(tmp_path / "s")
+    ingest_frame(store, tmp_path / "in", "a", [("CHN", "WLD", "2024", "8542", 100.0),
+                                               ("CHN", "WLD", "2024", "8541", 40.0),
+                                               ("KOR", "WLD", "2024", "8542", 60.0)])
+    ingest_frame(store, tmp_path / "in", "b", [("CHN", "WLD", "2023", "8542", 80.0),
+                                               ("KOR", "WLD", "2023", "8542", 70.0)])
+    if extra:
+        ingest_frame(store, tmp_path / "in", "c", extra)
+
+    def answers() -> list:
+        return [tradestat.figure(store, "CHN", "export", "2024", product="8542").to_dict(),
+                tradestat.figure(store, "CHN", "export", "2024", basket="semiconductors"
+                                 ).to_dict(),
+                tradestat.top(store, "CHN", "export", "2024", level=4).to_dict(),
+                tradestat.rank(store, "export", "2024", product="8542").to_dict()]
+
+    with_known = answers()
+    assert engine.constants(engine.records(store))  # something was known
+    with monkeypatch.context() as m:
+        m.setattr(engine, "constants", lambda t: {})
+        engine.forget()
+        from tradestat.analytics import select
+        select.forget()
+        unknown = answers()
+    assert with_known == unknown
+    assert with_known[0]["value"] == 100.0 + sum(
+        r[4] for r in extra if r[0] == "CHN" and r[2] == "2024" and r[3] == "8542")

@@ -78,9 +78,10 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
     return table
 
 
-def constants(t: ir.Table) -> dict[str, str]:
-    """Columns of ``t`` (a table :func:`records` gave this thread) that hold one value in
-    every row, and that value; empty when unknown (Spark, or a table from elsewhere)."""
+def constants(t: ir.Table) -> dict[str, object]:
+    """What the manifest shows every row of ``t`` (a table :func:`records` gave this thread)
+    to hold (see :func:`tradestat.store.query.constants`); empty when unknown (Spark, or a
+    table from elsewhere)."""
     for _, table, known in getattr(_local, "tables", {}).values():
         if table is t:
             return known

@@ -175,24 +175,23 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     selects the rows as ``by`` does but groups without the ``by`` keys (see
     :func:`product_sums`).
     """
-    import ibis
 
-    t, keys, fixed = _keyed(t, sel, spans, by, level, dedup, narrow)
-    grouped = t.group_by(**{k: v for k, v in keys.items() if k not in fixed}).aggregate(
+    t, keys, known = _keyed(t, sel, spans, by, level, dedup, narrow)
+    grouped = t.group_by(**{k: v for k, v in keys.items() if k not in known}).aggregate(
         # A change published beside a value means something only for that one record: the
         # rules keep it where a group holds a single row.
         value=t.value.sum(), rows=t.count(), published_yoy_pct=t.published_yoy_pct.max())
-    if not fixed:
+    if not known:
         return grouped
-    return grouped.mutate(**{k: ibis.literal(v, "string") for k, v in fixed.items()}
-                          ).select(*keys, "value", "rows", "published_yoy_pct")
+    return grouped.mutate(**known.columns(grouped, keys)).select(
+        *keys, "value", "rows", "published_yoy_pct")
 
 
 def _keyed(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
            level: int | None, dedup: bool, narrow: bool
-           ) -> tuple[ir.Table, dict[str, ir.Value], dict[str, str]]:
+           ) -> tuple[ir.Table, dict[str, ir.Value], Known]:
     """The rows :func:`expression` groups, its group keys (in :data:`GROUP` order, then the
-    ``by`` keys) and those of them that hold one value (:func:`_fixed_keys`)."""
+    ``by`` keys) and those of them known without grouping (:func:`_known_keys`)."""
     import ibis
 
     unknown = set(by) - set(BY_KEYS)
@@ -223,28 +222,78 @@ def _keyed(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, .
             keys[f"{key}_key"] = t[key]
     # Keys known to hold one value are not grouped by (the engine would still compare them
     # row by row) but added to the few grouped rows afterwards.
-    return t, keys, _fixed_keys(table, sel, by, level)
+    return t, keys, _known_keys(table, sel, spans, by, level)
 
 
 RELEASE_COLUMNS = ("classification", "currency", "release_id", "source")
 
 
-def _fixed_keys(table: ir.Table, sel: Selection, by: tuple[str, ...], level: int | None
-                ) -> dict[str, str]:
-    """Group keys that hold one value in every row the selection reads, with that value: the
-    release columns the store's manifest shows to be single-valued, the reporter when one is
-    asked, and the code column when ranking all products (TOTAL is left out there) or when
-    one code is asked in every edition (every row read starts with it)."""
+#: Group keys the store's manifest can show to hold one value in every row.
+MANIFEST_KEYS = (*RELEASE_COLUMNS, "freq", "is_world", "plen")
+
+
+@dataclass
+class Known:
+    """Group keys known without grouping: ``fixed`` hold one value in every row the
+    selection reads; ``release_by_year`` gives the release of each year read, where only
+    one release can hold rows for it (its release id follows from the row's period)."""
+
+    fixed: dict[str, object]
+    release_by_year: dict[int, str] | None = None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.fixed or (key == "release_id" and self.release_by_year is not None)
+
+    def __bool__(self) -> bool:
+        return bool(self.fixed) or self.release_by_year is not None
+
+    def columns(self, grouped: ir.Table, keys: dict[str, ir.Value]) -> dict[str, ir.Value]:
+        """The known keys as columns of the grouped rows (Ibis)."""
+        import ibis
+
+        out = {k: ibis.literal(v, keys[k].type()) for k, v in self.fixed.items()}
+        if self.release_by_year is not None:
+            period = grouped.period
+            year = ibis.ifelse(period < 10_000, period, period // 100)
+            out["release_id"] = ibis.cases(
+                *((year == y, ibis.literal(r)) for y, r in self.release_by_year.items()),
+                else_=ibis.null("string"))
+        return out
+
+    def frame_columns(self, df: pl.DataFrame, types: dict[str, pl.DataType]) -> pl.DataFrame:
+        """``df`` (grouped rows, Polars) with the known keys added."""
+        out = df.with_columns(pl.lit(v, types[k]).alias(k) for k, v in self.fixed.items())
+        if self.release_by_year is None:
+            return out
+        years = [p if p < 10_000 else p // 100 for p in df.get_column("period").to_list()]
+        return out.with_columns(pl.Series("release_id", [self.release_by_year.get(y)
+                                                         for y in years], pl.String))
+
+
+def _known_keys(table: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
+                level: int | None) -> Known:
+    """Group keys known without grouping: what the store's manifest shows every row to hold
+    (release columns, the frequency, whether partner rows are world totals, the code
+    length; or a release per year read), the reporter when one is asked, and the code
+    column when ranking all products (TOTAL is left out there) or when one code is asked in
+    every edition (every row read starts with it)."""
     from tradestat.analytics import engine
 
-    fixed = {c: v for c, v in engine.constants(table).items() if c in RELEASE_COLUMNS}
+    known = engine.constants(table)
+    fixed = {c: known[c] for c in MANIFEST_KEYS if c in known}
     if sel.reporters is not None and len(sel.reporters) == 1:
         fixed["reporter"] = sel.reporters[0]
     if sel.codes is None and "product" in by and level:
         fixed["code"] = "*"
     elif sel.codes is not None and list(sel.codes) == ["*"] and len(sel.codes["*"]) == 1:
         fixed["code"] = sel.codes["*"][0]
-    return fixed
+    by_year = None
+    if "release_id" not in fixed:
+        holders = known.get("release_id_by_year") or {}
+        years = {y for s in spans.values() for y in s.years}
+        if years and years <= holders.keys():
+            by_year = {y: holders[y] for y in sorted(years)}
+    return Known(fixed, by_year)
 
 
 def spans_of(spans: dict[str, Span]) -> pl.DataFrame:
@@ -374,11 +423,11 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
     if years is None:
         raise ValueError("narrow_and_sums needs spans that each lie in one calendar year")
     key = (id(t), "narrow+sums", repr(sel), tuple(spans.items()), level)
-    expr, keys, fixed, types = _remember(_BUILT, key, t,
+    expr, keys, known, types = _remember(_BUILT, key, t,
                                          lambda: _narrow_and_sums(t, sel, spans, level))
     df = run(expr)
-    narrow = df.filter(pl.col("narrow") == 1).cast(types).with_columns(
-        pl.lit(v, pl.String).alias(k) for k, v in fixed.items())
+    narrow = known.frame_columns(df.filter(pl.col("narrow") == 1).cast(
+        {k: v for k, v in types.items() if k not in known}), types)
     narrow = with_spans(narrow.select(*keys, "value", "rows", "published_yoy_pct"), spans)
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
     sums = df.filter(pl.col("narrow") == 0)
@@ -389,15 +438,15 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
 
 
 def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
-                     ) -> tuple[ir.Table, list[str], dict[str, str], dict[str, pl.DataType]]:
+                     ) -> tuple[ir.Table, list[str], Known, dict[str, pl.DataType]]:
     """The query of :func:`narrow_and_sums`, its narrow frame's columns, the keys it does not
-    group by (with their one value) and the types of those it does (as :func:`fetch` gives
-    them: the engine types an SQL result by its own functions, e.g. a 64-bit length)."""
+    group by and the types of all keys as :func:`fetch` gives them (the engine types an SQL
+    result by its own functions, e.g. a 64-bit length)."""
     from ibis.formats.polars import PolarsType
 
-    rows, keys, fixed = _keyed(t, sel, spans, ("product",), level, dedup=False, narrow=True)
-    grouped = [k for k in keys if k not in fixed]
-    types = {k: PolarsType.from_ibis(keys[k].type()) for k in grouped}
+    rows, keys, known = _keyed(t, sel, spans, ("product",), level, dedup=False, narrow=True)
+    grouped = [k for k in keys if k not in known]
+    types = {k: PolarsType.from_ibis(v.type()) for k, v in keys.items()}
     rows = rows.mutate(**{k: keys[k] for k in grouped},
                        product_key=rows.product.substr(0, level))
     rows = rows.select(*grouped, "year", "product_key", "value", "published_yoy_pct")
@@ -406,7 +455,7 @@ def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level:
            'SUM("value") AS "value", COUNT(*) AS "rows", '
            'MAX("published_yoy_pct") AS "published_yoy_pct" FROM "selected" '
            f'GROUP BY GROUPING SETS (({cols}), ("year", "product_key"))')
-    return rows.alias("selected").sql(sql, dialect="duckdb"), list(keys), fixed, types
+    return rows.alias("selected").sql(sql, dialect="duckdb"), list(keys), known, types
 
 
 def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:

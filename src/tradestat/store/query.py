@@ -76,25 +76,63 @@ def effective(releases: list[Release], as_of: str | None) -> list[Release]:
     return releases if as_of is None else [r for r in releases if r.effective <= as_of]
 
 
-def constants(releases: list[Release]) -> dict[str, str]:
-    """Columns holding one value in every row of these releases, by their manifest: the
-    source and release id, and the HS edition and currency where each release recorded one
-    (releases ingested before coverage recorded them say nothing, so nothing is assumed)."""
+def constants(releases: list[Release]) -> dict[str, object]:
+    """What every row of these releases holds, by their manifest (releases ingested before
+    coverage recorded a fact say nothing about it, so nothing is assumed):
+
+    - columns of one value: ``source``, ``release_id``, and ``classification``, ``currency``
+      and ``freq`` where the releases recorded one and the same;
+    - ``is_world`` (partner is WLD) and ``plen`` (the product code's length, TOTAL 0), the
+      keys the analytics group by, where every row has the same;
+    - ``release_id_by_year``: the years only one release can hold rows for (by the period
+      range each recorded), with that release.
+    """
     if not releases:
         return {}
-    out = {}
+    out: dict[str, object] = {}
     if len({r.source for r in releases}) == 1:
         out["source"] = releases[0].source
     if len(releases) == 1:
         out["release_id"] = releases[0].id
-    for column in ("classification", "currency"):
-        seen = [r.coverage.get(column) for r in releases]
-        values = {v[0] for v in seen if isinstance(v, list) and len(v) == 1}
-        if all(isinstance(v, list) and len(v) == 1 for v in seen) and len(values) == 1:
-            value = values.pop()
-            if isinstance(value, str):
-                out[column] = value
+    for column in ("classification", "currency", "freq"):
+        value = _one_recorded(releases, column)
+        if isinstance(value, str):
+            out[column] = value
+    kind = _one_recorded(releases, "partner_kinds")
+    if kind in ("world", "partners"):
+        out["is_world"] = kind == "world"
+    length = _one_recorded(releases, "code_lengths")
+    if isinstance(length, int) and not isinstance(length, bool):
+        out["plen"] = length
+    out["release_id_by_year"] = releases_by_year(releases)
     return out
+
+
+def _one_recorded(releases: list[Release], fact: str) -> object | None:
+    """The one value every release recorded for ``fact`` (a list in its coverage), if so."""
+    seen = [r.coverage.get(fact) for r in releases]
+    if not all(isinstance(v, list) and len(v) == 1 for v in seen):
+        return None
+    values = {v[0] for v in seen}
+    return values.pop() if len(values) == 1 else None
+
+
+def releases_by_year(releases: list[Release]) -> dict[int, str]:
+    """Years that only one of ``releases`` can hold rows for, with that release: each
+    release's rows lie within the period range its coverage recorded (a month YYYYMM or a
+    year YYYY). Empty when a release recorded no range."""
+    holders: dict[int, set[str]] = {}
+    for r in releases:
+        lo, hi = r.coverage.get("period_min"), r.coverage.get("period_max")
+        if not (isinstance(lo, int) and isinstance(hi, int)):
+            return {}
+        for year in range(_year(lo), _year(hi) + 1):
+            holders.setdefault(year, set()).add(r.id)
+    return {year: ids.pop() for year, ids in sorted(holders.items()) if len(ids) == 1}
+
+
+def _year(period: int) -> int:
+    return period if period < 10_000 else period // 100
 
 
 #: DuckDB types of the canonical Arrow types (for the empty store's typed, empty table).
