@@ -41,16 +41,18 @@ def read_comtrade(path: Path) -> pd.DataFrame:
 
 def ingest_frame(store: Store, folder: Path, name: str, rows: list[tuple] | pd.DataFrame,
                  *, published: str | None = None, source: str = "synthetic",
-                 classification: str = "HS2022") -> pd.DataFrame:
+                 classification: str = "HS2022", regime: str | None = None) -> pd.DataFrame:
     """Write rows (reporter, partner, period, product, value) as a CSV with its mapping and
     ingest it; the period format (YYYY or YYYY-MM) follows the first row."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(
         rows, columns=["Reporter", "Partner", "Period", "HS", "Value"])
     folder.mkdir(parents=True, exist_ok=True)
     fmt = "YYYY" if len(str(frame["Period"].iloc[0])) == 4 else "YYYY-MM"
-    (folder / f"{name}.toml").write_text(MAPPING.format(
-        source=source, classification=classification, fmt=fmt,
-        published=f'published = "{published}"' if published else ""))
+    mapping = MAPPING.format(source=source, classification=classification, fmt=fmt,
+                             published=f'published = "{published}"' if published else "")
+    if regime:
+        mapping = mapping.replace("[constants]\n", f'[constants]\nregime = "{regime}"\n')
+    (folder / f"{name}.toml").write_text(mapping)
     frame.to_csv(folder / f"{name}.csv", index=False)
     store.ingest(MappedCsvReader(folder / f"{name}.toml"), folder / f"{name}.csv")
     return frame

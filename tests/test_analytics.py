@@ -525,7 +525,8 @@ def test_release_columns_known_from_the_manifest_change_no_answer(tmp_path: Path
     known = constants(store.releases())
     ids = {r.coverage["period_min"]: r.id for r in store.releases()}
     assert known == {"source": "synthetic", "classification": "HS2022", "currency": "USD",
-                     "freq": "A", "is_world": True, "plen": 4,
+                     "freq": "A", "is_world": True, "plen": 4, "regime": "total",
+                     "no_total": True, "no_published_yoy": True,
                      "release_id_by_year": {2023: ids[2023], 2024: ids[2024]}}
     f = tradestat.figure(store, "CHN", "export", "2024", product="8542")
     assert (f.value, f.previous_value) == (100.0, 80.0)
@@ -546,12 +547,14 @@ def test_release_columns_known_from_the_manifest_change_no_answer(tmp_path: Path
     [("CHN", "WLD", "2024", "854231", 5.0)],                   # a 6-digit code under 8542
     [("CHN", "WLD", "2023", "8541", 9.0)],                     # a second release for 2023
     [("CHN", "WLD", "2024", "TOTAL", 500.0)],                  # a published total
+    "processing",                                              # rows of another regime
 ])
 def test_keys_known_from_the_manifest_give_the_answers_of_grouping_by_them(
-        tmp_path: Path, extra: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, extra: list[tuple] | str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The frequency, partner kind, code length and release of each year, where the manifest
-    shows them to hold one value, are added to the grouped rows instead of grouped by: every
-    analytic answers as it does when nothing is known (each fact broken in turn)."""
+    shows them to hold one value, are added to the grouped rows instead of grouped by, and
+    filters it shows every row to meet (regime, no TOTAL row) are left out: every analytic
+    answers as it does when nothing is known (each fact broken in turn)."""
     from tradestat.analytics import engine
 
     store = Store(tmp_path / "s")
@@ -560,7 +563,11 @@ def test_keys_known_from_the_manifest_give_the_answers_of_grouping_by_them(
                                                ("KOR", "WLD", "2024", "8542", 60.0)])
     ingest_frame(store, tmp_path / "in", "b", [("CHN", "WLD", "2023", "8542", 80.0),
                                                ("KOR", "WLD", "2023", "8542", 70.0)])
-    if extra:
+    if isinstance(extra, str):
+        ingest_frame(store, tmp_path / "in", "c", [("CHN", "WLD", "2024", "8542", 3.0)],
+                     regime=extra)
+        extra = []
+    elif extra:
         ingest_frame(store, tmp_path / "in", "c", extra)
 
     def answers() -> list:

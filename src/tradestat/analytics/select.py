@@ -151,15 +151,22 @@ def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str
     """The rows a selection reads (before any grouping)."""
     import ibis
 
-    preds = [t.flow == sel.flow, t.regime == sel.regime, *_span_filter(t, spans)]
+    from tradestat.analytics import engine
+
+    # Predicates the store's manifest shows every row to meet are left out (each costs a
+    # column read and a test per row).
+    known = engine.constants(t)
+    preds = [t.flow == sel.flow, *_span_filter(t, spans)]
+    if known.get("regime") != sel.regime:
+        preds.append(t.regime == sel.regime)
     if sel.reporters is not None:
         preds.append(t.reporter.isin(sel.reporters))
     if sel.partner is not None and sel.partner != model.WORLD:
         preds.append(t.partner == sel.partner)
     if sel.codes is not None:
         preds.append(ibis.or_(*[t.product.startswith(p) for p in sel.prefixes()]))
-    if "product" in by and level:  # ranking products: TOTAL is not one of them
-        preds.append(t.product != model.TOTAL_PRODUCT)
+    if "product" in by and level and not known.get("no_total"):
+        preds.append(t.product != model.TOTAL_PRODUCT)  # ranking products: TOTAL is not one
     return t.filter(preds)
 
 
@@ -176,15 +183,20 @@ def expression(t: ir.Table, sel: Selection, spans: dict[str, Span],
     :func:`product_sums`).
     """
 
+    import ibis
+
     t, keys, known = _keyed(t, sel, spans, by, level, dedup, narrow)
+    # A change published beside a value means something only for that one record: the
+    # rules keep it where a group holds a single row.
+    yoy = {} if known.no_published_yoy else {"published_yoy_pct": t.published_yoy_pct.max()}
     grouped = t.group_by(**{k: v for k, v in keys.items() if k not in known}).aggregate(
-        # A change published beside a value means something only for that one record: the
-        # rules keep it where a group holds a single row.
-        value=t.value.sum(), rows=t.count(), published_yoy_pct=t.published_yoy_pct.max())
-    if not known:
+        value=t.value.sum(), rows=t.count(), **yoy)
+    if not known and yoy:
         return grouped
-    return grouped.mutate(**known.columns(grouped, keys)).select(
-        *keys, "value", "rows", "published_yoy_pct")
+    added = known.columns(grouped, keys)
+    if not yoy:
+        added["published_yoy_pct"] = ibis.null("float64")
+    return grouped.mutate(**added).select(*keys, "value", "rows", "published_yoy_pct")
 
 
 def _keyed(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
@@ -240,6 +252,8 @@ class Known:
 
     fixed: dict[str, object]
     release_by_year: dict[int, str] | None = None
+    #: No row read carries a published change (its column is all null).
+    no_published_yoy: bool = False
 
     def __contains__(self, key: str) -> bool:
         return key in self.fixed or (key == "release_id" and self.release_by_year is not None)
@@ -293,7 +307,7 @@ def _known_keys(table: ir.Table, sel: Selection, spans: dict[str, Span], by: tup
         years = {y for s in spans.values() for y in s.years}
         if years and years <= holders.keys():
             by_year = {y: holders[y] for y in sorted(years)}
-    return Known(fixed, by_year)
+    return Known(fixed, by_year, bool(known.get("no_published_yoy")))
 
 
 def spans_of(spans: dict[str, Span]) -> pl.DataFrame:
@@ -449,11 +463,13 @@ def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level:
     types = {k: PolarsType.from_ibis(v.type()) for k, v in keys.items()}
     rows = rows.mutate(**{k: keys[k] for k in grouped},
                        product_key=rows.product.substr(0, level))
-    rows = rows.select(*grouped, "year", "product_key", "value", "published_yoy_pct")
+    yoy = ([] if known.no_published_yoy else ["published_yoy_pct"])
+    rows = rows.select(*grouped, "year", "product_key", "value", *yoy)
     cols = ", ".join(f'"{k}"' for k in grouped)
     sql = (f'SELECT {cols}, "year", "product_key", GROUPING("product_key") AS "narrow", '
            'SUM("value") AS "value", COUNT(*) AS "rows", '
-           'MAX("published_yoy_pct") AS "published_yoy_pct" FROM "selected" '
+           + ('CAST(NULL AS DOUBLE)' if known.no_published_yoy else 'MAX("published_yoy_pct")')
+           + ' AS "published_yoy_pct" FROM "selected" '
            f'GROUP BY GROUPING SETS (({cols}), ("year", "product_key"))')
     return rows.alias("selected").sql(sql, dialect="duckdb"), list(keys), known, types
 

@@ -85,7 +85,9 @@ def constants(releases: list[Release]) -> dict[str, object]:
     - ``is_world`` (partner is WLD) and ``plen`` (the product code's length, TOTAL 0), the
       keys the analytics group by, where every row has the same;
     - ``release_id_by_year``: the years only one release can hold rows for (by the period
-      range each recorded), with that release.
+      range each recorded), with that release;
+    - ``regime`` where all rows have the same; ``no_total`` where no row is a TOTAL
+      product; ``no_published_yoy`` where no row carries a published change.
     """
     if not releases:
         return {}
@@ -94,7 +96,7 @@ def constants(releases: list[Release]) -> dict[str, object]:
         out["source"] = releases[0].source
     if len(releases) == 1:
         out["release_id"] = releases[0].id
-    for column in ("classification", "currency", "freq"):
+    for column in ("classification", "currency", "freq", "regime"):
         value = _one_recorded(releases, column)
         if isinstance(value, str):
             out[column] = value
@@ -104,6 +106,11 @@ def constants(releases: list[Release]) -> dict[str, object]:
     length = _one_recorded(releases, "code_lengths")
     if isinstance(length, int) and not isinstance(length, bool):
         out["plen"] = length
+    lengths = [r.coverage.get("code_lengths") for r in releases]
+    if all(isinstance(v, list) for v in lengths) and not any(0 in v for v in lengths):
+        out["no_total"] = True
+    if _one_recorded(releases, "published_yoy") is False:
+        out["no_published_yoy"] = True
     out["release_id_by_year"] = releases_by_year(releases)
     return out
 

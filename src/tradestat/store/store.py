@@ -533,6 +533,9 @@ def _coverage(frame: pl.DataFrame) -> dict:
                                        for p in partners})
     summary["code_lengths"] = sorted({0 if c == model.TOTAL_PRODUCT else len(c)
                                       for c in codes if c is not None})
+    summary["regime"] = sorted(frame.get_column("regime").unique().drop_nulls().to_list())
+    summary["published_yoy"] = sorted(
+        {frame.get_column("published_yoy_pct").null_count() < frame.height})
     return summary
 
 
@@ -542,7 +545,8 @@ def _merge_coverage(a: dict, b: dict) -> dict:
         return b
     union = {k: sorted(set(a[k]) | set(b[k]), key=str)
              for k in ("reporter", "flow", "freq", "classification", "currency",
-                       "partner_kinds")}
+                       "partner_kinds", "regime")}
+    union["published_yoy"] = sorted(set(a["published_yoy"]) | set(b["published_yoy"]))
     union["code_lengths"] = sorted(set(a["code_lengths"]) | set(b["code_lengths"]))
     return {**union, "period_min": min(a["period_min"], b["period_min"]),
             "period_max": max(a["period_max"], b["period_max"])}
