@@ -106,12 +106,14 @@ def ranked(now: dict[str, float], before: dict[str, float], by: str,
            top: int | None) -> list[Row]:
     """Rows by value (ties share the better rank, whatever their codes), cut to ``top``."""
     total = sum(now.values())
-    values = sorted(now.values(), reverse=True)
-    order = sorted(now, key=lambda k: (-now[k], k))[:top]
+    order = sorted(now, key=lambda k: (-now[k], k))
+    first: dict[float, int] = {}  # the rank of each value: where it first appears
+    for i, k in enumerate(order):
+        first.setdefault(now[k], i)
     name = product_name if by == "product" else country_name
     rows = []
-    for k in order:
-        better = next(i for i, v in enumerate(values) if v <= now[k])
+    for k in order[:top]:
+        better = first[now[k]]
         prev = before.get(k)
         rows.append(Row(better + 1, k, name(k), now[k],
                         100 * now[k] / total if total > 0 else None,
@@ -228,13 +230,14 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
     if select.year_spans(spans) is None:
         return None
     cov, sums = select.narrow_and_sums(t, sel, spans, level)
-    if (cov.filter((pl.col("freq") == model.CUMULATIVE) | (pl.col("plen") < level)).height
+    if (model.CUMULATIVE in set(cov.get_column("freq").to_list())
+            or min(cov.get_column("plen").to_list(), default=level) < level
             or select.mixed_depth(cov, level)):
         return None
     kept, warnings = rules.apply(cov, spans, parts=False)
     cur, prev = (kept.filter(pl.col("which") == w) for w in ("current", "previous"))
     unit = target_currency(cur if cur.height else prev, currency)
-    if kept.height != cov.height or kept.filter(pl.col("currency") != unit).height:
+    if kept.height != cov.height or set(kept.get_column("currency").to_list()) - {unit}:
         return None
     return cur, prev, warnings, unit, sums["current"], sums["previous"]
 

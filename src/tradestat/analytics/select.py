@@ -444,10 +444,10 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
         {k: v for k, v in types.items() if k not in known}), types)
     narrow = with_spans(narrow.select(*keys, "value", "rows", "published_yoy_pct"), spans)
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
-    sums = df.filter(pl.col("narrow") == 0)
-    for (year,), part in sums.partition_by("year", as_dict=True).items():
-        out[years[year]] = dict(zip(part.get_column("product_key").to_list(),
-                                    part.get_column("value").to_list(), strict=True))
+    for flag, year, code, value in zip(*(df.get_column(c).to_list() for c in (
+            "narrow", "year", "product_key", "value")), strict=True):
+        if not flag:
+            out[years[year]][code] = value
     return narrow, out
 
 
