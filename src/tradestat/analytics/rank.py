@@ -106,7 +106,8 @@ def ranked(now: dict[str, float], before: dict[str, float], by: str,
            top: int | None) -> list[Row]:
     """Rows by value (ties share the better rank, whatever their codes), cut to ``top``."""
     total = sum(now.values())
-    order = sorted(now, key=lambda k: (-now[k], k))
+    # by value, largest first, then by code (the sort is stable, also reversed)
+    order = sorted(sorted(now), key=now.__getitem__, reverse=True)
     first: dict[float, int] = {}  # the rank of each value: where it first appears
     for i, k in enumerate(order):
         first.setdefault(now[k], i)
