@@ -274,14 +274,14 @@ class Known:
                 else_=ibis.null("string"))
         return out
 
-    def frame_columns(self, df: pl.DataFrame, types: dict[str, pl.DataType]) -> pl.DataFrame:
-        """``df`` (grouped rows, Polars) with the known keys added."""
-        out = df.with_columns(pl.lit(v, types[k]).alias(k) for k, v in self.fixed.items())
-        if self.release_by_year is None:
-            return out
-        years = [p if p < 10_000 else p // 100 for p in df.get_column("period").to_list()]
-        return out.with_columns(pl.Series("release_id", [self.release_by_year.get(y)
-                                                         for y in years], pl.String))
+    def values(self, key: str, periods: list[int]) -> list | None:
+        """The known key's value on each of the grouped rows with these periods (None: the
+        key is not known)."""
+        if key in self.fixed:
+            return [self.fixed[key]] * len(periods)
+        if key == "release_id" and self.release_by_year is not None:
+            return [self.release_by_year.get(p if p < 10_000 else p // 100) for p in periods]
+        return None
 
 
 def _known_keys(table: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
@@ -439,13 +439,21 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
     key = (id(t), "narrow+sums", repr(sel), tuple(spans.items()), level)
     expr, keys, known, types = _remember(_BUILT, key, t,
                                          lambda: _narrow_and_sums(t, sel, spans, level))
-    df = run(expr)
-    narrow = known.frame_columns(df.filter(pl.col("narrow") == 1).cast(
-        {k: v for k, v in types.items() if k not in known}), types)
-    narrow = with_spans(narrow.select(*keys, "value", "rows", "published_yoy_pct"), spans)
+    # A few dozen narrow rows and a sum per product: read as Python lists, and the narrow
+    # frame built in one go (known keys, span) rather than by a chain of frame operations.
+    col = columns(expr)
+    mine = [i for i, flag in enumerate(col["narrow"]) if flag]
+    periods = [col["period"][i] for i in mine]
+    data = {}
+    for k in (*keys, "value", "rows", "published_yoy_pct"):
+        data[k] = known.values(k, periods) or [col[k][i] for i in mine]
+    which = _span_lookup(tuple(spans.items()))
+    data = {"which": [which.get(fp) for fp in zip(data["freq"], periods, strict=True)], **data}
+    narrow = pl.DataFrame(data, schema={"which": pl.String, **types, "value": pl.Float64,
+                                        "rows": pl.Int64, "published_yoy_pct": pl.Float64})
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
-    for flag, year, code, value in zip(*(df.get_column(c).to_list() for c in (
-            "narrow", "year", "product_key", "value")), strict=True):
+    for flag, year, code, value in zip(col["narrow"], col["year"], col["product_key"],
+                                       col["value"], strict=True):
         if not flag:
             out[years[year]][code] = value
     return narrow, out
@@ -487,6 +495,19 @@ def _backend(expr: ir.Table) -> object:
     import ibis
 
     return _remember(_BACKENDS, id(expr), expr, lambda: ibis.get_backend(expr))
+
+
+def columns(expr: ir.Table) -> dict[str, list]:
+    """Execute ``expr`` on its engine; its columns as Python lists (for small results read
+    value by value: on DuckDB the rows come straight from the cursor, with no Arrow table
+    or frame in between)."""
+    backend = _backend(expr)
+    if backend.name != "duckdb":
+        df = run(expr)
+        return {c: df.get_column(c).to_list() for c in df.columns}
+    sql, schema = _compiled(backend, expr)
+    rows = backend.raw_sql(sql).fetchall()
+    return {name: [r[i] for r in rows] for i, name in enumerate(schema.names)}
 
 
 def run(expr: ir.Table) -> pl.DataFrame:
