@@ -221,7 +221,7 @@ def _keyed(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, .
             t = t.filter(~t.covered)
         plen = t.plen
     # One flat GROUP BY with named keys: which span a row belongs to is a function of its
-    # (freq, period), both keys, so it is joined on afterwards (:func:`spans_of`) instead of
+    # (freq, period), both keys, so it is joined on afterwards (:func:`span_of`) instead of
     # being a CASE that the engine evaluates on every row and Ibis compiles every call.
     keys = {"period": t.period, "freq": t.freq, "reporter": t.reporter,
             **{c: t[c] for c in RELEASE_COLUMNS},
@@ -310,43 +310,34 @@ def _known_keys(table: ir.Table, sel: Selection, spans: dict[str, Span], by: tup
     return Known(fixed, by_year, bool(known.get("no_published_yoy")))
 
 
-def spans_of(spans: dict[str, Span]) -> pl.DataFrame:
+def span_of(spans: dict[str, Span]) -> dict[tuple[str, int], str]:
     """Which span each (freq, period) the selection can return belongs to: the first that
     holds it, as in :func:`_in_span` (monthly, cumulative and, for whole years, annual)."""
-    return _spans_frame(tuple(spans.items()))
+    return _span_lookup(tuple(spans.items()))
 
 
 @functools.lru_cache(maxsize=64)
-def _spans_frame(spans: tuple[tuple[str, Span], ...]) -> pl.DataFrame:
-    rows: dict[tuple[str, int], str] = {}
+def _span_lookup(spans: tuple[tuple[str, Span], ...]) -> dict[tuple[str, int], str]:
+    out: dict[tuple[str, int], str] = {}
     for name, span in spans:
         pairs = [("M", p) for p in span.months]
         pairs += [(model.CUMULATIVE, p) for p in cumulative_periods(span)]
         if span.whole_years:
             pairs += [("A", y) for y in span.years]
         for pair in pairs:
-            rows.setdefault(pair, name)
-    return pl.DataFrame({"freq": [f for f, _ in rows], "period": [p for _, p in rows],
-                         "which": list(rows.values())},
-                        schema={"freq": pl.String, "period": pl.Int32, "which": pl.String})
+            out.setdefault(pair, name)
+    return out
 
 
 def with_spans(df: pl.DataFrame, spans: dict[str, Span]) -> pl.DataFrame:
     """``df`` with its ``which`` column, in the column order of :data:`GROUP`."""
-    which = _span_lookup(tuple(spans.items()))
+    which = span_of(spans)
     out = df.with_columns(pl.Series("which", [
         which.get(k) for k in zip(df.get_column("freq").to_list(),
                                   df.get_column("period").to_list(), strict=True)],
         pl.String))
     first = [c for c in GROUP if c in out.columns]
     return out.select([*first, *(c for c in out.columns if c not in first)])
-
-
-@functools.lru_cache(maxsize=64)
-def _span_lookup(spans: tuple[tuple[str, Span], ...]) -> dict[tuple[str, int], str]:
-    frame = _spans_frame(spans)
-    return dict(zip(zip(frame.get_column("freq").to_list(), frame.get_column("period").to_list(),
-                        strict=True), frame.get_column("which").to_list(), strict=True))
 
 
 def mixed_depth(df: pl.DataFrame, level: int | None = None) -> bool:
@@ -441,13 +432,14 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
                                          lambda: _narrow_and_sums(t, sel, spans, level))
     # A few dozen narrow rows and a sum per product: read as Python lists, and the narrow
     # frame built in one go (known keys, span) rather than by a chain of frame operations.
-    col = columns(expr)
+    df = run(expr)
+    col = {c: df.get_column(c).to_list() for c in df.columns}
     mine = [i for i, flag in enumerate(col["narrow"]) if flag]
     periods = [col["period"][i] for i in mine]
     data = {}
     for k in (*keys, "value", "rows", "published_yoy_pct"):
         data[k] = known.values(k, periods) or [col[k][i] for i in mine]
-    which = _span_lookup(tuple(spans.items()))
+    which = span_of(spans)
     data = {"which": [which.get(fp) for fp in zip(data["freq"], periods, strict=True)], **data}
     narrow = pl.DataFrame(data, schema={"which": pl.String, **types, "value": pl.Float64,
                                         "rows": pl.Int64, "published_yoy_pct": pl.Float64})
@@ -495,19 +487,6 @@ def _backend(expr: ir.Table) -> object:
     import ibis
 
     return _remember(_BACKENDS, id(expr), expr, lambda: ibis.get_backend(expr))
-
-
-def columns(expr: ir.Table) -> dict[str, list]:
-    """Execute ``expr`` on its engine; its columns as Python lists (for small results read
-    value by value: on DuckDB the rows come straight from the cursor, with no Arrow table
-    or frame in between)."""
-    backend = _backend(expr)
-    if backend.name != "duckdb":
-        df = run(expr)
-        return {c: df.get_column(c).to_list() for c in df.columns}
-    sql, schema = _compiled(backend, expr)
-    rows = backend.raw_sql(sql).fetchall()
-    return {name: [r[i] for r in rows] for i, name in enumerate(schema.names)}
 
 
 def run(expr: ir.Table) -> pl.DataFrame:
