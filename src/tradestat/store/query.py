@@ -43,9 +43,11 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     # Release files never change once committed: read each file's footer once per connection,
     # not again for the view, Ibis's DESCRIBE and the query (a third of a figure's time).
     con.execute("SET parquet_metadata_cache = true")
-    # Escaped: DuckDB reads a store path with [ ] * ? in it as a glob pattern.
-    files = [glob.escape(str(root / "releases" / r.id / "data")) + "/**/*.parquet"
-             for r in releases]
+    # Listed once here, not as a glob pattern that DuckDB would expand again on every query
+    # that reads the view (0.4-0.5 ms of a 10 ms figure): committed releases never change.
+    # Escaped: DuckDB reads a path with [ ] * ? in it as a glob pattern.
+    files = [glob.escape(str(f)) for r in releases
+             for f in sorted((root / "releases" / r.id / "data").rglob("*.parquet"))]
     if files:
         # Hive partitions let a filter on flow or year skip whole files (the Python
         # read_parquet cannot pin their types: year would become BIGINT).
