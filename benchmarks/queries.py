@@ -84,7 +84,10 @@ def build_store(rows: int, seed: int, work: Path) -> tuple[Path, dict]:
     root = work / f"store-{rows}-{seed}"
     stamp = work / f"store-{rows}-{seed}.stamp.json"
     parts = 1 if rows <= PART_ROWS else len(demo.YEARS)
-    want = {"rows": rows, "seed": seed, "parts": parts, "generator": demo.__name__}
+    # "layout": stores written before releases kept their per-period sums (store.summary)
+    # would be read without them, so they are rebuilt
+    want = {"rows": rows, "seed": seed, "parts": parts, "generator": demo.__name__,
+            "layout": "summary"}
     if _stamp_ok(stamp, want) and (root / "manifest.json").is_file():
         return root, json.loads(stamp.read_text())
     shutil.rmtree(root, ignore_errors=True)

@@ -462,7 +462,7 @@ def _drop_new_columns(st: Store) -> None:
     by an older tradestat)."""
     import pyarrow.parquet as pq
 
-    for f in (st.root / "releases").rglob("*.parquet"):
+    for f in (st.root / "releases").glob("*/data/**/*.parquet"):
         table = pq.read_table(f, partitioning=None)
         keep = [c for c in table.column_names if not c.startswith("published_")]
         pq.write_table(table.select(keep), f)

@@ -147,10 +147,10 @@ def test_both_paths_write_the_same_store(demo_csv, tmp_path: Path) -> None:
     assert a.rows == b.rows == 30_000 and a.coverage == b.coverage
     assert _stored(fast_store).equals(_stored(text_store))
     layout = [sorted(p.relative_to(s.root / "releases" / r.id).as_posix()
-                     for p in (s.root / "releases" / r.id).rglob("*.parquet"))
+                     for p in (s.root / "releases" / r.id / "data").rglob("*.parquet"))
               for s, r in ((fast_store, a), (text_store, b))]
     assert layout[0] == layout[1] and len(layout[0]) == 8  # 2 flows x 4 years
-    for f in (fast_store.root / "releases" / a.id).rglob("*.parquet"):
+    for f in (fast_store.root / "releases" / a.id / "data").rglob("*.parquet"):
         table = pq.read_table(f, partitioning=None)
         keys = list(zip(*(table.column(c).to_pylist() for c in model.SORT), strict=True))
         assert keys == sorted(keys)
@@ -180,7 +180,7 @@ def test_a_file_in_store_order_is_not_sorted_again(demo_csv, tmp_path: Path) -> 
     releases = [s.ingest(MappedCsvReader(mapping), p).release
                 for s, p in zip(stores, (csv, ordered), strict=True)]
     assert _stored(stores[0]).equals(_stored(stores[1]))
-    files = [sorted((s.root / "releases" / r.id).rglob("*.parquet"))
+    files = [sorted((s.root / "releases" / r.id / "data").rglob("*.parquet"))
              for s, r in zip(stores, releases, strict=True)]
     assert len(files[0]) == len(files[1]) == 8
     for a, b in zip(*files, strict=True):

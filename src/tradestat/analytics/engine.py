@@ -70,8 +70,12 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
         cache.move_to_end(key)
         return cache[key][1]
     con = connect(store.root, releases, as_of)
-    table = complete(ibis.duckdb.from_connection(con).table("records"))
-    cache[key] = (con, table, constants(effective(releases, as_of)))
+    backend = ibis.duckdb.from_connection(con)
+    table = complete(backend.table("records"))
+    known = constants(effective(releases, as_of))
+    if "summary" in backend.list_tables():
+        known["summary"] = backend.table("summary")
+    cache[key] = (con, table, known)
     while len(cache) > KEEP_OPEN:
         _, (old, *_) = cache.popitem(last=False)
         old.close()
@@ -81,7 +85,8 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
 def constants(t: ir.Table) -> dict[str, object]:
     """What the manifest shows every row of ``t`` (a table :func:`records` gave this thread)
     to hold (see :func:`tradestat.store.query.constants`); empty when unknown (Spark, or a
-    table from elsewhere)."""
+    table from elsewhere). ``summary``, where the store's view has one, is the table of its
+    releases' per-period sums (:mod:`tradestat.store.summary`)."""
     for _, table, known in getattr(_local, "tables", {}).values():
         if table is t:
             return known

@@ -147,15 +147,16 @@ def _covered(t: ir.Table, levels: list[int], total: bool) -> ir.Value | None:
 
 
 def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str, ...],
-              level: int | None) -> ir.Table:
-    """The rows a selection reads (before any grouping)."""
+              level: int | None, known: dict | None = None) -> ir.Table:
+    """The rows a selection reads (before any grouping); on the store's summary table
+    (``known`` then those of its records), the summary rows that sum them."""
     import ibis
 
     from tradestat.analytics import engine
 
     # Predicates the store's manifest shows every row to meet are left out (each costs a
     # column read and a test per row).
-    known = engine.constants(t)
+    known = engine.constants(t) if known is None else known
     preds = [t.flow == sel.flow, *_span_filter(t, spans)]
     if known.get("regime") != sel.regime:
         preds.append(t.regime == sel.regime)
@@ -166,7 +167,9 @@ def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str
     if sel.codes is not None:
         preds.append(ibis.or_(*[t.product.startswith(p) for p in sel.prefixes()]))
     if "product" in by and level and not known.get("no_total"):
-        preds.append(t.product != model.TOTAL_PRODUCT)  # ranking products: TOTAL is not one
+        # ranking products: TOTAL is not one (a summary row tells it by its code length)
+        preds.append(t.product != model.TOTAL_PRODUCT if "product" in t.columns
+                     else t.plen != 0)
     return t.filter(preds)
 
 
@@ -461,6 +464,9 @@ def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level:
     rows, keys, known = _keyed(t, sel, spans, ("product",), level, dedup=False, narrow=True)
     grouped = [k for k in keys if k not in known]
     types = {k: PolarsType.from_ibis(v.type()) for k, v in keys.items()}
+    if _summed(t, sel, grouped):
+        return _narrow_from_summary(t, rows, keys, grouped, known, sel, spans, level), \
+            list(keys), known, types
     rows = rows.mutate(**{k: keys[k] for k in grouped},
                        product_key=rows.product.substr(0, level))
     yoy = ([] if known.no_published_yoy else ["published_yoy_pct"])
@@ -472,6 +478,43 @@ def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level:
            + ' AS "published_yoy_pct" FROM "selected" '
            f'GROUP BY GROUPING SETS (({cols}), ("year", "product_key"))')
     return rows.alias("selected").sql(sql, dialect="duckdb"), list(keys), known, types
+
+
+def _summed(t: ir.Table, sel: Selection, grouped: list[str]) -> bool:
+    """Whether the store's per-period sums give the narrow frame of ranking all products:
+    the store has them, every product and every partner row is read (no code or partner
+    filter) and every key grouped by is one the sums keep."""
+    from tradestat.analytics import engine
+    from tradestat.store import summary
+
+    return ("summary" in engine.constants(t) and sel.codes is None
+            and sel.partner in (None, model.WORLD) and set(grouped) <= set(summary.KEYS))
+
+
+def _narrow_from_summary(t: ir.Table, rows: ir.Table, keys: dict[str, ir.Value],
+                         grouped: list[str], known: Known, sel: Selection,
+                         spans: dict[str, Span], level: int) -> ir.Table:
+    """The query of :func:`narrow_and_sums` where the narrow frame comes from the summary
+    rows (as the records would give it) and only the per-product sums read the records."""
+    import ibis
+
+    from tradestat.analytics import engine
+
+    facts = engine.constants(t)
+    s = _filtered(facts["summary"], sel, spans, ("product",), level, known=facts)
+    none = {"year": ibis.null("int32"), "product_key": ibis.null("string")}
+    narrow = s.group_by(**{k: s[k].cast(keys[k].type()) for k in grouped}).aggregate(
+        value=s.value.sum(), rows=s.rows.sum().cast("int64"),
+        published_yoy_pct=(ibis.null("float64") if known.no_published_yoy
+                           else s.published_yoy_pct.max()))
+    narrow = narrow.mutate(**none, narrow=ibis.literal(1, "int8"))
+    sums = rows.group_by(year=rows.year, product_key=rows.product.substr(0, level)).aggregate(
+        value=rows.value.sum())
+    sums = sums.mutate(**{k: ibis.null(keys[k].type()) for k in grouped},
+                       narrow=ibis.literal(0, "int8"), rows=ibis.null("int64"),
+                       published_yoy_pct=ibis.null("float64"))
+    columns = [*grouped, "year", "product_key", "narrow", "value", "rows", "published_yoy_pct"]
+    return narrow.select(*columns).union(sums.select(*columns), distinct=False)
 
 
 def _compiled(backend: object, expr: ir.Table) -> tuple[str, object]:

@@ -1,9 +1,10 @@
 """Read access to the store through DuckDB: every release's rows, and the current ones.
 
 ``all_records`` holds every committed release; ``records`` keeps, for each record slice
-(:data:`tradestat.model.SLICE`), only the rows of the newest release that
-covers it. With ``as_of``, only releases effective (published, else ingested) on or before that
-date take part: the numbers as they stood then.
+(:data:`tradestat.model.SLICE`), only the rows of the newest release that covers it.
+``summary`` (where every release has one and none is superseded) holds the releases'
+per-period sums (:mod:`tradestat.store.summary`). With ``as_of``, only releases effective
+(published, else ingested) on or before that date take part: the numbers as they stood then.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from tradestat import model
+from tradestat.store import summary
 from tradestat.store.manifest import Release
 
 _CURRENT = """
@@ -70,6 +72,11 @@ def connect(root: Path, releases: list[Release], as_of: str | None
         con.execute(f"CREATE VIEW records AS {_CURRENT}")
     else:
         con.execute("CREATE VIEW records AS SELECT * FROM all_records")
+        sums = [summary.path(root, r.id) for r in releases]
+        # Per-period sums stand for the rows only where no release in view is superseded.
+        if files and all(p.is_file() for p in sums):
+            con.execute("CREATE VIEW summary AS SELECT * FROM read_parquet("
+                        f"[{', '.join(_text(glob.escape(str(p))) for p in sums)}])")
     return con
 
 

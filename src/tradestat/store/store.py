@@ -4,6 +4,7 @@ Layout under the store directory::
 
     manifest.json                      committed releases (replaced atomically)
     releases/<id>/data/flow=F/year=Y/  Parquet, rows sorted by reporter and period
+    releases/<id>/summary.parquet      the rows summed per period (see store.summary)
     releases/<id>/quarantine.csv       bad lines set aside by --on-error quarantine
     staging/<id>.<pid>/                an ingest in progress (never read)
     .lock                              held by the one writer
@@ -38,7 +39,7 @@ from tradestat import model, settings
 from tradestat.errors import Rejected, StoreError
 from tradestat.problems import Problem
 from tradestat.sources.base import Reader, ReadResult
-from tradestat.store import manifest
+from tradestat.store import manifest, summary
 from tradestat.store.manifest import Release
 from tradestat.store.query import connect
 
@@ -285,6 +286,7 @@ def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
     """Write each batch's rows (and bad lines) under ``staging`` as it is read."""
     staged = _Staged()
     limit = settings.get("max_problems")
+    sums = []
     for part, result in enumerate(results):
         if part:
             _check(result, on_error)
@@ -293,6 +295,7 @@ def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
         if frame.height:
             write_release(frame, staging / "data", part, result.order)
             staged.coverage = _merge_coverage(staged.coverage, _coverage(frame))
+            sums.append(summary.summarize(frame))
         _crash_point("staging-partial")
         if result.quarantine.height:
             bad = result.quarantine
@@ -305,6 +308,8 @@ def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
         staged.n_problems += result.n_problems
         staged.problems += _problem_list(result)[:limit - len(staged.problems)]
         staged.notes += [n for n in result.notes if n not in staged.notes]
+    if sums:
+        summary.write(sums, staging / summary.FILE)
     return staged
 
 
@@ -412,7 +417,7 @@ def write_release(frame: pl.DataFrame, directory: Path, part: int = 0,
         path.parent.mkdir(parents=True, exist_ok=True)
 
     # Columns of one value (a release's constants, absent fields) are cut, never gathered.
-    fixed = [c for c in frame.columns if _one_value(frame.get_column(c))]
+    fixed = [c for c in frame.columns if summary.one_value(frame.get_column(c))]
     moved = frame.drop(fixed)
     # A text column with no value written as an (empty) dictionary column: the same Parquet
     # type (BYTE_ARRAY UTF8, read as VARCHAR / string), a third of the CPU of plain nulls.
@@ -454,14 +459,6 @@ def stored_value_usd(frame: pl.DataFrame) -> pl.DataFrame:
             & (pl.col("value_usd") == pl.col("value")))
     return frame.with_columns(pl.when(same).then(None).otherwise(pl.col("value_usd"))
                               .alias("value_usd"))
-
-
-def _one_value(column: pl.Series) -> bool:
-    """Cheaply known to hold one value on every row: all null, or a one-category enum."""
-    if column.null_count() == len(column):
-        return True
-    return (isinstance(column.dtype, pl.Enum) and len(column.dtype.categories) == 1
-            and not column.null_count())
 
 
 def _partitions(keys: pl.DataFrame) -> list[tuple[tuple, slice]]:
