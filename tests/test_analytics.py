@@ -500,7 +500,7 @@ def test_top_takes_the_quick_path_only_where_it_is_exact(
         t = engine.records(store)
         sel = Selection("export", [reporter], "WLD", None)
         rank_module = importlib.import_module("tradestat.analytics.rank")
-        return rank_module._by_product_sums(t, sel, spans, level, None) is not None
+        return rank_module._by_product_sums(t, sel, spans, level, None, None) is not None
 
     folder = tmp_path_factory.mktemp("mixed-quick")
     mixed = Store(folder / "store")

@@ -168,6 +168,41 @@ def test_rankings_read_from_the_sums_equal_those_read_from_the_rows(
     assert fast["total"] == pytest.approx(slow["total"], rel=1e-12)
 
 
+def test_ties_products_of_one_year_and_the_top_cut_read_alike_from_sums_and_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equal values share the better rank (codes then in order), a cut inside a tie keeps
+    the first codes, a product sold only the year before counts in the previous total."""
+    from tradestat.analytics import select
+
+    rows = [("CHN", "WLD", f"{y}-{m:02d}", code, v) for y in (2023, 2024) for m in (1, 2)
+            for code, v in (("854231", 5.0), ("854232", 5.0), ("870380", 5.0),
+                            ("610910", 9.0), ("620342", 1.0))
+            if not (code == "620342" and y == 2024)]
+    rows += [("CHN", "WLD", "2024-01", "030111", 0.5)]  # new in 2024
+    store = Store(tmp_path / "s")
+    ingest_frame(store, tmp_path / "in", "ties", rows)
+    got = {}
+    for path in ("sums", "rows"):
+        if path == "rows":
+            monkeypatch.setattr(select, "_summed", lambda *a, **k: False)
+        select.forget()
+        got[path] = [tradestat.top(store, "CHN", "export", "2024", level=level, top=top)
+                     for level, top in ((6, 3), (6, None), (4, None))]
+    select.forget()
+    for a, b in zip(got["sums"], got["rows"], strict=True):
+        assert a.to_dict() == b.to_dict()
+    cut, whole, headings = got["sums"]
+    assert [(r.rank, r.code) for r in cut.rows] == [(1, "610910"), (2, "854231"),
+                                                    (2, "854232")]
+    assert [(r.rank, r.code) for r in whole.rows] == [
+        (1, "610910"), (2, "854231"), (2, "854232"), (2, "870380"), (5, "030111")]
+    assert (whole.n, whole.total, whole.previous_total) == (5, 48.5, 50.0)
+    assert (cut.n, cut.total, cut.previous_total) == (5, 48.5, 50.0)
+    assert [(r.rank, r.code, r.value, r.previous) for r in headings.rows] == [
+        (1, "8542", 20.0, 20.0), (2, "6109", 18.0, 18.0), (3, "8703", 10.0, 10.0),
+        (4, "0301", 0.5, None)]
+
+
 def test_rank_of_all_reporters_products_reads_the_sums(demo_store: Store) -> None:
     """Products ranked over every reporter: the sums' reporter key, grouped, gives the
     coverage the rows give (reporters present in both years)."""

@@ -102,24 +102,13 @@ class Ranking:
         return pd.DataFrame([r.to_dict() for r in self.rows], columns=cols)
 
 
-def ranked(now: dict[str, float], before: dict[str, float], by: str,
-           top: int | None) -> list[Row]:
-    """Rows by value (ties share the better rank, whatever their codes), cut to ``top``."""
-    total = sum(now.values())
-    # by value, largest first, then by code (the sort is stable, also reversed)
-    order = sorted(sorted(now), key=now.__getitem__, reverse=True)
-    first: dict[float, int] = {}  # the rank of each value: where it first appears
-    for i, k in enumerate(order):
-        first.setdefault(now[k], i)
+def _rows(placed: select.Placed, by: str) -> list[Row]:
+    """The placed products (or reporters, partners) as rows: names, shares and changes."""
     name = product_name if by == "product" else country_name
-    rows = []
-    for k in order[:top]:
-        better = first[now[k]]
-        prev = before.get(k)
-        rows.append(Row(better + 1, k, name(k), now[k],
-                        100 * now[k] / total if total > 0 else None,
-                        common.growth_pct(now[k], prev), prev))
-    return rows
+    total = placed.total or 0
+    return [Row(rank, k, name(k), value, 100 * value / total if total > 0 else None,
+                common.growth_pct(value, prev), prev)
+            for rank, k, value, prev in placed.rows]
 
 
 def _level(by: str, level: int | None, prods: products.Products) -> int | None:
@@ -187,9 +176,9 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
     t = records(store, engine, as_of)
     prods = for_data(prods, t, sel, spans, store)
     sel.codes = prods.codes
-    fast = _by_product_sums(t, sel, spans, level, currency) if by == "product" else None
+    fast = _by_product_sums(t, sel, spans, level, currency, top) if by == "product" else None
     if fast is not None:
-        cur, prev, warnings, unit, now, before = fast
+        cur, prev, warnings, unit, placed = fast
         conv = prev_conv = {}
     else:
         keys = () if by == "reporter" else (by,)
@@ -199,7 +188,8 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
         unit = target_currency(cur if cur.height else prev, currency)
         now, conv = sum_by(cur, _KEY[by], unit)
         before, prev_conv = sum_by(prev, _KEY[by], unit)
-    rows = ranked(now, before, by, top)
+        placed = select.place(now, before, top)
+    rows = _rows(placed, by)
     cov = {"current": coverage.describe(cur, span),
            "previous": coverage.describe(prev, span.previous())}
     many = sel.reporters is None or len(sel.reporters) > 1
@@ -210,13 +200,13 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
              "partner": partner_code, "product": prods.to_dict(), "top": top,
              "engine": engine, "as_of": as_of}
     basis = _basis(conv, prev_conv) if cur.height else None
-    return Ranking(query, by, span, unit, basis, rows, sum(now.values()) if now else None,
-                   sum(before.values()) if before else None, len(now), cov, warnings,
+    return Ranking(query, by, span, unit, basis, rows, placed.total, placed.previous_total,
+                   placed.n, cov, warnings,
                    {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
 
 
 def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
-                     currency: str | None) -> tuple | None:
+                     currency: str | None, top: int | None) -> tuple | None:
     """Products ranked from sums at the answer's grain (one row per product and span) and
     the coverage read from a narrow query (no product key), when that gives exactly what the
     rules would on the full grouping; None otherwise (the caller then groups finely).
@@ -230,7 +220,7 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
     """
     if select.year_spans(spans) is None:
         return None
-    cov, sums = select.narrow_and_sums(t, sel, spans, level)
+    cov, placed = select.narrow_and_sums(t, sel, spans, level, top)
     if (model.CUMULATIVE in set(cov.get_column("freq").to_list())
             or min(cov.get_column("plen").to_list(), default=level) < level
             or select.mixed_depth(cov, level)):
@@ -240,7 +230,7 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
     unit = target_currency(cur if cur.height else prev, currency)
     if kept.height != cov.height or set(kept.get_column("currency").to_list()) - {unit}:
         return None
-    return cur, prev, warnings, unit, sums["current"], sums["previous"]
+    return cur, prev, warnings, unit, placed
 
 
 def _basis(*conversions: dict) -> str:

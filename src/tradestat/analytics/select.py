@@ -415,28 +415,56 @@ def year_spans(spans: dict[str, Span]) -> dict[int, str] | None:
     return years if len(years) == len(spans) else None
 
 
-def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
-                    ) -> tuple[pl.DataFrame, dict[str, dict[str, float]]]:
+@dataclass
+class Placed:
+    """Products at the answer's grain, ranked: the first ``top`` as (rank, code, value,
+    previous value) in rank order, and the totals over every product."""
+
+    rows: list[tuple[int, str, float, float | None]]
+    total: float | None
+    previous_total: float | None
+    n: int
+
+
+def place(now: dict[str, float], before: dict[str, float], top: int | None) -> Placed:
+    """Products by value, largest first, then by code; a value's rank is where it first
+    appears (ties share the better rank), as the engine's RANK() gives it."""
+    order = sorted(sorted(now), key=now.__getitem__, reverse=True)[:top]
+    first: dict[float, int] = {}  # a value's first place: before or at any tie of it
+    for i, k in enumerate(order):
+        first.setdefault(now[k], i)
+    return Placed([(first[now[k]] + 1, k, now[k], before.get(k)) for k in order],
+                  sum(now.values()) if now else None,
+                  sum(before.values()) if before else None, len(now))
+
+
+def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int,
+                    top: int | None = None) -> tuple[pl.DataFrame, Placed]:
     """In one pass over the rows the selection reads: the narrow frame :func:`fetch` gives for
-    ranking products (``by=("product",)``, ``narrow=True``, no dedup) and, per span, the sum
-    of each product at ``level`` digits (spans as :func:`year_spans` allows).
+    ranking products (``by=("product",)``, ``narrow=True``, no dedup) and the products at
+    ``level`` digits summed per span (spans as :func:`year_spans` allows), ranked by the
+    current span's value: the first ``top`` and the totals.
 
     The sums are at the answer's grain: right only where the rules keep every row, which the
-    caller checks on the narrow frame. Both come from one query grouping the same rows two
-    ways (SQL's GROUPING SETS, which Ibis does not model, so it is written as SQL over the
-    Ibis expression of the rows; Ibis translates it for each engine), so the engine reads
-    and filters the rows once.
+    caller checks on the narrow frame. Both come from one query. Where the store keeps its
+    releases' per-period sums (:mod:`tradestat.store.summary`) and they answer the selection
+    (:func:`_summed`), the narrow frame is grouped from those, and only the per-product sums
+    read the rows, ranked in the engine (a few rows come back, not one per product).
+    Otherwise the query groups the same rows two ways (SQL's GROUPING SETS, which Ibis does
+    not model, so it is written as SQL over the Ibis expression of the rows; Ibis translates
+    it for each engine), so the engine reads and filters the rows once, and the products
+    are ranked here (:func:`place`).
     """
     years = year_spans(spans)
-    if years is None:
-        raise ValueError("narrow_and_sums needs spans that each lie in one calendar year")
-    key = (id(t), "narrow+sums", repr(sel), tuple(spans.items()), level)
-    expr, keys, known, types = _remember(_BUILT, key, t,
-                                         lambda: _narrow_and_sums(t, sel, spans, level))
+    if years is None or sorted(years.values()) != ["current", "previous"]:
+        raise ValueError("narrow_and_sums needs a current and a previous span, each in one "
+                         "calendar year")
+    key = (id(t), "narrow+sums", repr(sel), tuple(spans.items()), level, top)
+    expr, keys, known, types = _remember(
+        _BUILT, key, t, lambda: _narrow_and_sums(t, sel, spans, level, top))
     # A few dozen narrow rows and a sum per product: read as Python lists, and the narrow
     # frame built in one go (known keys, span) rather than by a chain of frame operations.
-    df = run(expr)
-    col = {c: df.get_column(c).to_list() for c in df.columns}
+    col = run_lists(expr)
     mine = [i for i, flag in enumerate(col["narrow"]) if flag]
     periods = [col["period"][i] for i in mine]
     data = {}
@@ -446,16 +474,26 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
     data = {"which": [which.get(fp) for fp in zip(data["freq"], periods, strict=True)], **data}
     narrow = pl.DataFrame(data, schema={"which": pl.String, **types, "value": pl.Float64,
                                         "rows": pl.Int64, "published_yoy_pct": pl.Float64})
+    if "rank" in col:  # ranked by the engine
+        products = [i for i, flag in enumerate(col["narrow"]) if not flag]
+        if not products:
+            return narrow, Placed([], None, None, 0)
+        first = products[0]
+        placed = sorted((col["rank"][i], col["product_key"][i], col["current"][i],
+                         col["previous"][i]) for i in products if col["current"][i] is not None)
+        return narrow, Placed(placed, col["total"][first], col["previous_total"][first],
+                              col["n"][first])
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
     for flag, year, code, value in zip(col["narrow"], col["year"], col["product_key"],
                                        col["value"], strict=True):
         if not flag:
             out[years[year]][code] = value
-    return narrow, out
+    return narrow, place(out["current"], out["previous"], top)
 
 
-def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int
-                     ) -> tuple[ir.Table, list[str], Known, dict[str, pl.DataType]]:
+def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: int,
+                     top: int | None) -> tuple[ir.Table, list[str], Known,
+                                               dict[str, pl.DataType]]:
     """The query of :func:`narrow_and_sums`, its narrow frame's columns, the keys it does not
     group by and the types of all keys as :func:`fetch` gives them (the engine types an SQL
     result by its own functions, e.g. a 64-bit length)."""
@@ -465,8 +503,8 @@ def _narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level:
     grouped = [k for k in keys if k not in known]
     types = {k: PolarsType.from_ibis(v.type()) for k, v in keys.items()}
     if _summed(t, sel, grouped):
-        return _narrow_from_summary(t, rows, keys, grouped, known, sel, spans, level), \
-            list(keys), known, types
+        return (_narrow_from_summary(t, rows, keys, grouped, known, sel, spans, level, top),
+                list(keys), known, types)
     rows = rows.mutate(**{k: keys[k] for k in grouped},
                        product_key=rows.product.substr(0, level))
     yoy = ([] if known.no_published_yoy else ["published_yoy_pct"])
@@ -493,27 +531,44 @@ def _summed(t: ir.Table, sel: Selection, grouped: list[str]) -> bool:
 
 def _narrow_from_summary(t: ir.Table, rows: ir.Table, keys: dict[str, ir.Value],
                          grouped: list[str], known: Known, sel: Selection,
-                         spans: dict[str, Span], level: int) -> ir.Table:
+                         spans: dict[str, Span], level: int, top: int | None) -> ir.Table:
     """The query of :func:`narrow_and_sums` where the narrow frame comes from the summary
-    rows (as the records would give it) and only the per-product sums read the records."""
+    rows (as the records would give it) and only the per-product sums read the records,
+    ranked as :func:`place` ranks them: the first ``top`` products by current value (then
+    code) with their RANK(), and the totals and count over every product on each row."""
     import ibis
 
     from tradestat.analytics import engine
 
     facts = engine.constants(t)
     s = _filtered(facts["summary"], sel, spans, ("product",), level, known=facts)
-    none = {"year": ibis.null("int32"), "product_key": ibis.null("string")}
     narrow = s.group_by(**{k: s[k].cast(keys[k].type()) for k in grouped}).aggregate(
         value=s.value.sum(), rows=s.rows.sum().cast("int64"),
         published_yoy_pct=(ibis.null("float64") if known.no_published_yoy
                            else s.published_yoy_pct.max()))
-    narrow = narrow.mutate(**none, narrow=ibis.literal(1, "int8"))
-    sums = rows.group_by(year=rows.year, product_key=rows.product.substr(0, level)).aggregate(
-        value=rows.value.sum())
-    sums = sums.mutate(**{k: ibis.null(keys[k].type()) for k in grouped},
-                       narrow=ibis.literal(0, "int8"), rows=ibis.null("int64"),
-                       published_yoy_pct=ibis.null("float64"))
-    columns = [*grouped, "year", "product_key", "narrow", "value", "rows", "published_yoy_pct"]
+    year = {name: y for y, name in year_spans(spans).items()}
+    sums = rows.group_by(product_key=rows.product.substr(0, level)).aggregate(
+        current=rows.value.sum(where=rows.year == year["current"]),
+        previous=rows.value.sum(where=rows.year == year["previous"]))
+    whole = ibis.window()
+    sums = sums.mutate(total=sums.current.sum().over(whole),
+                       previous_total=sums.previous.sum().over(whole),
+                       n=sums.current.count().over(whole),
+                       rank=ibis.rank().over(order_by=sums.current.desc(nulls_first=False))
+                       + 1)
+    sums = sums.order_by([sums.current.desc(nulls_first=False), sums.product_key])
+    if top is not None:
+        sums = sums.limit(top)
+    product = {"product_key": "string", "current": "float64", "previous": "float64",
+               "total": "float64", "previous_total": "float64", "n": "int64",
+               "rank": "int64"}
+    narrow = narrow.mutate(**{c: ibis.null(d) for c, d in product.items()},
+                           narrow=ibis.literal(1, "int8"))
+    sums = sums.mutate(**{c: sums[c].cast(d) for c, d in product.items()},
+                       **{k: ibis.null(keys[k].type()) for k in grouped},
+                       narrow=ibis.literal(0, "int8"), value=ibis.null("float64"),
+                       rows=ibis.null("int64"), published_yoy_pct=ibis.null("float64"))
+    columns = [*grouped, "narrow", "value", "rows", "published_yoy_pct", *product]
     return narrow.select(*columns).union(sums.select(*columns), distinct=False)
 
 
@@ -545,3 +600,15 @@ def run(expr: ir.Table) -> pl.DataFrame:
         sql, schema = _compiled(backend, expr)
         return pl.from_arrow(backend.raw_sql(sql).to_arrow_table().cast(schema))
     return pl.from_arrow(expr.to_pyarrow())
+
+
+def run_lists(expr: ir.Table) -> dict[str, list]:
+    """Execute ``expr`` (a result of a few hundred rows) as a Python list per column, with
+    the expression's types (DuckDB sums integers as 128-bit decimals), no frame built."""
+    backend = _backend(expr)
+    if backend.name == "duckdb":
+        sql, schema = _compiled(backend, expr)
+        table = backend.raw_sql(sql).to_arrow_table().cast(schema)
+    else:
+        table = expr.to_pyarrow()
+    return {name: table.column(i).to_pylist() for i, name in enumerate(table.column_names)}

@@ -242,11 +242,13 @@ def _store_order(frame: pl.DataFrame) -> pl.Series | None:
     if span << bits < 1 << 64:
         # key and row number in one integer: a plain sort, then neighbours compared in
         # order, instead of an arg-sort and a gather (about half the time on 20 M rows).
-        # One thread: the sort is memory-bound, and a second thread costs more CPU than
-        # it saves (the other core hashes the file meanwhile).
+        # numpy's in-place sort of unsigned integers (vectorised where the CPU allows):
+        # 0.14 s on 20 M keys here, where Polars' took 0.34 s on one thread (a second
+        # thread costs more CPU than it saves; the other core hashes the file meanwhile).
         packed <<= np.uint64(bits)
         packed |= np.arange(len(packed), dtype=np.uint64)
-        both = pl.Series("k", packed).sort(multithreaded=False).to_numpy()
+        packed.sort()
+        both = packed
         key = both >> np.uint64(bits)
         if (key[1:] == key[:-1]).any():
             return None
