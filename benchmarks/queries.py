@@ -79,15 +79,15 @@ def _stamp_ok(stamp: Path, want: dict) -> bool:
 
 def build_store(rows: int, seed: int, work: Path) -> tuple[Path, dict]:
     """The store of ``rows`` demo rows (built unless its stamp says it is there)."""
-    from tradestat import demo
+    from tradestat import demo, model
 
     root = work / f"store-{rows}-{seed}"
     stamp = work / f"store-{rows}-{seed}.stamp.json"
     parts = 1 if rows <= PART_ROWS else len(demo.YEARS)
-    # "layout": stores written before releases kept their per-period sums (store.summary)
-    # would be read without them, so they are rebuilt
+    # "layout": stores written before releases kept their per-period sums (store.summary),
+    # or with rows in the older order (reporter, period, partner, product), are rebuilt
     want = {"rows": rows, "seed": seed, "parts": parts, "generator": demo.__name__,
-            "layout": "summary"}
+            "layout": "summary; " + ", ".join(model.SORT)}
     if _stamp_ok(stamp, want) and (root / "manifest.json").is_file():
         return root, json.loads(stamp.read_text())
     shutil.rmtree(root, ignore_errors=True)

@@ -79,7 +79,9 @@ KEY = ("reporter", "partner", "flow", "regime", "freq", "period", "classificatio
 #: freq and regime belong to it: a page of cumulative values, or of one customs regime, says
 #: nothing about the month values or the other regimes of the same period.
 SLICE = ("source", "reporter", "partner", "flow", "regime", "freq", "period", "product")
-#: Directory partitions of the store; rows inside each file are sorted by reporter so
-#: Parquet row-group statistics prune reporter filters too.
+#: Directory partitions of the store; rows inside each file are sorted by reporter, then
+#: product, so Parquet row-group statistics prune reporter filters and, within a large
+#: reporter's rows, product filters too (a figure's HS codes sit together, not spread over
+#: every period and partner: on 20 M demo rows a figure's query reads a third as much).
 PARTITIONS = ("flow", "year")
-SORT = ("reporter", "period", "partner", "product")
+SORT = ("reporter", "product", "period", "partner")

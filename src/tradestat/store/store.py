@@ -3,7 +3,7 @@
 Layout under the store directory::
 
     manifest.json                      committed releases (replaced atomically)
-    releases/<id>/data/flow=F/year=Y/  Parquet, rows sorted by reporter and period
+    releases/<id>/data/flow=F/year=Y/  Parquet, rows sorted by reporter, product and period
     releases/<id>/summary.parquet      the rows summed per period (see store.summary)
     releases/<id>/quarantine.csv       bad lines set aside by --on-error quarantine
     staging/<id>.<pid>/                an ingest in progress (never read)
