@@ -179,3 +179,21 @@ def test_a_heading_and_its_sub_codes_are_counted_once(case: tuple) -> None:
         four = tradestat.top(s, "CHN", "export", "2023", level=4, top=None)
         assert {r.code: r.value for r in four.rows} == pytest.approx(
             {h: expected[h] for h in SUBCODES})
+
+
+@PROFILE
+@given(codes=st.lists(st.text("0189TOTAL:", min_size=0, max_size=7), min_size=1, max_size=40),
+       prefix=st.text("0189", min_size=1, max_size=5))
+def test_a_prefix_as_a_range_keeps_exactly_the_codes_that_start_with_it(
+        codes: list[str], prefix: str) -> None:
+    """The product filter is written as a string range (prunable in the Parquet scan); it
+    keeps what str.startswith keeps, on codes with 9s (the last digit counted up) and
+    other text next to them."""
+    import ibis
+    import pyarrow as pa
+
+    from tradestat.analytics.select import _starts_with
+
+    t = ibis.memtable(pa.table({"product": pa.array(codes, pa.string())}))
+    got = ibis.duckdb.connect().to_pyarrow(t.filter(_starts_with(t.product, prefix)))
+    assert sorted(got["product"].to_pylist()) == sorted(c for c in codes if c.startswith(prefix))

@@ -72,6 +72,16 @@ def _code_column(t: ir.Table, codes: dict[str, list[str]] | None) -> ir.Value:
     return ibis.cases(*branches, else_=ibis.null("string"))
 
 
+def _starts_with(col: ir.Value, prefix: str) -> ir.Value:
+    """``col`` starts with ``prefix``, as a range of strings (from the prefix up to, not
+    including, the prefix with its last character counted one up): a range the engines
+    push into the Parquet scan, where row groups whose min/max lie outside it are skipped;
+    a prefix function is evaluated on every row read."""
+    if not prefix:
+        return col.notnull()
+    return (col >= prefix) & (col < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
 def _between(col: ir.Value, values: list[int]) -> ir.Value:
     """``col`` in ``values``: a range test when they are one run, else an IN list."""
     if values and values == list(range(values[0], values[-1] + 1)) and len(values) > 2:
@@ -165,7 +175,7 @@ def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str
     if sel.partner is not None and sel.partner != model.WORLD:
         preds.append(t.partner == sel.partner)
     if sel.codes is not None:
-        preds.append(ibis.or_(*[t.product.startswith(p) for p in sel.prefixes()]))
+        preds.append(ibis.or_(*[_starts_with(t.product, p) for p in sel.prefixes()]))
     if "product" in by and level and not known.get("no_total"):
         # ranking products: TOTAL is not one (a summary row tells it by its code length)
         preds.append(t.product != model.TOTAL_PRODUCT if "product" in t.columns
