@@ -226,11 +226,18 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
             or select.mixed_depth(cov, level)):
         return None
     kept, warnings = rules.apply(cov, spans, parts=False)
-    cur, prev = (kept.filter(pl.col("which") == w) for w in ("current", "previous"))
+    cur, prev = _split(kept)
     unit = target_currency(cur if cur.height else prev, currency)
     if kept.height != cov.height or set(kept.get_column("currency").to_list()) - {unit}:
         return None
     return cur, prev, warnings, unit, placed
+
+
+def _split(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The current and previous span's rows (one gather each, by row positions)."""
+    which = df.get_column("which").to_list()
+    return tuple(df[[i for i, w in enumerate(which) if w == name]]
+                 for name in ("current", "previous"))
 
 
 def _basis(*conversions: dict) -> str:
