@@ -119,7 +119,7 @@ class _TextOnly(MappedCsvReader):
 def stages(csv: Path, mapping: Path, work: Path) -> None:
     """Wall and CPU seconds of each stage of one fast-path ingest, done step by step."""
     from tradestat.sources import base, typed
-    from tradestat.store import store
+    from tradestat.store import store, summary
 
     reader = MappedCsvReader(mapping)
     root = Path(tempfile.mkdtemp(prefix="stages-", dir=work))
@@ -140,6 +140,8 @@ def stages(csv: Path, mapping: Path, work: Path) -> None:
                             lambda: typed.canonical(raw, specs))
         canon = step("canonical frame (25 columns)",
                      lambda: store.canonical_frame(frame, reader.source, "stages"))
+        step("per-period sums (store.summary; an ingest runs it beside the write)",
+             lambda: summary.summarize(canon))
         step("gather and write Parquet by (flow, year), zstd 1", lambda: store.write_release(
             canon, root / "data", 0, order))
         step("fsync", lambda: store._fsync_tree(root))

@@ -293,9 +293,12 @@ def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
         frame = canonical_frame(result.frame, result.source, rid)
         note(f"writing {frame.height:,} rows")
         if frame.height:
-            write_release(frame, staging / "data", part, result.order)
+            # the per-period sums (one pass, mostly numpy) beside the write
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                summed = pool.submit(summary.summarize, frame)
+                write_release(frame, staging / "data", part, result.order)
+                sums.append(summed.result())
             staged.coverage = _merge_coverage(staged.coverage, _coverage(frame))
-            sums.append(summary.summarize(frame))
         _crash_point("staging-partial")
         if result.quarantine.height:
             bad = result.quarantine
