@@ -156,13 +156,13 @@ def _is_world(partner: pl.Series) -> pl.Series:
     row when it is the same for every category)."""
     if isinstance(partner.dtype, pl.Enum):
         world = (partner.dtype.categories == model.WORLD).alias("is_world")
-        return _per_row(world, partner)
+        return _per_row(world, partner).fill_null(False)
     return (partner.cast(pl.String) == model.WORLD).fill_null(False).alias("is_world")
 
 
 def _per_row(per_category: pl.Series, column: pl.Series) -> pl.Series:
     """An enum column's per-category values spread to its rows; just one row when every
-    category has the same (the fast path's categories are the values present)."""
+    category has the same (every row then has it too)."""
     if per_category.n_unique() == 1 and not column.null_count():
         return per_category.head(1)
     return per_category.gather(column.to_physical())
