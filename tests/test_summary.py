@@ -187,11 +187,12 @@ def test_ties_products_of_one_year_and_the_top_cut_read_alike_from_sums_and_rows
             monkeypatch.setattr(select, "_summed", lambda *a, **k: False)
         select.forget()
         got[path] = [tradestat.top(store, "CHN", "export", "2024", level=level, top=top)
-                     for level, top in ((6, 3), (6, None), (4, None))]
+                     for level, top in ((6, 3), (6, None), (4, None), (6, 0))]
     select.forget()
     for a, b in zip(got["sums"], got["rows"], strict=True):
         assert a.to_dict() == b.to_dict()
-    cut, whole, headings = got["sums"]
+    cut, whole, headings, none = got["sums"]
+    assert (none.rows, none.n, none.total) == ([], 5, 48.5)
     assert [(r.rank, r.code) for r in cut.rows] == [(1, "610910"), (2, "854231"),
                                                     (2, "854232")]
     assert [(r.rank, r.code) for r in whole.rows] == [

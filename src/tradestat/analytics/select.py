@@ -491,6 +491,7 @@ def narrow_and_sums(t: ir.Table, sel: Selection, spans: dict[str, Span], level: 
         first = products[0]
         placed = sorted((col["rank"][i], col["product_key"][i], col["current"][i],
                          col["previous"][i]) for i in products if col["current"][i] is not None)
+        placed = placed[:top]  # top 0: no row shown, the totals still read (no LIMIT 0)
         return narrow, Placed(placed, col["total"][first], col["previous_total"][first],
                               col["n"][first])
     out: dict[str, dict[str, float]] = {name: {} for name in spans}
@@ -567,7 +568,7 @@ def _narrow_from_summary(t: ir.Table, rows: ir.Table, keys: dict[str, ir.Value],
                        rank=ibis.rank().over(order_by=sums.current.desc(nulls_first=False))
                        + 1)
     sums = sums.order_by([sums.current.desc(nulls_first=False), sums.product_key])
-    if top is not None:
+    if top:
         sums = sums.limit(top)
     product = {"product_key": "string", "current": "float64", "previous": "float64",
                "total": "float64", "previous_total": "float64", "n": "int64",
