@@ -60,7 +60,7 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
     """
     import ibis
 
-    from tradestat.store.query import connect, constants, effective
+    from tradestat.store.query import connect, constants, effective, summary_files
 
     releases = store.releases()
     key = (str(store.root), as_of, tuple((r.id, r.seq, r.effective, tuple(r.supersedes))
@@ -70,11 +70,10 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
         cache.move_to_end(key)
         return cache[key][1]
     con = connect(store.root, releases, as_of)
-    backend = ibis.duckdb.from_connection(con)
-    table = complete(backend.table("records"))
+    table = complete(ibis.duckdb.from_connection(con).table("records"))
     known = constants(effective(releases, as_of))
-    if "summary" in backend.list_tables():
-        known["summary"] = backend.table("summary")
+    if summary_files(store.root, effective(releases, as_of)):
+        known["summary"] = True  # its Ibis table is made when first asked for (summary())
     cache[key] = (con, table, known)
     while len(cache) > KEEP_OPEN:
         _, (old, *_) = cache.popitem(last=False)
@@ -85,12 +84,24 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
 def constants(t: ir.Table) -> dict[str, object]:
     """What the manifest shows every row of ``t`` (a table :func:`records` gave this thread)
     to hold (see :func:`tradestat.store.query.constants`); empty when unknown (Spark, or a
-    table from elsewhere). ``summary``, where the store's view has one, is the table of its
-    releases' per-period sums (:mod:`tradestat.store.summary`)."""
+    table from elsewhere). ``summary`` is there where the store's view has per-period sums
+    (see :func:`summary`)."""
     for _, table, known in getattr(_local, "tables", {}).values():
         if table is t:
             return known
     return {}
+
+
+def summary(t: ir.Table) -> ir.Table | None:
+    """The store's per-period sums (:mod:`tradestat.store.summary`) as a table on ``t``'s
+    connection, where its view has them; made on first use (a DESCRIBE: 1.5 ms that a
+    command which never ranks products need not pay)."""
+    known = constants(t)
+    if known.get("summary") is True:
+        import ibis
+
+        known["summary"] = ibis.get_backend(t).table("summary")
+    return known.get("summary")
 
 
 def _thread_tables() -> OrderedDict:

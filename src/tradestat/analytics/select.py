@@ -551,8 +551,8 @@ def _narrow_from_summary(t: ir.Table, rows: ir.Table, keys: dict[str, ir.Value],
 
     from tradestat.analytics import engine
 
-    facts = engine.constants(t)
-    s = _filtered(facts["summary"], sel, spans, ("product",), level, known=facts)
+    s = _filtered(engine.summary(t), sel, spans, ("product",), level,
+                  known=engine.constants(t))
     narrow = s.group_by(**{k: s[k].cast(keys[k].type()) for k in grouped}).aggregate(
         value=s.value.sum(), rows=s.rows.sum().cast("int64"),
         published_yoy_pct=(ibis.null("float64") if known.no_published_yoy

@@ -61,10 +61,7 @@ def connect(root: Path, releases: list[Release], as_of: str | None
         columns = ", ".join(f"{f.name} {_DUCKDB_TYPES[f.type]}" for f in model.SCHEMA)
         con.execute(f"CREATE TABLE empty_records ({columns})")
         con.execute("CREATE VIEW all_records AS SELECT * FROM empty_records")
-    ids = {r.id for r in releases}
-    contested_ids = {r.id for r in releases if any(s in ids for s in r.supersedes)}
-    contested_ids |= {s for r in releases if r.id in ids for s in r.supersedes if s in ids}
-    seqs = {r.id: r.seq for r in releases if r.id in contested_ids}
+    seqs = contested(releases)
     con.execute("CREATE TABLE contested (release_id VARCHAR, seq BIGINT)")
     if seqs:
         values = ", ".join(f"({_text(rid)}, {int(seq)})" for rid, seq in seqs.items())
@@ -72,12 +69,30 @@ def connect(root: Path, releases: list[Release], as_of: str | None
         con.execute(f"CREATE VIEW records AS {_CURRENT}")
     else:
         con.execute("CREATE VIEW records AS SELECT * FROM all_records")
-        sums = [summary.path(root, r.id) for r in releases]
-        # Per-period sums stand for the rows only where no release in view is superseded.
-        if files and all(p.is_file() for p in sums):
-            con.execute("CREATE VIEW summary AS SELECT * FROM read_parquet("
-                        f"[{', '.join(_text(glob.escape(str(p))) for p in sums)}])")
+    sums = summary_files(root, releases)
+    if files and sums:
+        con.execute("CREATE VIEW summary AS SELECT * FROM read_parquet("
+                    f"[{', '.join(_text(glob.escape(str(p))) for p in sums)}])")
     return con
+
+
+def contested(releases: list[Release]) -> dict[str, int]:
+    """The releases in view that supersede, or are superseded by, another in view: their
+    sequence numbers by id (the supersede rule picks the highest per record slice)."""
+    ids = {r.id for r in releases}
+    ids_in = {r.id for r in releases if any(s in ids for s in r.supersedes)}
+    ids_in |= {s for r in releases for s in r.supersedes if s in ids}
+    return {r.id: r.seq for r in releases if r.id in ids_in}
+
+
+def summary_files(root: Path, releases: list[Release]) -> list[Path]:
+    """The per-period sums of ``releases`` (those in view), where they stand for the rows
+    the views read: every release has its file and none is superseded (the sums are per
+    release; the supersede rule works per record). Empty otherwise."""
+    if contested(releases):
+        return []
+    paths = [summary.path(root, r.id) for r in releases]
+    return paths if all(p.is_file() for p in paths) else []
 
 
 def effective(releases: list[Release], as_of: str | None) -> list[Release]:
