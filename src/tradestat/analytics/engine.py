@@ -71,8 +71,9 @@ def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:
         return cache[key][1]
     con = connect(store.root, releases, as_of)
     table = complete(ibis.duckdb.from_connection(con).table("records"))
-    known = constants(effective(releases, as_of))
-    if summary_files(store.root, effective(releases, as_of)):
+    in_view = effective(releases, as_of)
+    known = constants(in_view)
+    if summary_files(store.root, in_view):
         known["summary"] = True  # its Ibis table is made when first asked for (summary())
     cache[key] = (con, table, known)
     while len(cache) > KEEP_OPEN:
