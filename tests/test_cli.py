@@ -173,9 +173,10 @@ def test_paths_with_glob_and_markup_characters(monthly: Path, tmp_path: Path) ->
     assert "m[2025]*.csv: committed release" in proc.stdout
     listing = tradestat("releases", store=store)
     assert "m[2025]*.csv" in listing.stdout
+    # a path that holds no store is an error naming it (a typo is not an empty store)
     empty = tradestat("releases", store=tmp_path / "[" / "nothing]")
-    assert empty.returncode == 0, empty.stderr
-    assert f"no releases in {tmp_path / '[' / 'nothing]'}" in empty.stdout
+    assert empty.returncode == 1, empty.stderr
+    assert f"{tmp_path / '[' / 'nothing]'}: no tradestat store here" in empty.stderr
 
     from tradestat.store import Store
 

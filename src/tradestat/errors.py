@@ -34,6 +34,11 @@ class ConfigError(InputError):
     """A mapping or settings file is wrong."""
 
 
+class NoStoreError(InputError, FileNotFoundError):
+    """The path given as the store holds no store (a typo would otherwise read as an empty
+    result): bad input, exit 1."""
+
+
 class StoreError(TradestatError, OSError):
     """The store cannot be opened, locked or written."""
 

@@ -65,6 +65,14 @@ class Span:
         return list(range(self.start_year, self.end_year + 1))
 
     @property
+    def full_years(self) -> list[int]:
+        """The calendar years the span covers from January to December (annual rows can
+        answer them): 2023-06..2025-12 -> [2024, 2025]."""
+        first = self.start_year if self.start_month == 1 else self.start_year + 1
+        last = self.end_year if self.end_month == 12 else self.end_year - 1
+        return list(range(first, last + 1))
+
+    @property
     def whole_years(self) -> bool:
         """True when the span is made of calendar years (annual data can answer it)."""
         return self.start_month == 1 and self.end_month == 12

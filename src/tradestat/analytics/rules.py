@@ -28,21 +28,73 @@ SPAN_KEYS = ("which", "reporter")
 SLICE = ("which", "period", "reporter", "freq", "is_world")
 
 
+#: Sources in the order they answer when several could (docs/figures.md R4.2b); any other
+#: source comes after these, by name. Comtrade first: the one source harmonised across
+#: reporters, so rankings compare like with like.
+SOURCE_ORDER = ("comtrade", "baci", "gacc", "taiwan")
+
+
+def source_rank(source: str) -> tuple[int, str]:
+    return (SOURCE_ORDER.index(source) if source in SOURCE_ORDER else len(SOURCE_ORDER),
+            source)
+
+
+def chosen_sources(df: pl.DataFrame, own_code: bool = True) -> dict[str, str]:
+    """The source answering each reporter (docs/figures.md R4): among the sources with rows
+    in the current span (else in any span), one that publishes the asked code itself (``own
+    code``: a row whose code is the one asked, or TOTAL) before one with sub-codes only, then
+    :data:`SOURCE_ORDER`."""
+    col = {c: df.get_column(c).to_list() for c in ("which", "reporter", "source", "code",
+                                                    "plen")}
+    current = {r for w, r in zip(col["which"], col["reporter"], strict=True)
+               if w == "current"}
+    seen: dict[str, dict[str, bool]] = {}
+    for which, reporter, source, code, plen in zip(*col.values(), strict=True):
+        if reporter in current and which != "current":
+            continue
+        own = own_code and _own(code, plen)
+        mine = seen.setdefault(reporter, {})
+        mine[source] = mine.get(source, False) or own
+    return {r: min(found, key=lambda s: (not found[s], source_rank(s)))
+            for r, found in seen.items()}
+
+
+def _own(code: str | None, plen: int) -> bool:
+    """A row of the asked code itself: TOTAL when all products are asked, else the code."""
+    if code in (None, "*"):
+        return False
+    return plen == 0 if code == model.TOTAL_PRODUCT else plen == len(code)
+
+
+def choose_source(df: pl.DataFrame, own_code: bool = True
+                  ) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Keep, per reporter, the rows of the source that answers it (:func:`chosen_sources`);
+    also the choice made."""
+    if df.get_column("source").n_unique() <= 1:
+        sources = df.get_column("source").to_list()
+        return df, dict.fromkeys(df.get_column("reporter").to_list(),
+                                 sources[0]) if sources else {}
+    chosen = chosen_sources(df, own_code)
+    keep = [chosen.get(r) == s for r, s in zip(df.get_column("reporter").to_list(),
+                                                df.get_column("source").to_list(), strict=True)]
+    return df.filter(pl.Series(keep)), chosen
+
+
 def choose_freq(df: pl.DataFrame, spans: dict[str, Span], compared: bool = True
                 ) -> tuple[pl.DataFrame, list]:
-    """Per reporter and span: annual rows if the span is whole years and they exist.
+    """Per reporter, span and calendar year: the annual rows where there are any (they are
+    read only for the years a span covers whole), the months otherwise (docs/figures.md R5).
 
     Warns when one span sums annual and monthly rows, or (``compared``: the spans are
     compared with each other) when a reporter is annual in one span and monthly in another.
     """
     if "A" not in set(df.get_column("freq").to_list()):
         return df, []  # months and cumulative values only: nothing to choose or mix
-    whole = [w for w, s in spans.items() if s.whole_years]
-    has_a = (pl.col("freq") == "A").any().over(SPAN_KEYS)
+    is_a = pl.col("freq") == "A"
+    year = pl.when(is_a).then(pl.col("period")).otherwise(pl.col("period") // 100)
     # months and the cumulative values left by resolve_cumulative are both "not annual"
-    keep = pl.when(pl.col("which").is_in(whole) & has_a).then(pl.col("freq") == "A") \
-        .otherwise(pl.col("freq") != "A")
-    df = df.filter(keep)
+    df = df.filter(pl.when(is_a.any().over("which", "reporter", year)).then(is_a)
+                   .otherwise(~is_a))
     warnings = []
     per = df.select("which", "reporter", pl.col("freq").replace(model.CUMULATIVE, "M")
                     ).unique()
@@ -139,8 +191,9 @@ def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
     # a few rows, the first after a pause the most): none where nothing would change.
     if df.get_column("which").null_count():
         df = df.filter(pl.col("which").is_not_null())
-    df, w0 = resolve_cumulative(df, spans)
+    df, _ = choose_source(df, own_code=parts)
     df, w1 = choose_freq(df, spans, compared)
+    df, w0 = resolve_cumulative(df, spans)
     df, w2 = choose_partner_rows(df, "partner" in by)
     warnings = [*w0, *w1, *w2]
     if "product" in by and level:

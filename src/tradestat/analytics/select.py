@@ -110,9 +110,9 @@ def _in_span(t: ir.Table, span: Span) -> ir.Value:
     months = (t.freq == "M") & t.period.between(first, last)
     months = months | ((t.freq == model.CUMULATIVE)
                        & _between(t.period, cumulative_periods(span)))
-    if not span.whole_years:
+    if not span.full_years:
         return months
-    return months | ((t.freq == "A") & _between(t.period, span.years))
+    return months | ((t.freq == "A") & _between(t.period, span.full_years))
 
 
 def _span_filter(t: ir.Table, spans: dict[str, Span]) -> list[ir.Value]:
@@ -324,31 +324,47 @@ def _known_keys(table: ir.Table, sel: Selection, spans: dict[str, Span], by: tup
 
 
 def span_of(spans: dict[str, Span]) -> dict[tuple[str, int], str]:
-    """Which span each (freq, period) the selection can return belongs to: the first that
-    holds it, as in :func:`_in_span` (monthly, cumulative and, for whole years, annual)."""
+    """Which span each (freq, period) the selection can return belongs to, where each belongs
+    to one span only (see :func:`spans_of` for spans that share months)."""
+    return _first_span(tuple(spans.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _first_span(spans: tuple[tuple[str, Span], ...]) -> dict[tuple[str, int], str]:
+    return {k: v[0] for k, v in _span_lookup(spans).items()}
+
+
+def spans_of(spans: dict[str, Span]) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Every span each (freq, period) belongs to, as in :func:`_in_span` (monthly, cumulative
+    and, for whole years, annual). Spans are answered each on its own (docs/figures.md R2):
+    a month in both the current and the comparison span counts in both."""
     return _span_lookup(tuple(spans.items()))
 
 
 @functools.lru_cache(maxsize=64)
-def _span_lookup(spans: tuple[tuple[str, Span], ...]) -> dict[tuple[str, int], str]:
-    out: dict[tuple[str, int], str] = {}
+def _span_lookup(spans: tuple[tuple[str, Span], ...]) -> dict[tuple[str, int], tuple[str, ...]]:
+    out: dict[tuple[str, int], tuple[str, ...]] = {}
     for name, span in spans:
         pairs = [("M", p) for p in span.months]
         pairs += [(model.CUMULATIVE, p) for p in cumulative_periods(span)]
-        if span.whole_years:
-            pairs += [("A", y) for y in span.years]
-        for pair in pairs:
-            out.setdefault(pair, name)
+        pairs += [("A", y) for y in span.full_years]
+        for pair in dict.fromkeys(pairs):
+            out[pair] = (*out.get(pair, ()), name)
     return out
 
 
 def with_spans(df: pl.DataFrame, spans: dict[str, Span]) -> pl.DataFrame:
-    """``df`` with its ``which`` column, in the column order of :data:`GROUP`."""
-    which = span_of(spans)
-    out = df.with_columns(pl.Series("which", [
-        which.get(k) for k in zip(df.get_column("freq").to_list(),
-                                  df.get_column("period").to_list(), strict=True)],
-        pl.String))
+    """``df`` with its ``which`` column, in the column order of :data:`GROUP`; a row in
+    several spans (they share months) is repeated once for each."""
+    lookup = spans_of(spans)
+    names = [lookup.get(k, (None,)) for k in zip(df.get_column("freq").to_list(),
+                                                  df.get_column("period").to_list(),
+                                                  strict=True)]
+    if any(len(n) > 1 for n in names):
+        out = df.with_columns(pl.Series("which", [list(n) for n in names],
+                                        pl.List(pl.String))).explode("which")
+    else:
+        out = df.with_columns(pl.Series("which", [n[0] for n in names], pl.String))
     first = [c for c in GROUP if c in out.columns]
     return out.select([*first, *(c for c in out.columns if c not in first)])
 

@@ -32,9 +32,10 @@ import re
 import tomllib
 from pathlib import Path
 
+from tradestat import model
 from tradestat.errors import ConfigError
 from tradestat.sources.base import Reader
-from tradestat.sources.validate import PERIOD_FORMATS, Spec
+from tradestat.sources.validate import PERIOD_FORMATS, Spec, classification_ok
 
 FIELDS = ("reporter", "partner", "flow", "regime", "freq", "period", "classification",
           "product", "value", "currency", "quantity", "quantity_unit", "net_weight_kg",
@@ -106,6 +107,11 @@ class MappedCsvReader(Reader):
         missing = [f for f in REQUIRED if f not in given]
         if missing:
             raise self._error(f"no column or constant for the required field {missing[0]!r}")
+        constant = m.get("constants", {}).get("classification")
+        if constant is not None and not classification_ok(str(constant)):
+            editions = ", ".join(model.CLASSIFICATIONS)
+            raise self._error(f"[constants] classification = {constant!r}: not a known HS "
+                              f"edition ({editions}) nor a national scheme name")
         fmt = m.get("formats", {}).get("period", "auto")
         if fmt not in PERIOD_FORMATS:
             raise self._error(f"[formats] period = {fmt!r}: use one of {', '.join(PERIOD_FORMATS)}")

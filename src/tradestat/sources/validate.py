@@ -9,6 +9,7 @@ data: the caller decides between rejecting the file and quarantining the bad lin
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,17 @@ PERIOD_FORMATS = ("auto", "YYYY", "YYYYMM", "YYYY-MM", "YYYY/MM", "MM/YYYY", "YY
 SIGNED = ("published_yoy_pct", "published_quantity_yoy_pct")
 HS_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{8,12}|TOTAL)$"
 NATIONAL_SCHEME = r"^[A-Z][A-Z0-9_\-]{1,31}$"
+#: Names that look like an HS edition (H6, HS2022, HS1066) are only valid as a known edition:
+#: a national scheme must not be mistaken for one.
+HS_LIKE = r"^HS?\d"
+
+
+def classification_ok(text: str) -> bool:
+    """Whether ``text`` names a known HS edition (HS2022, or Comtrade's H6) or a national
+    scheme that cannot be taken for one."""
+    value = model.HS_EDITIONS.get(text.strip().upper(), text.strip().upper())
+    return value in model.CLASSIFICATIONS or (
+        re.match(NATIONAL_SCHEME, value) is not None and re.match(HS_LIKE, value) is None)
 
 
 @dataclass
@@ -124,7 +136,7 @@ def _classification(spec: Spec) -> tuple[pl.Expr, list[Check]]:
     raw = _text(spec).str.to_uppercase()
     out = raw.replace(model.HS_EDITIONS)
     ok = out.is_in(list(model.CLASSIFICATIONS)) | (
-        out.str.contains(NATIONAL_SCHEME) & ~out.str.contains(r"^H\d$"))
+        out.str.contains(NATIONAL_SCHEME) & ~out.str.contains(HS_LIKE))
     return out, [("bad-classification", raw.is_not_null() & ~ok, ""),
                  ("missing-value", raw.is_null(), "")]
 

@@ -36,7 +36,7 @@ import duckdb
 import polars as pl
 
 from tradestat import model, settings
-from tradestat.errors import Rejected, StoreError
+from tradestat.errors import NoStoreError, Rejected, StoreError
 from tradestat.problems import Problem
 from tradestat.sources.base import Reader, ReadResult
 from tradestat.store import manifest, summary
@@ -144,7 +144,16 @@ class Store:
     # -- reading -------------------------------------------------------------------------
 
     def releases(self) -> list[Release]:
-        """The committed releases, oldest first."""
+        """The committed releases, oldest first.
+
+        Raises :class:`~tradestat.errors.NoStoreError` where the directory holds no store
+        (nothing our writers make: manifest, releases, staging, jobs); only an ingest or a
+        fetch creates one."""
+        if not self.manifest_path.exists() and not any(
+                (self.root / d).is_dir() for d in ("releases", "staging", "jobs")):
+            raise NoStoreError(
+                f"{self.root}: no tradestat store here (check --store / TRADESTAT_STORE; "
+                "`tradestat ingest` creates one)", path=str(self.root))
         return manifest.load(self.manifest_path)
 
     def connect(self, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
