@@ -460,6 +460,9 @@ CurrencyOpt = Annotated[str | None, typer.Option(
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Use only releases published (else ingested) on or before DATE.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")]
+SourceOpt = Annotated[str | None, typer.Option(
+    "--source", help="Only this source's data (e.g. comtrade, gacc); default: per reporter, "
+    "the source that publishes the asked code, then comtrade, baci, gacc, taiwan.")]
 
 
 def _analytic(debug: bool, as_json: bool, fn: Callable[[], Any],
@@ -477,8 +480,8 @@ def _analytic(debug: bool, as_json: bool, fn: Callable[[], Any],
 def figure_cmd(
     reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt, product: ProductOpt = None,
     basket: BasketOpt = None, partner: PartnerOpt = None, currency: CurrencyOpt = None,
-    as_of: AsOfOpt = None, engine: EngineOpt = "duckdb", store: StoreOpt = None,
-    as_json: JsonOpt = False, debug: DebugOpt = False,
+    as_of: AsOfOpt = None, engine: EngineOpt = "duckdb", source: SourceOpt = None,
+    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
 ) -> None:
     """One figure: value, the value a year earlier, YoY, coverage and warnings."""
     from tradestat import analytics
@@ -486,7 +489,7 @@ def figure_cmd(
 
     _analytic(debug, as_json, lambda: analytics.figure(
         Store(store), reporter, flow, period, product, basket, partner, currency, engine,
-        as_of), text.figure_lines, lambda r: r.value is None)
+        as_of, source=source), text.figure_lines, lambda r: r.value is None)
 
 
 @app.command("compare")
@@ -498,8 +501,8 @@ def compare_cmd(
     product: Annotated[list[str] | None, typer.Option(
         "--product", help="An HS code to compare (repeat; after the baskets).")] = None,
     partner: PartnerOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
-    engine: EngineOpt = "duckdb", store: StoreOpt = None, as_json: JsonOpt = False,
-    debug: DebugOpt = False,
+    engine: EngineOpt = "duckdb", source: SourceOpt = None, store: StoreOpt = None,
+    as_json: JsonOpt = False, debug: DebugOpt = False,
 ) -> None:
     """Baskets or products of one reporter side by side, with ratios to the first."""
     from tradestat import analytics
@@ -507,7 +510,7 @@ def compare_cmd(
 
     _analytic(debug, as_json, lambda: analytics.compare(
         Store(store), reporter, flow, period, baskets=basket, codes=product, partner=partner,
-        currency=currency, engine=engine, as_of=as_of), text.comparison_lines,
+        currency=currency, engine=engine, as_of=as_of, source=source), text.comparison_lines,
         lambda r: all(i.figure.value is None for i in r.items))
 
 
@@ -522,7 +525,8 @@ def rank_cmd(
     level: Annotated[int | None, typer.Option(
         "--level", help="HS digits for --by product: 2, 4 or 6.")] = None,
     currency: CurrencyOpt = None, as_of: AsOfOpt = None, engine: EngineOpt = "duckdb",
-    store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False,
+    source: SourceOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Reporters, partners or products ranked by value, with shares and YoY."""
     from tradestat import analytics
@@ -530,7 +534,7 @@ def rank_cmd(
 
     _analytic(debug, as_json, lambda: analytics.rank(
         Store(store), flow, period, product, basket, by, reporter, partner, top, level,
-        currency, engine, as_of), text.ranking_lines, lambda r: not r.rows)
+        currency, engine, as_of, source=source), text.ranking_lines, lambda r: not r.rows)
 
 
 @app.command("top")
@@ -541,8 +545,8 @@ def top_cmd(
     product: Annotated[str | None, typer.Option(
         "--product", help="Only products under this HS code.")] = None,
     partner: PartnerOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
-    engine: EngineOpt = "duckdb", store: StoreOpt = None, as_json: JsonOpt = False,
-    debug: DebugOpt = False,
+    engine: EngineOpt = "duckdb", source: SourceOpt = None, store: StoreOpt = None,
+    as_json: JsonOpt = False, debug: DebugOpt = False,
 ) -> None:
     """A reporter's top products at HS level 2, 4 or 6, with YoY and share."""
     from tradestat import analytics
@@ -550,7 +554,7 @@ def top_cmd(
 
     _analytic(debug, as_json, lambda: analytics.top(
         Store(store), reporter, flow, period, level, top, product, partner, currency, engine,
-        as_of), text.ranking_lines, lambda r: not r.rows)
+        as_of, source=source), text.ranking_lines, lambda r: not r.rows)
 
 
 @app.command("series")
@@ -563,8 +567,8 @@ def series_cmd(
     period: Annotated[str | None, typer.Option(
         "--period", help="Limit to a span (default: every period with data).")] = None,
     partner: PartnerOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
-    engine: EngineOpt = "duckdb", store: StoreOpt = None, as_json: JsonOpt = False,
-    debug: DebugOpt = False,
+    engine: EngineOpt = "duckdb", source: SourceOpt = None, store: StoreOpt = None,
+    as_json: JsonOpt = False, debug: DebugOpt = False,
 ) -> None:
     """Monthly or annual values for charts, each point with its coverage."""
     from tradestat import analytics
@@ -572,7 +576,7 @@ def series_cmd(
 
     _analytic(debug, as_json, lambda: analytics.series(
         Store(store), reporter, flow, product, basket, freq, period, partner, currency,
-        engine, as_of), text.series_lines,
+        engine, as_of, source=source), text.series_lines,
         lambda r: all(p.value is None for p in r.points))
 
 

@@ -30,6 +30,18 @@ def open_store(store: Store | str | Path | None) -> Store:
     return store if isinstance(store, Store) else Store(store)
 
 
+def source_name(store: Store, source: str | None) -> str | None:
+    """``--source``: one of the sources of the store's releases (None: any)."""
+    if source is None:
+        return None
+    known = sorted({r.source for r in store.releases()})
+    wanted = str(source).strip().lower()
+    if wanted not in known:
+        raise InputError(f"--source {source!r}: the store holds releases of "
+                         f"{', '.join(known) or 'no source'}", value=source)
+    return wanted
+
+
 def flow_name(flow: str) -> str:
     found = FLOW_WORDS.get(str(flow).strip().lower())
     if found is None:

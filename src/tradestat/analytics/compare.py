@@ -24,6 +24,7 @@ from tradestat.analytics.common import (
     country_code,
     flow_name,
     open_store,
+    source_name,
     spans_for,
     target_currency,
 )
@@ -158,7 +159,7 @@ def item_rows(df: pl.DataFrame, prods: products.Products) -> pl.DataFrame:
 def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] | None = None,
             *, baskets: list[str] | None = None, codes: list[str] | None = None,
             partner: str | None = None, currency: str | None = None, engine: str = "duckdb",
-            as_of: str | None = None) -> Comparison:
+            as_of: str | None = None, source: str | None = None) -> Comparison:
     """Items (basket names or HS codes) of one reporter side by side, largest first."""
     store = open_store(store)
     code, _ = country_code(reporter, "--reporter")
@@ -167,7 +168,8 @@ def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] 
     span, spans = spans_for(period)
     wanted = parse_items(list(items or ()), list(baskets or ()), list(codes or ()),
                          store.root)
-    sel = Selection(flow_name(flow), [code], partner_code, union(wanted))
+    sel = Selection(flow_name(flow), [code], partner_code, union(wanted),
+                    source=source_name(store, source))
     t = records(store, engine, as_of)
     if any(p.kind == "basket" for p in wanted):
         from tradestat.analytics.common import editions
@@ -181,12 +183,13 @@ def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] 
     for p in wanted:
         rows, warnings = rules.apply(item_rows(df, p), spans, parts=p.kind != "basket")
         query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
-                 "product": p.to_dict(), "engine": engine, "as_of": as_of}
+                 "product": p.to_dict(), "engine": engine, "as_of": as_of,
+                 "source": sel.source}
         figures.append(build(rows, [*p.warnings, *basket_warnings(rows, p), *warnings],
-                             span, query, unit))
+                             span, query, unit, basket=p.kind == "basket"))
     return _assemble(wanted, figures, span, unit, {
         "reporter": code, "flow": sel.flow, "partner": partner_code, "engine": engine,
-        "as_of": as_of, "items": [p.to_dict() for p in wanted]},
+        "as_of": as_of, "source": sel.source, "items": [p.to_dict() for p in wanted]},
         partner_warnings(partner_code, partner_country))
 
 

@@ -53,8 +53,8 @@ def _columns(df: pl.DataFrame, *names: str) -> dict[str, list]:
 
 
 def _monthly(df: pl.DataFrame) -> set[tuple[str, int]]:
-    """(reporter, period) of every month the rows cover: a cumulative value (freq C) covers
-    January to its month."""
+    """(reporter, period) of every month the rows cover (docs/figures.md R9): a cumulative
+    value (freq C) covers January to its month, an annual value its twelve months."""
     col = _columns(df, "freq", "reporter", "period")
     out = set()
     for freq, reporter, period in zip(col["freq"], col["reporter"], col["period"], strict=True):
@@ -62,7 +62,67 @@ def _monthly(df: pl.DataFrame) -> set[tuple[str, int]]:
             out.add((reporter, period))
         elif freq == model.CUMULATIVE:
             out.update((reporter, p) for p in range(period // 100 * 100 + 1, period + 1))
+        elif freq == "A":
+            out.update((reporter, period * 100 + m) for m in range(1, 13))
     return out
+
+
+def unlike(cur: pl.DataFrame, prev: pl.DataFrame, basket: bool = False) -> list[str]:
+    """Why the comparison span is not covered like the current one (docs/figures.md R11):
+    other reporters, other months of a reporter (shifted by a year), other basket codes, or
+    another source. Empty where they are alike, or where a span has no data at all (the
+    ``no-data`` warning says that)."""
+    if not cur.height or not prev.height:
+        return []
+    out = []
+    now, before = _by_reporter(cur), _by_reporter(prev)
+    if now.keys() != before.keys():
+        only_now, only_before = sorted(now.keys() - before.keys()), \
+            sorted(before.keys() - now.keys())
+        out += [f"{_names(only_now)} in the current span only"] if only_now else []
+        out += [f"{_names(only_before)} in the previous span only"] if only_before else []
+    for reporter in sorted(now.keys() & before.keys()):
+        shifted = {p - 100 for p in now[reporter]}
+        if shifted - before[reporter]:
+            out.append(f"{reporter} has no data for {_months(shifted - before[reporter])} "
+                       "in the previous span")
+        if before[reporter] - shifted:
+            out.append(f"{reporter} has data for {_months(before[reporter] - shifted)} in "
+                       "the previous span but not for the same months of the current one")
+    if basket:
+        codes_now = set(cur.get_column("code").to_list())
+        codes_before = set(prev.get_column("code").to_list())
+        if codes_now != codes_before:
+            out.append(f"basket codes with data differ: {', '.join(sorted(codes_now))} now, "
+                       f"{', '.join(sorted(codes_before))} a year earlier")
+    sources = (_pairs(cur, "source"), _pairs(prev, "source"))
+    if sources[0] != sources[1]:
+        out.append("the sources differ between the spans")
+    return out
+
+
+def _by_reporter(df: pl.DataFrame) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for reporter, period in _monthly(df):
+        out.setdefault(reporter, set()).add(period)
+    return out
+
+
+def _pairs(df: pl.DataFrame, column: str) -> set[tuple[str, str]]:
+    return set(zip(df.get_column("reporter").to_list(), df.get_column(column).to_list(),
+                   strict=True))
+
+
+def _months(periods: set[int]) -> str:
+    return months_text([f"{p // 100}-{p % 100:02d}" for p in periods])
+
+
+def withheld(reasons: list[str]) -> list[CoverageWarning]:
+    if not reasons:
+        return []
+    return [CoverageWarning(
+        "yoy-withheld", "no year-on-year change: the previous span is not covered like the "
+        "current one (" + "; ".join(reasons) + ")", {"reasons": reasons})]
 
 
 def _missing_months(df: pl.DataFrame, span: Span,

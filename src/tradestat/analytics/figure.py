@@ -42,9 +42,16 @@ class Figure:
     #: the year-on-year % change the source printed beside the value (China Customs), when
     #: the value is one published record; shown beside the computed ``yoy_pct``
     published_yoy_pct: float | None = None
+    #: False where the previous span is not covered like the current one (docs/figures.md
+    #: R11): no change is computed, a ``yoy-withheld`` warning says why
+    comparable: bool = True
+    #: the value each other source in the store gives for the same question (R4.3)
+    other_sources: dict[str, float] = field(default_factory=dict)
 
     @property
     def yoy_pct(self) -> float | None:
+        if not self.comparable:
+            return None
         return common.growth_pct(self.value, self.previous_value)
 
     def to_dict(self) -> dict:
@@ -54,7 +61,7 @@ class Figure:
             "previous": {"value": self.previous_value,
                          "period": self.period.previous().to_dict()},
             "yoy_pct": self.yoy_pct, "published_yoy_pct": self.published_yoy_pct,
-            "coverage": self.coverage,
+            "other_sources": self.other_sources, "coverage": self.coverage,
             "warnings": [w.to_dict() for w in self.warnings],
             "conversion": self.conversion,
         }
@@ -94,7 +101,7 @@ def basket_warnings(df: pl.DataFrame, prods: products.Products) -> list[Coverage
 
 
 def build(df: pl.DataFrame, warnings: list[CoverageWarning], span: Span, query: dict,
-          currency: str | None = None) -> Figure:
+          currency: str | None = None, basket: bool = False) -> Figure:
     """A :class:`Figure` from the rows :func:`rules.apply` kept (spans current and previous)."""
     cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
     cov = {"current": coverage.describe(cur, span),
@@ -102,12 +109,50 @@ def build(df: pl.DataFrame, warnings: list[CoverageWarning], span: Span, query: 
     warnings = [*warnings, *coverage.compare(cur, prev, cov["current"], cov["previous"], False)]
     value, unit, basis, conv = in_currency(cur, currency)
     prev_value, _, _, prev_conv = in_currency(prev, unit)
+    unlike = coverage.unlike(cur, prev, basket)
     fig = Figure(query, value if cur.height else None, unit, basis, span,
                  prev_value if prev.height else None, cov, warnings,
                  {"current": conv, "previous": prev_conv} if conv or prev_conv else None,
-                 published_yoy(cur))
+                 published_yoy(cur), comparable=not unlike)
+    fig.warnings.extend(coverage.withheld(unlike))
     fig.warnings.extend(yoy_warnings(fig))
     return fig
+
+
+def other_sources(df: pl.DataFrame, spans: dict[str, Span], parts: bool, unit: str
+                  ) -> tuple[dict[str, float], list[CoverageWarning]]:
+    """What each source not chosen (R4) gives for the current span, by the same rules."""
+    cur = df.filter(pl.col("which") == "current")
+    if cur.get_column("source").n_unique() <= 1:
+        return {}, []
+    chosen = set(rules.chosen_sources(df.filter(pl.col("which").is_not_null()),
+                                      parts).values())
+    out, notes = {}, []
+    for source in sorted(set(cur.get_column("source").to_list()) - chosen,
+                         key=rules.source_rank):
+        rows, warnings = rules.apply(df.filter(pl.col("source") == source), spans,
+                                     parts=parts)
+        rows = rows.filter(pl.col("which") == "current")
+        if rows.height:
+            out[source] = in_currency(rows, unit)[0]
+            if any(w.code == "product-from-parts" for w in warnings):
+                notes.append(f"{source}'s is a sum of sub-codes")
+    return out, notes
+
+
+def source_warnings(fig: Figure, notes: list[str]) -> list[CoverageWarning]:
+    """Other sources' values beside the figure's (R4.3)."""
+    if not fig.other_sources or fig.value is None:
+        return []
+    used = "/".join(fig.coverage["current"]["sources"])
+    parts = [f"{s} gives {common.money(v, fig.currency)}"
+             + (f" ({common.pct(common.growth_pct(v, fig.value))} against {used})"
+                if fig.value else "") for s, v in fig.other_sources.items()]
+    return [CoverageWarning(
+        "other-source", f"the figure is {used}'s; another source in the store also answers: "
+        + "; ".join(parts) + "".join(f" ({n})" for n in notes)
+        + " (choose one with --source)",
+        {"used": fig.coverage["current"]["sources"], "values": fig.other_sources})]
 
 
 def published_yoy(rows: pl.DataFrame) -> float | None:
@@ -134,7 +179,8 @@ def yoy_warnings(fig: Figure) -> list[CoverageWarning]:
 
 def figure(store: Any, reporter: str, flow: str, period: str, product: str | None = None,
            basket: str | None = None, partner: str | None = None, currency: str | None = None,
-           engine: str = "duckdb", as_of: str | None = None) -> Figure:
+           engine: str = "duckdb", as_of: str | None = None, source: str | None = None
+           ) -> Figure:
     """China's exports of integrated circuits in Jan–Nov 2024, and so on.
 
         >>> f = figure(store, "CHN", "export", "2024-01..2024-11", product="8542")  # doctest: +SKIP
@@ -146,13 +192,19 @@ def figure(store: Any, reporter: str, flow: str, period: str, product: str | Non
                                      else (model.WORLD, None))
     span, spans = spans_for(period)
     prods = products.parse(product, basket, store.root)
-    sel = Selection(flow_name(flow), [code], partner_code, prods.codes)
+    sel = Selection(flow_name(flow), [code], partner_code, prods.codes,
+                    source=common.source_name(store, source))
     t = records(store, engine, as_of)
     prods = for_data(prods, t, sel, spans, store)
     sel.codes = prods.codes
-    df, warnings = rules.apply(fetch(t, sel, spans), spans, parts=prods.kind != "basket")
+    parts = prods.kind != "basket"
+    found = fetch(t, sel, spans)
+    df, warnings = rules.apply(found, spans, parts=parts)
     query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
-             "product": prods.to_dict(), "engine": engine, "as_of": as_of}
+             "product": prods.to_dict(), "engine": engine, "as_of": as_of, "source": source}
     warnings = [*prods.warnings, *basket_warnings(df, prods), *warnings,
                 *partner_warnings(partner_code, partner_country)]
-    return build(df, warnings, span, query, currency)
+    fig = build(df, warnings, span, query, currency, basket=not parts)
+    fig.other_sources, notes = other_sources(found, spans, parts, fig.currency)
+    fig.warnings.extend(source_warnings(fig, notes))
+    return fig

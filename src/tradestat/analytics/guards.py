@@ -35,6 +35,8 @@ CATALOGUE = {
         GuardType("month-derived", "Month derived from cumulative values"),
         GuardType("months-combined", "January and February published together"),
         GuardType("yoy-published-differs", "Computed YoY differs from the published one"),
+        GuardType("yoy-withheld", "No YoY: the spans are not alike"),
+        GuardType("other-source", "Another source gives another value"),
     )
 }
 

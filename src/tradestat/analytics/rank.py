@@ -161,8 +161,8 @@ def _area_warnings(by: str, rows: list[Row]) -> list[CoverageWarning]:
 def rank(store: Any, flow: str, period: str, product: str | None = None,
          basket: str | None = None, by: str = "reporter", reporter: str | list[str] | None = None,
          partner: str | None = None, top: int | None = None, level: int | None = None,
-         currency: str | None = None, engine: str = "duckdb", as_of: str | None = None
-         ) -> Ranking:
+         currency: str | None = None, engine: str = "duckdb", as_of: str | None = None,
+         source: str | None = None) -> Ranking:
     """Reporters (or a reporter's partners or products) ranked by value for a span."""
     store = open_store(store)
     product = _check(by, partner, product, basket)
@@ -172,7 +172,7 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
     partner_code, partner_country = (country_code(partner, "--partner") if partner
                                      else (model.WORLD, None))
     sel = Selection(flow_name(flow), country_codes(reporter, "--reporter"), partner_code,
-                    prods.codes)
+                    prods.codes, source=common.source_name(store, source))
     t = records(store, engine, as_of)
     prods = for_data(prods, t, sel, spans, store)
     sel.codes = prods.codes
@@ -198,7 +198,7 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
                 *partner_warnings(partner_code, partner_country), *_area_warnings(by, rows)]
     query = {"flow": sel.flow, "by": by, "level": level, "reporters": sel.reporters,
              "partner": partner_code, "product": prods.to_dict(), "top": top,
-             "engine": engine, "as_of": as_of}
+             "engine": engine, "as_of": as_of, "source": sel.source}
     basis = _basis(conv, prev_conv) if cur.height else None
     return Ranking(query, by, span, unit, basis, rows, placed.total, placed.previous_total,
                    placed.n, cov, warnings,

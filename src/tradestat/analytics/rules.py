@@ -329,7 +329,15 @@ def months_text(months: list[str]) -> str:
             runs[-1].append(m)
         else:
             runs.append([m])
-    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}..{r[-1]}" for r in runs)
+    return ", ".join(_run_text(r) for r in runs)
+
+
+def _run_text(run: list[str]) -> str:
+    """One run of months; whole calendar years written as years ('2025', '2024..2025')."""
+    first, last = run[0], run[-1]
+    if first.endswith("-01") and last.endswith("-12"):
+        return first[:4] if first[:4] == last[:4] else f"{first[:4]}..{last[:4]}"
+    return first if len(run) == 1 else f"{first}..{last}"
 
 
 def _names(codes: list[str], limit: int = 8) -> str:

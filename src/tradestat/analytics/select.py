@@ -51,6 +51,8 @@ class Selection:
     codes: dict[str, list[str]] | None = None
     regime: str = model.TOTAL_REGIME
     extra: dict = field(default_factory=dict)
+    #: only this source's rows (None: every source; rules choose one per reporter)
+    source: str | None = None
 
     def prefixes(self) -> list[str]:
         return sorted({p for ps in (self.codes or {}).values() for p in ps})
@@ -170,6 +172,8 @@ def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str
     preds = [t.flow == sel.flow, *_span_filter(t, spans)]
     if known.get("regime") != sel.regime:
         preds.append(t.regime == sel.regime)
+    if sel.source is not None:
+        preds.append(t.source == sel.source)
     if sel.reporters is not None:
         preds.append(t.reporter.isin(sel.reporters))
     if sel.partner is not None and sel.partner != model.WORLD:

@@ -24,6 +24,7 @@ from tradestat.analytics.common import (
     for_data,
     in_currency,
     open_store,
+    source_name,
     target_currency,
 )
 from tradestat.analytics.engine import records
@@ -155,7 +156,7 @@ def _point_warnings(points: list[Point], freq: str, many: bool) -> list[Coverage
 def series(store: Any, reporter: str | list[str] | None, flow: str, product: str | None = None,
            basket: str | None = None, freq: str = "M", period: str | None = None,
            partner: str | None = None, currency: str | None = None, engine: str = "duckdb",
-           as_of: str | None = None) -> Series:
+           as_of: str | None = None, source: str | None = None) -> Series:
     """Values per month (``freq="M"``) or year (``"A"``); ``reporter=None`` sums all."""
     freq = str(freq).strip().upper()
     if freq not in ("M", "A"):
@@ -166,7 +167,7 @@ def series(store: Any, reporter: str | list[str] | None, flow: str, product: str
                                      else (model.WORLD, None))
     prods = products.parse(product, basket, store.root)
     sel = Selection(flow_name(flow), country_codes(reporter, "--reporter"), partner_code,
-                    prods.codes)
+                    prods.codes, source=source_name(store, source))
     t = records(store, engine, as_of)
     spans = {"all": span or EVERYTHING}
     prods = for_data(prods, t, sel, spans, store)

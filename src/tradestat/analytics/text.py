@@ -46,10 +46,18 @@ def figure_line(f: Figure) -> str:
     prev = f.period.previous().label
     if f.value is None:
         return f"{head}: no data"
-    if f.yoy_pct is None:
-        return f"{head}: {money(f.value, f.currency)} (no data for {prev} to compare with)"
-    return (f"{head}: {money(f.value, f.currency)}, {pct(f.yoy_pct)} on {prev} "
-            f"({money(f.previous_value, f.currency)})")
+    value = money(f.value, f.currency)
+    published = (f", {pct(f.published_yoy_pct)} year on year, as published"
+                 if f.published_yoy_pct is not None else "")
+    if f.yoy_pct is not None:
+        return (f"{head}: {value}, {pct(f.yoy_pct)} on {prev} "
+                f"({money(f.previous_value, f.currency)}){published}")
+    if f.previous_value is None:
+        why = f"no data for {prev} to compute a change"
+    else:
+        why = (f"{prev}: {money(f.previous_value, f.currency)}, not covered alike: no change "
+               "computed")
+    return f"{head}: {value}{published} ({why})"
 
 
 def figure_lines(f: Figure) -> list[str]:

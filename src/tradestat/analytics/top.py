@@ -12,8 +12,8 @@ from tradestat.analytics.rank import Ranking, rank
 
 def top(store: Any, reporter: str | list[str], flow: str, period: str, level: int = 4,
         top: int | None = 20, product: str | None = None, partner: str | None = None,
-        currency: str | None = None, engine: str = "duckdb", as_of: str | None = None
-        ) -> Ranking:
+        currency: str | None = None, engine: str = "duckdb", as_of: str | None = None,
+        source: str | None = None) -> Ranking:
     """The ``top`` products of ``reporter`` at ``level`` digits (within ``product`` if given).
 
     A published heading is never added to its sub-codes; a product published only at a
@@ -21,4 +21,4 @@ def top(store: Any, reporter: str | list[str], flow: str, period: str, level: in
     """
     return rank(store, flow, period, product=product, by="product", reporter=reporter,
                 partner=partner, top=top, level=level, currency=currency, engine=engine,
-                as_of=as_of)
+                as_of=as_of, source=source)
