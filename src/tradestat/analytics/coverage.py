@@ -101,6 +101,19 @@ def unlike(cur: pl.DataFrame, prev: pl.DataFrame, basket: bool = False) -> list[
     return out
 
 
+def unlike_reporters(cur: pl.DataFrame, prev: pl.DataFrame) -> set[str]:
+    """Reporters with data in both spans whose months (shifted by a year) or source differ:
+    their own change is withheld (R11)."""
+    now, before = _by_reporter(cur), _by_reporter(prev)
+    out = {r for r in now.keys() & before.keys() if {p - 100 for p in now[r]} != before[r]}
+    src_now, src_before = _pairs(cur, "source"), _pairs(prev, "source")
+    for reporter in now.keys() & before.keys():
+        if {s for r, s in src_now if r == reporter} != {s for r, s in src_before
+                                                         if r == reporter}:
+            out.add(reporter)
+    return out
+
+
 def _by_reporter(df: pl.DataFrame) -> dict[str, set[int]]:
     out: dict[str, set[int]] = {}
     for reporter, period in _monthly(df):

@@ -71,9 +71,13 @@ class Ranking:
     coverage: dict
     warnings: list[CoverageWarning] = field(default_factory=list)
     conversion: dict | None = None
+    #: False where the previous span is not covered like the current one (R11)
+    comparable: bool = True
 
     @property
     def total_yoy_pct(self) -> float | None:
+        if not self.comparable:
+            return None
         return common.growth_pct(self.total, self.previous_total)
 
     @property
@@ -190,19 +194,34 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
         before, prev_conv = sum_by(prev, _KEY[by], unit)
         placed = select.place(now, before, top)
     rows = _rows(placed, by)
+    unlike = coverage.unlike(cur, prev, prods.kind == "basket" and by != "product")
+    _withhold(rows, by, unlike, coverage.unlike_reporters(cur, prev) if unlike else set())
     cov = {"current": coverage.describe(cur, span),
            "previous": coverage.describe(prev, span.previous())}
     many = sel.reporters is None or len(sel.reporters) > 1
     warnings = [*prods.warnings, *warnings, *_summed_warnings(sel, cur, span),
                 *coverage.compare(cur, prev, cov["current"], cov["previous"], many),
-                *partner_warnings(partner_code, partner_country), *_area_warnings(by, rows)]
+                *partner_warnings(partner_code, partner_country), *_area_warnings(by, rows),
+                *coverage.withheld(unlike)]
     query = {"flow": sel.flow, "by": by, "level": level, "reporters": sel.reporters,
              "partner": partner_code, "product": prods.to_dict(), "top": top,
              "engine": engine, "as_of": as_of, "source": sel.source}
     basis = _basis(conv, prev_conv) if cur.height else None
     return Ranking(query, by, span, unit, basis, rows, placed.total, placed.previous_total,
                    placed.n, cov, warnings,
-                   {"current": conv, "previous": prev_conv} if conv or prev_conv else None)
+                   {"current": conv, "previous": prev_conv} if conv or prev_conv else None,
+                   comparable=not unlike)
+
+
+def _withhold(rows: list[Row], by: str, unlike: list[str], reporters: set[str]) -> None:
+    """No change on a row whose spans are not covered alike (docs/figures.md R11): a
+    reporter's own row where its months or source differ; every partner's or product's row
+    where the one reporter's do (or the basket codes differ)."""
+    if not unlike:
+        return
+    for row in rows:
+        if by != "reporter" or row.code in reporters:
+            row.yoy_pct = None
 
 
 def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,

@@ -38,6 +38,10 @@ Currency = Annotated[str | None, Query(
 AsOf = Annotated[str | None, Query(
     description="Only releases published (else ingested) on or before this date, YYYY-MM-DD.",
     max_length=40)]
+Source = Annotated[str | None, Query(
+    description="Only this source's data (e.g. comtrade, gacc); default: per reporter, the "
+    "source that publishes the asked code, then comtrade, baci, gacc, taiwan.",
+    max_length=64)]
 Top = Annotated[int | None, Query(description="The first N rows.", ge=1, le=100_000)]
 Level = Annotated[int | None, Query(description="HS digits: 2, 4 or 6.", ge=2, le=12)]
 
@@ -57,8 +61,10 @@ async def answer(request: Request, key: tuple | None, fn: Callable[[], Any]) -> 
             summary="One figure with its year-earlier value, YoY, coverage and warnings")
 async def figure(request: Request, reporter: Reporter, flow: Flow, period: Period,
                  product: Product = None, basket: Basket = None, partner: Partner = None,
-                 currency: Currency = None, as_of: AsOf = None) -> JSONDoc:
-    args = (reporter, flow, period, product, basket, partner, currency, "duckdb", as_of)
+                 currency: Currency = None, as_of: AsOf = None,
+                 source: Source = None) -> JSONDoc:
+    args = (reporter, flow, period, product, basket, partner, currency, "duckdb", as_of,
+            source)
     store = store_of(request)
     return await answer(request, ("figure", *args),
                          lambda: with_display(analytics.figure(store, *args)))
@@ -81,13 +87,13 @@ async def compare(request: Request, reporter: Reporter, flow: Flow, period: Peri
                   product: Annotated[list[str] | None, Query(
                       description="HS codes (repeat; after the baskets).")] = None,
                   partner: Partner = None, currency: Currency = None,
-                  as_of: AsOf = None) -> JSONDoc:
+                  as_of: AsOf = None, source: Source = None) -> JSONDoc:
     store = store_of(request)
     key = ("compare", reporter, flow, period, tuple(basket or ()), tuple(product or ()),
-           partner, currency, as_of)
+           partner, currency, as_of, source)
     return await answer(request, key, lambda: analytics.compare(
         store, reporter, flow, period, baskets=basket, codes=product, partner=partner,
-        currency=currency, as_of=as_of))
+        currency=currency, as_of=as_of, source=source))
 
 
 @router.get("/rank", response_model=None, responses={200: {"model": schemas.Ranking}},
@@ -100,13 +106,13 @@ async def rank(request: Request, flow: Flow, period: Period, product: Product = 
                reporter: Annotated[list[str] | None, Query(
                    description="Only these reporters (repeat); default: all.")] = None,
                partner: Partner = None, level: Level = None, currency: Currency = None,
-               as_of: AsOf = None) -> JSONDoc:
+               as_of: AsOf = None, source: Source = None) -> JSONDoc:
     store = store_of(request)
     key = ("rank", flow, period, product, basket, by, top, tuple(reporter or ()), partner,
-           level, currency, as_of)
+           level, currency, as_of, source)
     return await answer(request, key, lambda: analytics.rank(
         store, flow, period, product, basket, by, reporter, partner, top, level, currency,
-        "duckdb", as_of))
+        "duckdb", as_of, source))
 
 
 @router.get("/top", response_model=None, responses={200: {"model": schemas.Ranking}},
@@ -116,8 +122,9 @@ async def top(request: Request, reporter: Reporter, flow: Flow, period: Period,
                                           le=12)] = 4,
               top: Annotated[int, Query(description="The first N.", ge=1, le=100_000)] = 20,
               product: Product = None, partner: Partner = None, currency: Currency = None,
-              as_of: AsOf = None) -> JSONDoc:
-    args = (reporter, flow, period, level, top, product, partner, currency, "duckdb", as_of)
+              as_of: AsOf = None, source: Source = None) -> JSONDoc:
+    args = (reporter, flow, period, level, top, product, partner, currency, "duckdb", as_of,
+            source)
     store = store_of(request)
     return await answer(request, ("top", *args), lambda: analytics.top(store, *args))
 
@@ -134,8 +141,9 @@ async def series(request: Request, flow: Flow,
                      description="Limit to a span (default: every period with data).",
                      max_length=40)] = None,
                  partner: Partner = None, currency: Currency = None,
-                 as_of: AsOf = None) -> JSONDoc:
-    args = (reporter, flow, product, basket, freq, period, partner, currency, "duckdb", as_of)
+                 as_of: AsOf = None, source: Source = None) -> JSONDoc:
+    args = (reporter, flow, product, basket, freq, period, partner, currency, "duckdb", as_of,
+            source)
     store = store_of(request)
     return await answer(request, ("series", *args), lambda: analytics.series(store, *args))
 

@@ -71,6 +71,7 @@ class Figure(Capped):
     previous: Previous
     yoy_pct: float | None
     published_yoy_pct: float | None = None
+    other_sources: dict[str, float] = {}
     coverage: dict[str, Any]
     warnings: list[Warning_]
     conversion: dict[str, Any] | None = None
