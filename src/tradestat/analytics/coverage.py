@@ -95,7 +95,8 @@ def unlike(cur: pl.DataFrame, prev: pl.DataFrame, basket: bool = False) -> list[
         if codes_now != codes_before:
             out.append(f"basket codes with data differ: {', '.join(sorted(codes_now))} now, "
                        f"{', '.join(sorted(codes_before))} a year earlier")
-    sources = (_pairs(cur, "source"), _pairs(prev, "source"))
+    shared = now.keys() & before.keys()
+    sources = [{p for p in _pairs(df, "source") if p[0] in shared} for df in (cur, prev)]
     if sources[0] != sources[1]:
         out.append("the sources differ between the spans")
     return out

@@ -81,8 +81,11 @@ def ranking_lines(r: Ranking) -> list[str]:
     if r.others:
         lines.append(f"... {r.others['count']} more {what}: {money(r.others['value'], r.currency)}"
                      f" ({pct(r.others['share_pct'], signed=False)})")
-    lines.append(f"total ({r.n} {what}): {money(r.total, r.currency)}, "
-                 f"{pct(r.total_yoy_pct)} on {r.period.previous().label}")
+    change = (f"{pct(r.total_yoy_pct)} on {r.period.previous().label}"
+              if r.total_yoy_pct is not None else
+              f"no change computed on {r.period.previous().label} ("
+              + ("not covered alike, see the warnings)" if r.previous_total else "no data)"))
+    lines.append(f"total ({r.n} {what}): {money(r.total, r.currency)}, {change}")
     return lines + warning_lines(r.warnings)
 
 
