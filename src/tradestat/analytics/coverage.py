@@ -36,6 +36,10 @@ def describe(df: pl.DataFrame, span: Span) -> dict:
         "sources": sorted(set(col["source"])),
         "rows": int(sum(col["rows"])) if df.height else 0,
     }
+    if len(doc["sources"]) > 1:  # R4: one source per reporter, named
+        doc["source_by_reporter"] = {
+            r: "/".join(sorted({s for rr, s in zip(col["reporter"], col["source"], strict=True)
+                                if rr == r})) for r in reporters}
     cumulative = {p for f, p in zip(col["freq"], col["period"], strict=True)
                   if f == model.CUMULATIVE}
     derived = ({p for d, p in zip(df.get_column("derived").to_list(), col["period"],

@@ -142,7 +142,10 @@ def figure_sentence(fig: Figure, who: str, what: str, stated: set[str]) -> Sente
                         notes(fig.warnings, stated=stated))
     text = (f"{head} reached {fmt.money(fig.value, fig.currency)} in {span} "
             f"({basis_words(fig.currency, fig.basis)})")
-    if fig.yoy_pct is None:
+    if fig.yoy_pct is None and fig.previous_value is not None:
+        text += (f"; {prev} ({fmt.money(fig.previous_value, fig.currency)}) is not covered "
+                 "like it, so no change is computed.")
+    elif fig.yoy_pct is None:
         text += f"; there is no figure for {prev} to compare with."
     else:
         text += (f", {fmt.pct(fig.yoy_pct)} year on year from "
