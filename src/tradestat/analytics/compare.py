@@ -181,7 +181,8 @@ def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] 
     unit = target_currency(df.filter(pl.col("which").is_not_null()), currency)
     figures = []
     for p in wanted:
-        rows, warnings = rules.apply(item_rows(df, p), spans, parts=p.kind != "basket")
+        rows, warnings = rules.apply(item_rows(df, p), spans, parts=p.kind != "basket",
+                                     partner=partner_code)
         query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
                  "product": p.to_dict(), "engine": engine, "as_of": as_of,
                  "source": sel.source}

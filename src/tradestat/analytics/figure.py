@@ -119,8 +119,8 @@ def build(df: pl.DataFrame, warnings: list[CoverageWarning], span: Span, query: 
     return fig
 
 
-def other_sources(df: pl.DataFrame, spans: dict[str, Span], parts: bool, unit: str
-                  ) -> tuple[dict[str, float], list[CoverageWarning]]:
+def other_sources(df: pl.DataFrame, spans: dict[str, Span], parts: bool, unit: str,
+                  partner: str | None = None) -> tuple[dict[str, float], list[str]]:
     """What each source not chosen (R4) gives for the current span, by the same rules."""
     cur = df.filter(pl.col("which") == "current")
     if cur.get_column("source").n_unique() <= 1:
@@ -131,7 +131,7 @@ def other_sources(df: pl.DataFrame, spans: dict[str, Span], parts: bool, unit: s
     for source in sorted(set(cur.get_column("source").to_list()) - chosen,
                          key=rules.source_rank):
         rows, warnings = rules.apply(df.filter(pl.col("source") == source), spans,
-                                     parts=parts)
+                                     parts=parts, partner=partner)
         rows = rows.filter(pl.col("which") == "current")
         if rows.height:
             out[source] = in_currency(rows, unit)[0]
@@ -199,12 +199,13 @@ def figure(store: Any, reporter: str, flow: str, period: str, product: str | Non
     sel.codes = prods.codes
     parts = prods.kind != "basket"
     found = fetch(t, sel, spans)
-    df, warnings = rules.apply(found, spans, parts=parts)
+    df, warnings = rules.apply(found, spans, parts=parts, partner=partner_code)
     query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
              "product": prods.to_dict(), "engine": engine, "as_of": as_of, "source": source}
     warnings = [*prods.warnings, *basket_warnings(df, prods), *warnings,
                 *partner_warnings(partner_code, partner_country)]
     fig = build(df, warnings, span, query, currency, basket=not parts)
-    fig.other_sources, notes = other_sources(found, spans, parts, fig.currency)
+    fig.other_sources, notes = other_sources(found, spans, parts, fig.currency,
+                                           partner_code)
     fig.warnings.extend(source_warnings(fig, notes))
     return fig

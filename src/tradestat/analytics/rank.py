@@ -187,7 +187,8 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
     else:
         keys = () if by == "reporter" else (by,)
         df, warnings = rules.apply(fetch(t, sel, spans, by=keys, level=level), spans, keys,
-                                   level, parts=prods.kind != "basket" and by != "product")
+                                   level, parts=prods.kind != "basket" and by != "product",
+                                   partner=partner_code)
         cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
         unit = target_currency(cur if cur.height else prev, currency)
         now, conv = sum_by(cur, _KEY[by], unit)
@@ -244,7 +245,7 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
             or min(cov.get_column("plen").to_list(), default=level) < level
             or select.mixed_depth(cov, level)):
         return None
-    kept, warnings = rules.apply(cov, spans, parts=False)
+    kept, warnings = rules.apply(cov, spans, parts=False, partner=sel.partner)
     cur, prev = _split(kept)
     unit = target_currency(cur if cur.height else prev, currency)
     if kept.height != cov.height or set(kept.get_column("currency").to_list()) - {unit}:

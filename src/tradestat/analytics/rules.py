@@ -25,7 +25,7 @@ from tradestat.analytics.periods import Span
 
 SPAN_KEYS = ("which", "reporter")
 #: Rows that describe the same trade, once the engine has grouped them.
-SLICE = ("which", "period", "reporter", "freq", "is_world")
+SLICE = ("which", "period", "reporter", "freq", "is_world", "source")
 
 
 #: Sources in the order they answer when several could (docs/figures.md R4.2b); any other
@@ -184,9 +184,12 @@ def parts_warnings(df: pl.DataFrame) -> list[CoverageWarning]:
 
 
 def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
-          level: int | None = None, parts: bool = True, compared: bool = True
-          ) -> tuple[pl.DataFrame, list[CoverageWarning]]:
-    """The rows to sum, and the warnings the choices made on the way call for."""
+          level: int | None = None, parts: bool = True, compared: bool = True,
+          partner: str | None = None) -> tuple[pl.DataFrame, list[CoverageWarning]]:
+    """The rows to sum, and the warnings the choices made on the way call for.
+
+    ``partner``: the one partner asked (its rows are all there is: no world row to prefer).
+    """
     # Each frame operation costs a hand-over to Polars' threads (0.1-0.5 ms on a frame of
     # a few rows, the first after a pause the most): none where nothing would change.
     if df.get_column("which").null_count():
@@ -194,7 +197,8 @@ def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
     df, _ = choose_source(df, own_code=parts)
     df, w1 = choose_freq(df, spans, compared)
     df, w0 = resolve_cumulative(df, spans)
-    df, w2 = choose_partner_rows(df, "partner" in by)
+    df, w2 = (df, []) if partner not in (None, model.WORLD) else \
+        choose_partner_rows(df, "partner" in by)
     warnings = [*w0, *w1, *w2]
     if "product" in by and level:
         df, w3 = choose_coarse(df, level)

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 GROUP = ("which", "period", "freq", "reporter", "classification", "currency", "release_id",
          "source", "is_world", "plen", "code")
-#: Rows of one slice describe the same trade; an ancestor code present there covers its parts.
-SLICE = ("reporter", "partner", "flow", "regime", "freq", "period")
+#: Rows of one slice describe the same trade; an ancestor code present there covers its parts
+#: (of the same source only: one source's heading says nothing of another's lines).
+SLICE = ("source", "reporter", "partner", "flow", "regime", "freq", "period")
 LEVELS = (2, 4, 6, 8, 10)
 BY_KEYS = ("reporter", "partner", "product", "classification", "source")
 
@@ -178,6 +179,11 @@ def _filtered(t: ir.Table, sel: Selection, spans: dict[str, Span], by: tuple[str
         preds.append(t.reporter.isin(sel.reporters))
     if sel.partner is not None and sel.partner != model.WORLD:
         preds.append(t.partner == sel.partner)
+    elif known.get("is_world") is not True and "partner" in t.columns:
+        # groups of countries are never summed with the countries they total (R7.3)
+        from tradestat.reference.countries import GROUP_PARTNERS
+
+        preds.append(~t.partner.isin(GROUP_PARTNERS))
     if sel.codes is not None:
         preds.append(ibis.or_(*[_starts_with(t.product, p) for p in sel.prefixes()]))
     if "product" in by and level and not known.get("no_total"):

@@ -175,7 +175,7 @@ def series(store: Any, reporter: str | list[str] | None, flow: str, product: str
     df, warnings = relabel(fetch(t, sel, spans), freq)
     found = sorted(df.get_column("which").unique().to_list())
     df, more = rules.apply(df, {w: _span(w) for w in found}, parts=prods.kind != "basket",
-                           compared=False)
+                           compared=False, partner=partner_code)
     unit = target_currency(df, currency)
     points, bases = [], set()
     for label in _labels(found, freq, span):
