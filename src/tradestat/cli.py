@@ -217,6 +217,19 @@ def ingest_baci(
     _ingest(BaciReader, files, store, on_error, as_json, debug, folders=True)
 
 
+@ingest_app.command("taiwan")
+def ingest_taiwan(
+    files: Annotated[list[Path], typer.Argument(
+        help="CSV exports of Taiwan's customs statistics portal (Ministry of Finance).")],
+    store: StoreOpt = None, on_error: OnErrorOpt = "reject", as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Ingest Taiwan's customs statistics (Minguo years, 11-digit CCC codes, US$ thousand)."""
+    from tradestat.sources.taiwan import TaiwanReader
+
+    _ingest(TaiwanReader, files, store, on_error, as_json, debug)
+
+
 @app.command()
 def releases(store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
     """List the store's releases (vintages), oldest first."""

@@ -40,6 +40,7 @@ CATALOGUE: dict[str, ProblemType] = {
                     "{value!r} is not a known country or area code{hint}"),
         ProblemType("encoding", "Encoding", "cannot decode the bytes as {hint}"),
         ProblemType("malformed-csv", "Malformed CSV", "{hint}"),
+        ProblemType("malformed-html", "Malformed HTML table", "{hint}"),
         ProblemType("missing-column", "Missing column",
                     "the file has no column(s) {value}{hint}"),
         ProblemType("breakdown-without-total", "Breakdown without total",

@@ -128,6 +128,39 @@ _COMTRADE_SPECIAL = (
     Country("BES", "Bonaire, Sint Eustatius and Saba", "535", "535", "BQ"),
 )
 
+# Partners China Customs publishes in its by-country table that have no ISO or Comtrade code:
+# continents and groups (totals of other rows, stored with is_aggregate), residual areas and
+# territories. Known by their code only, so no name in text is taken for one of them.
+_PUBLISHED_AREAS = (
+    _area("_ASIA", "Asia (China Customs' continent total)", None),
+    _area("_AFRICA", "Africa (China Customs' continent total)", None),
+    _area("_EUROPE", "Europe (China Customs' continent total)", None),
+    _area("_LATAM", "Latin America (China Customs' continent total)", None),
+    _area("_NAMERICA", "North America (China Customs' continent total)", None),
+    _area("_OCEANIA", "Oceania (China Customs' continent total)", None),
+    _area("_ASEAN", "ASEAN (as China Customs totals it)", None,
+          "Association of Southeast Asian Nations: China Customs' total of its members"),
+    _area("_APEC", "APEC (as China Customs totals it)", None,
+          "Asia-Pacific Economic Cooperation: China Customs' total of its members"),
+    _area("_RCEP", "RCEP (as China Customs totals it)", None,
+          "Regional Comprehensive Economic Partnership: China Customs' total of its members"),
+    _area("_BRI", "Belt and Road countries (as China Customs totals them)", None),
+    _area("_ASIA_OTH", "Other Asian territories (China Customs)", None),
+    _area("_AFRICA_OTH", "Other African territories (China Customs)", None),
+    _area("_EUROPE_OTH", "Other European territories (China Customs)", None),
+    _area("_LATAM_OTH", "Other Latin American territories (China Customs)", None),
+    _area("_NAMERICA_OTH", "Other North American territories (China Customs)", None),
+    _area("_OCEANIA_OTH", "Other Oceanian territories (China Customs)", None),
+    _area("_IC", "Canary Islands", None, "Part of Spain; ISO 3166 reserves IC for it"),
+    _area("_XC", "Ceuta", None, "Part of Spain; ISO 3166 reserves EA for Ceuta and Melilla"),
+    _area("_XL", "Melilla", None, "Part of Spain; ISO 3166 reserves EA for Ceuta and Melilla"),
+)
+
+#: Partners that are totals of other partner rows (continents, economic groups): never added
+#: to the countries they total (docs/figures.md R7.3).
+GROUP_PARTNERS = ("EUR", "_ASIA", "_AFRICA", "_EUROPE", "_LATAM", "_NAMERICA", "_OCEANIA",
+                  "_ASEAN", "_APEC", "_RCEP", "_BRI")
+
 #: Alpha codes other systems use for the same identity: code -> (canonical, code system).
 _CODE_ALIASES = {"W00": ("WLD", "comtrade code"), "TWN": ("S19", "iso3"), "TW": ("S19", "iso2"),
                  "UK": ("GBR", "alias"), "EU": ("EUR", "alias")}
@@ -279,6 +312,8 @@ def _index() -> _Index:
             index.by_m49.setdefault(special.m49, canonical)
         if special.iso2:
             index.by_iso2.setdefault(special.iso2, canonical)
+    for area in _PUBLISHED_AREAS:
+        index.by_code.setdefault(area.code, area)
     taiwan = index.by_code["S19"]
     index.by_m49["158"] = taiwan  # ISO 3166 numeric of Taiwan; trade data has it as 490
     for table in (index.by_iso2, index.by_m49, index.by_comtrade):

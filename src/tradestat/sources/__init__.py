@@ -5,9 +5,11 @@ from tradestat.sources.base import Reader, ReadResult
 from tradestat.sources.comtrade import ComtradeReader
 from tradestat.sources.gacc import GaccReader
 from tradestat.sources.mapped import MappedCsvReader
+from tradestat.sources.taiwan import TaiwanReader
 
 READERS: dict[str, type[Reader]] = {"baci": BaciReader, "comtrade": ComtradeReader,
-                                    "csv": MappedCsvReader, "gacc": GaccReader}
+                                    "csv": MappedCsvReader, "gacc": GaccReader,
+                                    "taiwan": TaiwanReader}
 
 __all__ = ["READERS", "BaciReader", "ComtradeReader", "GaccReader", "MappedCsvReader",
-           "ReadResult", "Reader"]
+           "ReadResult", "Reader", "TaiwanReader"]

@@ -9,7 +9,9 @@ breakdown, note``; measures ``value_current_month``, ``value_ytd`` ("1 to M"),
 
 Each published value becomes one canonical record (see :mod:`tradestat.model`):
 
-* reporter CHN; partner WLD, or the country of a by-country table;
+* reporter CHN; partner WLD, or the country of a by-country table; the rows there that total
+  others (TOTAL as the world, continents, ASEAN, EU …) are marked ``is_aggregate``
+  (:mod:`tradestat.sources.gacc_partners`);
 * regime: the customs regime of the row, the enterprise type and/or regime group of the
   column ("soe/ordinary_trade"), "total" by default;
 * product TOTAL, or the HS code of a commodity item through ``data/gacc_items.toml`` (items
@@ -39,7 +41,7 @@ from tradestat.errors import Rejected
 from tradestat.problems import Problem
 from tradestat.reference import gacc_items
 from tradestat.reference.gacc_items import fold
-from tradestat.sources import gacc_html, validate
+from tradestat.sources import gacc_html, gacc_partners, validate
 from tradestat.sources.base import LINE, Reader, ReadResult, read_table
 from tradestat.sources.validate import Spec
 
@@ -59,7 +61,7 @@ _WORDS = {"thousand": 3, "million": 6, "billion": 9, "hundred": 2, "ten": 1}
 #: canonical output columns of :meth:`GaccReader.records` (all text but the line)
 FIELDS = ("_partner", "_flow", "_regime", "_freq", "_period", "_classification", "_product",
           "_value", "_currency", "_quantity", "_quantity_unit", "_yoy", "_qty_yoy",
-          "_valuation", "row_label", "_bad_label", "_bad_unit")
+          "_valuation", "_aggregate", "row_label", "_bad_label", "_bad_unit")
 
 
 def hs_edition(year: int) -> str:
@@ -116,8 +118,9 @@ class GaccReader(Reader):
 
     def read(self, path: str | Path) -> ReadResult:
         path = Path(path)
-        raw, published = self._raw(path)
+        raw, published, page_notes = self._raw(path)
         frame, notes = self.records(raw)
+        notes += [n for n in page_notes if n not in notes]
         extra = [("row_label", ("unknown-label", pl.col("_bad_label") == "1",
                                 " (add it to the items map)")),
                  ("unit", ("unknown-unit", pl.col("_bad_unit") == "1", "value"))]
@@ -130,13 +133,14 @@ class GaccReader(Reader):
         specs = {name: Spec(f"_{name}") for name in (
             "partner", "flow", "regime", "freq", "classification", "product", "value",
             "currency", "quantity", "quantity_unit", "valuation")}
+        specs["is_aggregate"] = Spec("_aggregate")
         specs |= {"reporter": Spec(constant="CHN"), "period": Spec("_period", fmt="YYYYMM"),
                   "published_yoy_pct": Spec("_yoy"),
                   "published_quantity_yoy_pct": Spec("_qty_yoy"),
                   "row_label": Spec("row_label"), "unit": Spec("_unit_text")}
         return specs
 
-    def _raw(self, path: Path) -> tuple[pl.DataFrame, str | None]:
+    def _raw(self, path: Path) -> tuple[pl.DataFrame, str | None, list[str]]:
         try:
             head = path.open("rb").read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         except OSError as exc:
@@ -146,7 +150,7 @@ class GaccReader(Reader):
             page = gacc_html.parse(path, path.read_bytes(), self.labels.cumulative_tables)
             frame = pl.DataFrame(page.rows, schema={**{c: pl.String for c in (
                 *REQUIRED, *OPTIONAL)}, LINE: pl.Int64})
-            return frame, page.published
+            return frame, page.published, page.notes
         raw = read_table(path, "auto", ",")
         missing = [c for c in REQUIRED if c not in raw.columns]
         if missing:
@@ -154,7 +158,7 @@ class GaccReader(Reader):
             raise Rejected(str(path), [Problem("missing-column", str(path), 1, None,
                                                ", ".join(missing), hint)], 1)
         return raw.with_columns(pl.lit("").alias(c) for c in OPTIONAL
-                                if c not in raw.columns), None
+                                if c not in raw.columns), None, []
 
     # -- published numbers -> canonical records -------------------------------------------
 
@@ -215,14 +219,18 @@ class GaccReader(Reader):
         regime = self.labels.regime(label)
         item = self.labels.item(label)
         partner, product, status = model.WORLD, model.TOTAL_PRODUCT, "ok"
-        if by_country and regime is None and item is None:
-            partner = model.WORLD if fold(label) in TOTAL_LABELS else label
+        aggregate = False
+        if by_country and fold(label) in TOTAL_LABELS:
+            aggregate, regime = True, regime or model.TOTAL_REGIME
+        elif by_country and regime is None and item is None:
+            partner, aggregate = gacc_partners.partner(label)
             regime = model.TOTAL_REGIME
         elif regime is None and item is not None:
             product, status = (item.product, "ok") if item.product else ("", "unstored")
         elif regime is None:
             status, regime = "unknown", model.TOTAL_REGIME
-        return {"_partner": partner, "_product": product, "_status": status,
+        return {"_partner": partner, "_aggregate": "true" if aggregate else "false",
+                "_product": product, "_status": status,
                 "_item": item.name if item else None, "_bad_label": "1" if status == "unknown"
                 else "0", "_regime": self._regime(regime, text["breakdown"])}
 
@@ -275,6 +283,9 @@ class GaccReader(Reader):
             counts["unstored"] += 1
             counts[f"item:{rec['_item']}"] += 1
             return False
+        if rec.get("_aggregate") == "true" and rec["_partner"] != model.WORLD:
+            counts["aggregate"] += 1
+            counts[f"group:{rec['_partner']}"] += 1
         return True
 
     @staticmethod
@@ -322,6 +333,11 @@ def _notes(counts: Counter, dropped: list[tuple[dict, dict]], source_notes: dict
         items = sorted(k[5:] for k in counts if k.startswith("item:"))
         out.append(f"{counts['unstored']} figures of commodity items that are no single HS "
                    f"code were not stored ({', '.join(items)}; see gacc_items.toml)")
+    if counts["aggregate"]:
+        groups = sorted(k[6:] for k in counts if k.startswith("group:"))
+        out.append(f"{counts['aggregate']} figures are totals of other partner rows "
+                   f"({', '.join(groups)}): stored as partners marked is_aggregate, never to "
+                   "be added to the country rows; the world is the TOTAL row (WLD)")
     if counts["no-value"]:
         out.append(f"{counts['no-value']} published % changes stand beside no value ('-', "
                    "blank or cut from the source) and were not stored")

@@ -16,11 +16,28 @@ the current month and cumulative "1 to M" (with quantities for commodities, or a
 by enterprise type or regime group in the column headers); under each item a line of
 year-on-year % changes; '-' for none. The page is turned into the same tidy rows as the
 one-row-per-number CSV (:mod:`tradestat.sources.gacc`), so both go through one path.
+
+The current layout (e.g. "（2）Imports and Exports by Country （Region） of
+Origin/Destination,1.2026", dated 2026/04/08 on the page)::
+
+    Country （Region） | Total | Exports | Imports | Percentage Change
+                       | 1     | 1       | 1       | Total | Exports | Imports
+    TOTAL              | 590,758,685 | 356,699,626 | 234,059,059 | 15.7 | 10.0 | 25.6
+    Asia:              | ...
+
+Full-width punctuation (read in its NFKC form); columns headed by the month number alone and,
+after January, "1toM" cumulative columns beside them; the % changes in the same row, under a
+shared "Percentage Change" header that names only the flow: each belongs to the value column
+of that flow, the cumulative one where the page has one (China Customs publishes the change
+of the year to date in this table). A cell too narrow for its number is printed
+"############": stored as missing, with a note naming the cell. Rows that total other rows
+(TOTAL, continents, ASEAN, EU …) are marked by :mod:`tradestat.sources.gacc_partners`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +47,12 @@ from tradestat.problems import Problem
 TITLE = re.compile(r"\(\s*(\d{1,3})\s*\)\s*([A-Za-z][^\n]*?)\s*,?\s*"
                    r"(\d{1,2}(?:\s*(?:-|to)\s*\d{1,2})?)\s*\.\s*(\d{4})")
 UNIT = re.compile(r"Unit\s*[:：]\s*([^\n|]+?)\s*(?:\n|\||$)", re.IGNORECASE)
-PUBLISHED = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+#: the page's date: 12/08/2019 (month first) in the older pages, 2026/04/08 in the current ones
+PUBLISHED = re.compile(r"\b(?:(\d{2})/(\d{2})/(\d{4})|(\d{4})/(\d{2})/(\d{2}))\b")
 NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+#: a number too wide for its cell, as the source prints it
+OVERFLOW = re.compile(r"^#{3,}$")
+CHANGE = re.compile(r"\b(?:percentage change|% change|change|growth|yoy)\b")
 CUMULATIVE = re.compile(r"^(?:1|jan(?:uary)?)\s*(?:-|to|–)\s*(\d{1,2})$")
 FLOWS = {"exports": "export", "export": "export", "imports": "import", "import": "import",
          "exports and imports": "total", "imports and exports": "total", "total trade": "total"}
@@ -60,14 +81,18 @@ class Page:
     cumulative: bool = False
     #: flow of columns that do not name one (from the title: "Import of ...")
     flow: str = ""
+    #: what the release notes should say: cells printed as overflow, the page's own notes
+    notes: list[str] = field(default_factory=list)
 
 
 def _reject(path: Path, hint: str, line: int | None = None) -> Rejected:
-    return Rejected(str(path), [Problem("malformed-csv", str(path), line, None, None, hint)], 1)
+    return Rejected(str(path), [Problem("malformed-html", str(path), line, None, None, hint)],
+                    1)
 
 
 def _text(cell) -> str:
-    return " ".join(cell.text_content().split())
+    """The cell's text, full-width forms ('（2）', 'Taiwan，China') as their ASCII ones."""
+    return " ".join(unicodedata.normalize("NFKC", cell.text_content()).split())
 
 
 def grid(table) -> list[list[tuple[str, bool]]]:
@@ -107,7 +132,7 @@ def _take(pending: dict[int, tuple[str, int]], col: int) -> tuple[str, bool]:
 
 
 def _is_number(text: str) -> bool:
-    return text == "-" or bool(NUMBER.match(text))
+    return text == "-" or bool(NUMBER.match(text)) or bool(OVERFLOW.match(text))
 
 
 def _classify(texts: list[str], month: str, has_flow_level: bool) -> Column:
@@ -127,7 +152,7 @@ def _classify(texts: list[str], month: str, has_flow_level: bool) -> Column:
             col.measure = "quantity"
         elif key in ("value", "values"):
             col.measure = "value"
-        elif "%" in text or key in ("yoy", "change", "growth"):
+        elif "%" in text or CHANGE.search(key):
             col.measure = "yoy"
         elif text:
             col.breakdown.append(text)
@@ -152,10 +177,18 @@ def parse(path: Path, data: bytes, cumulative_tables: set[int] = frozenset()) ->
     import lxml.html
 
     try:
-        doc = lxml.html.fromstring(data)
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False  # the page's own charset, else libxml2's guess
+    try:
+        # UTF-8 whether or not the page declares it (libxml2 would take it for Latin-1)
+        parser = lxml.html.HTMLParser(encoding="utf-8" if utf8 else None)
+        doc = lxml.html.fromstring(data, parser=parser)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise _reject(path, f"not an HTML page ({exc})") from None
-    text = "\n".join(" ".join(line.split()) for line in doc.text_content().splitlines())
+    text = "\n".join(" ".join(line.split()) for line in
+                     unicodedata.normalize("NFKC", doc.text_content()).splitlines())
     title = TITLE.search(text)
     if not title:
         raise _reject(path, "no table title such as '(5) Imports and Exports by Customs "
@@ -165,8 +198,7 @@ def parse(path: Path, data: bytes, cumulative_tables: set[int] = frozenset()) ->
         raise _reject(path, "the page has no table")
     table = max(tables, key=lambda t: len(t.xpath(".//tr")))
     unit = UNIT.search(text)
-    date = PUBLISHED.search(text)
-    published = f"{date.group(3)}-{date.group(1)}-{date.group(2)}" if date else None
+    published = _published(text)
     months = re.sub(r"\s*(?:-|to)\s*", "-", title.group(3))
     page = Page(" ".join(title.group(0).split()), title.group(1), months, title.group(4),
                 unit.group(1).strip() if unit else "", published, [],
@@ -178,6 +210,16 @@ def parse(path: Path, data: bytes, cumulative_tables: set[int] = frozenset()) ->
     return page
 
 
+def _published(text: str) -> str | None:
+    """The page's date as YYYY-MM-DD (12/08/2019 is month first; 2026/04/08 year first)."""
+    date = PUBLISHED.search(text)
+    if date is None:
+        return None
+    if date.group(3):
+        return f"{date.group(3)}-{date.group(1)}-{date.group(2)}"
+    return f"{date.group(4)}-{date.group(5)}-{date.group(6)}"
+
+
 def _title_flow(title: str) -> str:
     words = set(re.findall(r"[a-z]+", title.lower()))
     exports, imports = words & {"export", "exports"}, words & {"import", "imports"}
@@ -185,13 +227,18 @@ def _title_flow(title: str) -> str:
 
 
 def _skip_rows(cells: list[list[tuple[str, bool]]], page: Page) -> set[int]:
-    """Rows that hold the title or the unit line (one text across the table)."""
+    """Rows of one text across the table: the title, the unit line, the page's notes (kept
+    for the release notes)."""
     out = set()
     for i, row in enumerate(cells):
         texts = {t for t, _ in row if t}
-        if len(texts) == 1 and (TITLE.search(next(iter(texts))) or UNIT.search(
-                next(iter(texts)) + "\n")):
-            out.add(i)
+        if len(texts) != 1:
+            continue
+        text = next(iter(texts))
+        out.add(i)
+        across = len(row) > 1 and all(t == text for t, _ in row)  # one cell, the full width
+        if across and not (TITLE.search(text) or UNIT.search(text + "\n")):
+            page.notes.append(f"source note: {text[:300]}")
     return out
 
 
@@ -208,6 +255,8 @@ def _rows(path: Path, cells: list[list[tuple[str, bool]]], page: Page) -> list[d
     has_flow = any(h[j][0].lower() in ("exports", "imports") for h in headers for j in numeric)
     columns = {j: _classify(_dedup([h[j][0] for h in headers]), month, has_flow)
                for j in numeric}
+    _pair_changes(columns)
+    names = {j: " ".join(_dedup([h[j][0] for h in headers])) for j in numeric}
     out: list[dict] = []
     i = first
     while i < len(cells):
@@ -222,13 +271,37 @@ def _rows(path: Path, cells: list[list[tuple[str, bool]]], page: Page) -> list[d
             raise _reject(path, f"the line under {label!r} is not a line of % changes "
                           f"({len(numeric)} cells)", i + 2)
         for n, j in enumerate(numeric):
+            value = _overflow(page, row[j][0], label, names[j], i + 1)
+            change = _overflow(page, yoy[n], label, names[j] + " (% change)", i + 2) if yoy \
+                else ""
             out.extend(_cell_rows(page, columns[j], label.lstrip("'’ ").strip(),
-                                  row[unit_col][0] if unit_col else "", row[j][0],
-                                  yoy[n] if yoy else "", i + 1, i + 2))
+                                  row[unit_col][0] if unit_col else "", value, change,
+                                  i + 1, i + 2))
         i += 2 if yoy else 1
     if not out:
         raise _reject(path, "the table has no figures")
     return out
+
+
+def _pair_changes(columns: dict[int, Column]) -> None:
+    """A % change column under a shared header names only its flow: it belongs to the value
+    column of that flow (and breakdown), the cumulative one where there is one."""
+    for col in columns.values():
+        if col.measure != "yoy" or col.kind is not None:
+            continue
+        kinds = {c.kind for c in columns.values() if c.measure == "value"
+                 and c.flow == col.flow and c.breakdown == col.breakdown}
+        col.kind = "C" if "C" in kinds else "M" if "M" in kinds else None
+
+
+def _overflow(page: Page, text: str, label: str, column: str, line: int) -> str:
+    """``text``, or '' for a number the source printed as '####' (with a note naming it)."""
+    if not OVERFLOW.match(text):
+        return text
+    page.notes.append(f"overflow: row {label!r}, column {column!r} (table row {line}) is "
+                      f"printed as {text!r} in the source (too wide for its cell): stored as "
+                      "missing")
+    return ""
 
 
 def _dedup(texts: list[str]) -> list[str]:

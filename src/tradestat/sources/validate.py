@@ -48,7 +48,11 @@ def classification_ok(text: str) -> bool:
 
 @dataclass
 class Spec:
-    """Where a canonical field comes from and how its values are spelled."""
+    """Where a canonical field comes from and how its values are spelled.
+
+    ``fmt`` is the period's format; for the product, the lengths of the source's national
+    codes ("11"), which are then not taken for codes that lost a leading zero.
+    """
 
     column: str | None = None
     constant: str | None = None
@@ -146,6 +150,9 @@ def _product(spec: Spec) -> tuple[pl.Expr, list[Check]]:
     out = raw.str.to_uppercase()
     bad = ~out.str.contains(HS_PATTERN)
     odd = out.str.contains(r"^\d{1,11}$") & (out.str.len_chars() % 2 == 1)
+    national = [int(n) for n in spec.fmt.split(",") if n.isdigit()]
+    if national:  # a source whose national codes have an odd length (Taiwan's 11 digits)
+        odd = odd & ~out.str.len_chars().is_in(national)
     return out, [("bad-hs-code", raw.is_not_null() & bad & ~odd, ""),
                  ("bad-hs-code", raw.is_not_null() & odd,
                   " (an odd number of digits: a leading zero may have been lost)"),
