@@ -144,7 +144,7 @@ def stages(csv: Path, mapping: Path, work: Path) -> None:
              lambda: summary.summarize(canon))
         step("gather and write Parquet by (flow, year), zstd 1", lambda: store.write_release(
             canon, root / "data", 0, order))
-        step("fsync", lambda: store._fsync_tree(root))
+        step("fsync and BLAKE3 of each file written (manifest)", lambda: store._seal(root))
         step("BLAKE3 of the file (a thread, beside the parse)", lambda: store.content_hash(csv))
     finally:
         shutil.rmtree(root, ignore_errors=True)

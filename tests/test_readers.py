@@ -523,7 +523,7 @@ def test_quarantine_commits_the_good_rows_and_sets_the_bad_aside(problem_files,
     ("Partner,Month,HS,Value,Flow\nUSA,2024,8542,1,X\nUSA,2024,8543,1,X,extra\n", 3),
     ('Partner,Month,HS,Value,Flow\nUSA,2024,8542,1,X\n"USA,2024,8543,1,X\n', 3),
     ("", 1),
-    ("Partner,,HS\nUSA,2024,8542\n", 1),
+    ("Partner,HS,HS\nUSA,2024,8542\n", 1),  # a repeated name (an empty one is read: R)
     ("Partner,Month,HS,Value,Flow\n", None),  # a header and no data
     ("Partner,Month,HS,Value,Flow\n,,,,\n", None),
     ("Partner,Month,HS,Value,Flow\rUSA,2024,8542,1,X\r", None),  # bare CR line ends

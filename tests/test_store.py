@@ -473,7 +473,7 @@ def test_a_store_that_recorded_sha256_sees_the_same_file_as_unchanged(
     # release keeping its SHA-256, and both are recognised afterwards
     other = store.ingest(ComtradeReader(), monthly)
     assert other.status == "committed"
-    assert json_format(store) == 2
+    assert json_format(store) == 3
     kept = store.releases()[0]
     assert (kept.content_sha256, kept.content_hash) == (old.content_sha256, None)
     assert store.ingest(ComtradeReader(), annual).status == "unchanged"
@@ -508,9 +508,9 @@ def test_an_unknown_manifest_format_is_a_clear_error(annual: Path, store_dir: Pa
     store = Store(store_dir)
     store.ingest(ComtradeReader(), annual)
     store.manifest_path.write_text(store.manifest_path.read_text().replace(
-        '"format": 2', '"format": 3'))
-    with pytest.raises(StoreError, match=r"manifest format 3 is not supported \(this "
-                                         r"tradestat reads formats 1, 2\)"):
+        '"format": 3', '"format": 4'))
+    with pytest.raises(StoreError, match=r"manifest format 4 is not supported \(this "
+                                         r"tradestat reads formats 1, 2, 3\)"):
         store.releases()
 
 

@@ -95,8 +95,12 @@ def _error_doc(exc: TradestatError) -> dict:
 
 
 def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | None,
-            on_error: str, as_json: bool, debug: bool, folders: bool = False) -> None:
+            on_error: str, as_json: bool, debug: bool, folders: bool = False,
+            each: bool = False) -> None:
+    """Ingest each file as its own release. ``folders``: a folder is one input (an unpacked
+    archive); ``each``: a folder stands for every matching file in it, each its own release."""
     from tradestat.errors import InputError
+    from tradestat.sources.files import expand
 
     if on_error not in ("reject", "quarantine"):
         err.print(f"error: --on-error must be reject or quarantine, not {on_error!r}",
@@ -104,8 +108,11 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
         raise typer.Exit(1)
     target = Store(store)
     results, worst = [], 0
-    for f in files:
+    inputs = expand(files, reader_factory().suffixes) if each else files
+    for f in inputs:
         try:
+            if isinstance(f, InputError):  # a folder with no file to read
+                raise f
             if not (f.is_file() or (folders and f.is_dir())):
                 raise InputError(f"{f}: no such file", path=str(f))
             with _progress(as_json) as note:
@@ -115,7 +122,8 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
                 raise
             # Each file is its own release: report this one and go on with the rest.
             _report(exc, as_json)
-            results.append(_error_doc(exc) | {"file": str(f)})
+            results.append(_error_doc(exc) | {"file": str(f.context.get("path", "")
+                                                          if isinstance(f, InputError) else f)})
             worst = max(worst, exc.exit_code)
             continue
         results.append(res.to_dict())
@@ -136,7 +144,7 @@ def _print_ingest(res: Any) -> None:
         return
     out.print(f"{r.file_name}: committed release {r.id} with {r.rows:,} rows", markup=False)
     for n in r.notes:
-        out.print(f"  note: {n}")
+        out.print(f"  note: {n}", markup=False)
     if res.quarantine:
         out.print(f"  {r.quarantined:,} bad lines set aside in {res.quarantine}", markup=False)
         for p in res.problems[:5]:
@@ -180,19 +188,22 @@ class _progress:
 
 @ingest_app.command("comtrade")
 def ingest_comtrade(
-    files: Annotated[list[Path], typer.Argument(help="Comtrade portal/API CSV files.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Comtrade portal/API CSV files, bulk .gz files, zips, or folders of them.")],
     store: StoreOpt = None, on_error: OnErrorOpt = "reject", as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Ingest UN Comtrade CSV files (UTF-8 or Latin-1, CRLF, trailing commas)."""
+    """Ingest UN Comtrade CSV files (UTF-8 or Latin-1, CRLF, trailing commas); each file,
+    or each file of a folder, is one release."""
     from tradestat.sources import ComtradeReader
 
-    _ingest(ComtradeReader, files, store, on_error, as_json, debug)
+    _ingest(ComtradeReader, files, store, on_error, as_json, debug, each=True)
 
 
 @ingest_app.command("csv")
 def ingest_csv(
-    files: Annotated[list[Path], typer.Argument(help="Delimited text files.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Delimited text files (.gz, zips, or folders of them).")],
     mapping: Annotated[Path, typer.Option("--map", help="TOML mapping of columns to fields.")],
     store: StoreOpt = None, on_error: OnErrorOpt = "reject", as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -201,7 +212,7 @@ def ingest_csv(
     from tradestat.sources import MappedCsvReader
 
     reader = _run(debug, as_json, lambda: MappedCsvReader(mapping))
-    _ingest(lambda: reader, files, store, on_error, as_json, debug)
+    _ingest(lambda: reader, files, store, on_error, as_json, debug, each=True)
 
 
 @ingest_app.command("baci")
@@ -245,6 +256,27 @@ def releases(store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt =
                       f"{'  published ' + r.published if r.published else ''}{extra}",
                       markup=False)
     _emit(as_json, {"releases": [r.to_dict() for r in rows]}, human)
+
+
+@app.command("verify")
+def verify_cmd(store: StoreOpt = None, as_json: JsonOpt = False,
+               debug: DebugOpt = False) -> None:
+    """Re-hash every release file against the manifest: missing, changed or foreign files
+    (exit 2 when the store is damaged)."""
+    rep = _run(debug, as_json, lambda: Store(store).verify())
+
+    def human() -> None:
+        for finding in rep.findings:
+            _say(finding.describe())
+        _say(f"{rep.root}: {rep.releases} releases, {rep.files_checked} files "
+             f"({rep.bytes_checked / 1e6:,.1f} MB) re-hashed: "
+             + ("as committed" if rep.ok else f"{len(rep.problems)} damaged"))
+    _emit(as_json, rep.to_dict(), human)
+    if not rep.ok:
+        n = len(rep.problems)
+        err.print(f"error: {rep.root}: the store is damaged ({n} file{'s' * (n != 1)} "
+                  "missing, changed, unreadable or foreign; see above)", markup=False)
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -16,9 +16,11 @@ import polars as pl
 
 from tradestat.errors import Rejected, TradestatError
 from tradestat.problems import Problem
-from tradestat.sources import typed, validate
+from tradestat.sources import files, typed, validate
 
 LINE = "_line"
+#: The name given to a column whose header is empty (followed by its 1-based position).
+UNNAMED = "_unnamed_"
 
 
 @dataclass
@@ -51,6 +53,10 @@ class Reader:
     encoding = "auto"
     delimiter = ","
     skip_rows = 0
+    #: The source's spellings of a missing cell besides a blank one (R's ``NA``).
+    missing: tuple[str, ...] = ()
+    #: The kinds of file read from a folder or a zip archive (besides ``.gz`` files).
+    suffixes: tuple[str, ...] = files.TEXT
 
     def options(self) -> dict:
         """What, besides the file's bytes, changes the result (part of the release identity)."""
@@ -104,7 +110,8 @@ class Reader:
         if dtypes is None:
             return None
         try:
-            raw = typed.tidy(parse_typed(path, dtypes, self.delimiter, self.skip_rows))
+            raw = typed.tidy(parse_typed(path, dtypes, self.delimiter, self.skip_rows,
+                                         self.missing))
             canonical = typed.canonical(raw, specs) if raw is not None else None
         # A cell or line the text path reports; a Polars panic on odd input is left to the
         # text path too, which has its own answer for every malformed file.
@@ -127,8 +134,14 @@ class Reader:
         yield one result per member file (``path / member`` as its path), so that a big input
         is never held in memory whole. Batches are checked one by one: they must not share
         record keys. ``progress(message, done, total)`` may report the work done.
+
+        A gzipped file (``.gz``) is read as the file inside it, and a zip archive as one batch
+        per member of the kinds :attr:`suffixes` names (:mod:`tradestat.sources.files`).
         """
-        yield self.read(path)
+        if not files.packed(path):
+            yield self.read(path)
+            return
+        yield from files.read_members(path, self.read, self.suffixes, progress)
 
 
 def _reject(path: Path, code: str, hint: str, line: int | None = None,
@@ -161,14 +174,20 @@ def _header(path: Path, head: str, delimiter: str, skip_rows: int) -> tuple[list
                       skip_rows + 1)
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
-    if header and header[-1] == "":
-        header = header[:-1]
-        return header, True
-    if any(not h for h in header) or len(set(header)) != len(header):
-        raise _reject(path, "malformed-csv", "the header has empty or repeated column names",
-                      skip_rows + 1)
+    if len(header) > 1 and header[-1] == "":
+        return _unnamed(path, header[:-1], skip_rows), True
     trailing = len(rows) > 1 and len(rows[1]) == len(header) + 1 and rows[1][-1] == ""
-    return header, trailing
+    return _unnamed(path, header, skip_rows), trailing
+
+
+def _unnamed(path: Path, header: list[str], skip_rows: int) -> list[str]:
+    """``header`` with each empty name (R's ``write.csv`` heads its row names "") replaced by
+    ``_unnamed_<position>``: a column no reader or mapping uses, so it is ignored."""
+    named = [h or f"{UNNAMED}{i}" for i, h in enumerate(header, 1)]
+    if len(set(named)) != len(named):
+        raise _reject(path, "malformed-csv", "the header has repeated column names",
+                      skip_rows + 1)
+    return named
 
 
 def read_table(path: Path, encoding: str, delimiter: str, skip_rows: int = 0) -> pl.DataFrame:
@@ -226,15 +245,18 @@ def _parse(source: Path | bytes, names: list[str], delimiter: str, skip_rows: in
                        raise_if_empty=False, glob=False)  # a file name may contain [ or *
 
 
-def parse_typed(path: Path, dtypes: dict[str, pl.DataType], delimiter: str, skip_rows: int
-                ) -> pl.DataFrame:
+def parse_typed(path: Path, dtypes: dict[str, pl.DataType], delimiter: str, skip_rows: int,
+                missing: tuple[str, ...] = ()) -> pl.DataFrame:
     """The file with ``dtypes`` (the fast path), and the line number of each record.
 
     A lazy scan, collected: it parses on every core, where ``read_csv`` here used about one.
+    ``missing`` (R's ``NA``) reads as null, as :meth:`validate.Spec.raw` reads it on the text
+    path: a number column holding it stays on this path.
     """
     return pl.scan_csv(path, has_header=False, skip_rows=skip_rows + 1, schema=dtypes,
                        separator=delimiter, row_index_name=LINE, row_index_offset=2 + skip_rows,
-                       truncate_ragged_lines=False, raise_if_empty=False, glob=False).collect()
+                       truncate_ragged_lines=False, raise_if_empty=False, glob=False,
+                       null_values=list(missing) or None).collect()
 
 
 def _tidy(path: Path, frame: pl.DataFrame, trailing: bool) -> pl.DataFrame:

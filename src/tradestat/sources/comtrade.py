@@ -1,6 +1,7 @@
 """UN Comtrade CSV as the portal and the API write it.
 
-47 quoted columns, CRLF line ends, a trailing comma on data lines, UTF-8 or Latin-1 (detected).
+47 quoted columns, CRLF line ends, a trailing comma on data lines, UTF-8 or Latin-1 (detected);
+the bulk files (gzipped, read through :mod:`tradestat.sources.files`) separate them by tabs.
 Breakdown rows (by second partner or mode of transport) are dropped where the total row for
 the same record is present, so nothing is counted twice; customs-procedure rows other than
 C00 ("TOTAL CPC") are kept as their own regime.
@@ -15,7 +16,7 @@ import polars as pl
 from tradestat import model
 from tradestat.errors import Rejected
 from tradestat.problems import Problem
-from tradestat.sources.base import Reader
+from tradestat.sources.base import Reader, ReadResult
 from tradestat.sources.validate import Spec
 
 REQUIRED = ("freqCode", "period", "reporterCode", "flowCode", "partnerCode",
@@ -28,6 +29,10 @@ _RECORD = ("freqCode", "period", "reporterCode", "flowCode", "partnerCode",
 class ComtradeReader(Reader):
     name = "comtrade"
     source = "comtrade"
+
+    def read(self, path: str | Path) -> ReadResult:
+        self.delimiter = _delimiter(Path(path))
+        return super().read(path)
 
     def fields(self, columns: list[str], path: Path) -> dict[str, Spec]:
         missing = [c for c in REQUIRED if c not in columns]
@@ -68,3 +73,13 @@ class ComtradeReader(Reader):
                  "stored: their totals are"] if dropped else []
         orphan = ("breakdown-without-total", ~pl.col("_total"), "second partner/transport")
         return raw, notes, [("partner", orphan)]
+
+
+def _delimiter(path: Path) -> str:
+    """A tab where the header holds more tabs than commas (the bulk files), else a comma."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.readline(1 << 16)
+    except OSError:
+        return ","  # the reader says why it cannot read the file
+    return "\t" if head.count(b"\t") > head.count(b",") else ","

@@ -51,7 +51,9 @@ class Spec:
     """Where a canonical field comes from and how its values are spelled.
 
     ``fmt`` is the period's format; for the product, the lengths of the source's national
-    codes ("11"), which are then not taken for codes that lost a leading zero.
+    codes ("11"), which are then not taken for codes that lost a leading zero. ``missing``
+    lists the source's other spellings of a missing value (R's ``NA``), compared with the
+    cell's text stripped of spaces.
     """
 
     column: str | None = None
@@ -59,11 +61,13 @@ class Spec:
     values: dict[str, str] = field(default_factory=dict)
     fmt: str = "auto"
     scale: float = 1.0
+    missing: tuple[str, ...] = ()
 
     def raw(self) -> pl.Expr:
         if self.column is not None:
             # a blank cell ("" or spaces, quoted or not) is a missing value, not a bad one
-            return pl.col(self.column).str.strip_chars().replace("", None)
+            blank = list(dict.fromkeys(["", *self.missing]))  # replace() refuses repeats
+            return pl.col(self.column).str.strip_chars().replace(blank, None)
         return pl.lit(self.constant, dtype=pl.String)
 
 

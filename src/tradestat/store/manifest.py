@@ -7,6 +7,7 @@ next writer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -16,8 +17,10 @@ from tradestat.errors import StoreError
 
 #: 2: releases record ``content_hash`` ('blake3:<hex>'); format 1 manifests (SHA-256 only)
 #: are read as they are, and rewritten as format 2 by the next commit.
-FORMAT = 2
-READS = (1, 2)
+#: 3: releases record ``files``, the BLAKE3 of every file written (``tradestat verify``);
+#: releases recorded before keep none, and are checked by what can be listed.
+FORMAT = 3
+READS = (1, 2, 3)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,7 +28,9 @@ class Release:
     """One committed ingest: a vintage of some source's data.
 
     ``content_hash`` ('blake3:<hex>') identifies the bytes read; releases committed before
-    it was recorded have ``content_sha256`` instead (see :attr:`identity`).
+    it was recorded have ``content_sha256`` instead (see :attr:`identity`). ``files`` maps
+    each file of the release directory (path relative to it, '/'-separated) to its
+    'blake3:<hex>'; empty for releases committed before it was recorded.
     """
 
     id: str
@@ -43,6 +48,7 @@ class Release:
     coverage: dict = field(default_factory=dict)
     supersedes: list = field(default_factory=list)
     content_hash: str | None = None
+    files: dict = field(default_factory=dict)
 
     @property
     def identity(self) -> tuple:
@@ -83,14 +89,27 @@ def fsync_dir(path: Path) -> None:
 
 
 def save(path: Path, releases: list[Release], before_replace=None) -> None:
-    """Write the manifest beside itself, flush it, then swap it in with one rename."""
+    """Write the manifest beside itself, flush it, then swap it in with one rename.
+
+    Until the rename, a failure (a full disk) removes the new manifest and raises: the old
+    one stands. The rename is the commit.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     doc = {"format": FORMAT, "releases": [r.to_dict() for r in releases]}
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if before_replace:
-        before_replace()
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if before_replace:
+            before_replace()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    # The swap is done and readers see the new manifest. Not flushing the directory only
+    # means a power cut could bring the old manifest back, which is a whole store too (the
+    # new release's folder, then unlisted, is swept by the next writer): reporting a failure
+    # here would call a commit that readers already see undone.
+    with contextlib.suppress(OSError):
+        fsync_dir(path.parent)

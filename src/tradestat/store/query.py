@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from tradestat import model
+from tradestat.errors import StoreError
 from tradestat.store import summary
 from tradestat.store.manifest import Release
 
@@ -48,8 +49,7 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     # Listed once here, not as a glob pattern that DuckDB would expand again on every query
     # that reads the view (0.4-0.5 ms of a 10 ms figure): committed releases never change.
     # Escaped: DuckDB reads a path with [ ] * ? in it as a glob pattern.
-    files = [glob.escape(str(f)) for r in releases
-             for f in sorted((root / "releases" / r.id / "data").rglob("*.parquet"))]
+    files = [glob.escape(str(f)) for r in releases for f in data_files(root, r)]
     if files:
         # Hive partitions let a filter on flow or year skip whole files (the Python
         # read_parquet cannot pin their types: year would become BIGINT).
@@ -74,6 +74,32 @@ def connect(root: Path, releases: list[Release], as_of: str | None
         con.execute("CREATE VIEW summary AS SELECT * FROM read_parquet("
                     f"[{', '.join(_text(glob.escape(str(p))) for p in sums)}])")
     return con
+
+
+def data_files(root: Path, release: Release) -> list[Path]:
+    """The Parquet files of ``release``'s rows: those its manifest entry lists (a file
+    dropped into its folder later is not read), or, for a release recorded before files
+    were, those in its folder.
+
+    Raises :class:`~tradestat.errors.StoreError` naming the release when one is missing
+    (or a release of rows has none): its numbers would be silently short.
+    """
+    folder = root / "releases" / release.id
+    if release.files:
+        paths = [folder / rel for rel in release.files
+                 if rel.startswith("data/") and rel.endswith(".parquet")]
+        missing = [p for p in paths if not p.is_file()]
+    else:
+        paths = sorted((folder / "data").rglob("*.parquet"))
+        missing = [folder / "data"] if release.rows and not paths else []
+    if missing:
+        what = (f"{len(missing)} of its {len(paths)} data files "
+                f"{'is' if len(missing) == 1 else 'are'} missing"
+                if release.files else "its data files are missing")
+        raise StoreError(f"release {release.id} ({release.file_name}): {what} ({missing[0]}); "
+                         "queries refuse it rather than answer short (`tradestat verify` "
+                         "checks the whole store)", path=str(missing[0]), release=release.id)
+    return paths
 
 
 def contested(releases: list[Release]) -> dict[str, int]:

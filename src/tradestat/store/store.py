@@ -17,11 +17,13 @@ or none of it, and a killed ingest leaves only unlisted directories that the nex
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import inspect
 import itertools
 import os
+import re
 import shutil
 import signal
 import threading
@@ -30,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
@@ -42,6 +44,9 @@ from tradestat.sources.base import Reader, ReadResult
 from tradestat.store import manifest, summary
 from tradestat.store.manifest import Release
 from tradestat.store.query import connect
+
+if TYPE_CHECKING:
+    from tradestat.store.verify import Verification
 
 #: ``progress(message)``; a callback that also takes ``done, total`` gets those where a reader
 #: counts its work (bytes of an archive), for a bar.
@@ -160,6 +165,12 @@ class Store:
         """A DuckDB connection with views ``records`` (current) and ``all_records``."""
         return connect(self.root, self.releases(), as_of)
 
+    def verify(self) -> Verification:
+        """Every release file re-hashed against the manifest (:mod:`tradestat.store.verify`)."""
+        from tradestat.store.verify import verify
+
+        return verify(self)
+
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
@@ -169,8 +180,7 @@ class Store:
             (self.root / "staging").mkdir(exist_ok=True)
             lock = (self.root / ".lock").open("a")
         except OSError as exc:
-            raise StoreError(f"{self.root}: cannot open the store for writing ({exc.strerror})",
-                             path=str(self.root)) from exc
+            raise write_error(self.root, exc, "cannot open the store for writing") from exc
         with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             releases = self.releases()
@@ -223,8 +233,15 @@ class Store:
                                     first.options)
                 if old is not None:
                     return IngestResult("unchanged", old)
-                release, staged = self._commit(itertools.chain([first], batches), path,
-                                               digest["content"], releases, note, on_error)
+                try:
+                    release, staged = self._commit(itertools.chain([first], batches), path,
+                                                   digest["content"], releases, note,
+                                                   on_error)
+                except (OSError, pl.exceptions.PolarsError, duckdb.IOException) as exc:
+                    failed = write_error(self.root, exc, "cannot write the release")
+                    if failed is None:
+                        raise
+                    raise failed from exc
         finally:
             if hasattr(batches, "close"):  # a generator: let it close its files now
                 batches.close()
@@ -239,28 +256,33 @@ class Store:
         first = next(results)
         rid = f"{first.source}-{now:%Y%m%dT%H%M%S%f}-{content.partition(':')[2][:8]}"
         staging = self.root / "staging" / f"{rid}.{os.getpid()}"
+        target = self.root / "releases" / rid
         try:
             staged = _stage(itertools.chain([first], results), path, staging, rid, note,
                             on_error)
-            _fsync_tree(staging)
-        except BaseException:  # a later batch rejected, a damaged archive, Ctrl-C
+            files = _seal(staging)
+            release = Release(
+                id=rid, seq=max((r.seq for r in releases), default=0) + 1,
+                source=first.source, reader=first.reader, file_name=path.name,
+                content_hash=content, rows=staged.rows,
+                ingested_at=now.isoformat(timespec="seconds"), published=first.published,
+                quarantined=staged.quarantined, options=first.options, notes=staged.notes,
+                coverage=staged.coverage, files=files)
+            _crash_point("staged")
+            os.rename(staging, target)
+            manifest.fsync_dir(target.parent)
+            _crash_point("renamed")
+            release = replace(release, supersedes=self._overlaps(release, releases))
+            note("committing")
+            manifest.save(self.manifest_path, [*releases, release],
+                          before_replace=lambda: _crash_point("manifest-written"))
+        except BaseException:
+            # A later batch rejected, a damaged archive, a full disk, Ctrl-C: nothing lists
+            # this release, so what it wrote is removed now rather than left to the next
+            # writer's sweep (on a full disk, it holds the room a retry needs).
             shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(target, ignore_errors=True)
             raise
-        release = Release(
-            id=rid, seq=max((r.seq for r in releases), default=0) + 1, source=first.source,
-            reader=first.reader, file_name=path.name, content_hash=content,
-            rows=staged.rows, ingested_at=now.isoformat(timespec="seconds"),
-            published=first.published, quarantined=staged.quarantined,
-            options=first.options, notes=staged.notes, coverage=staged.coverage)
-        _crash_point("staged")
-        target = self.root / "releases" / rid
-        os.rename(staging, target)
-        manifest.fsync_dir(target.parent)
-        _crash_point("renamed")
-        release = replace(release, supersedes=self._overlaps(release, releases))
-        note("committing")
-        manifest.save(self.manifest_path, [*releases, release],
-                      before_replace=lambda: _crash_point("manifest-written"))
         return release, staged
 
     def _overlaps(self, new: Release, releases: list[Release]) -> list[str]:
@@ -512,15 +534,59 @@ def sort_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return moved.hstack(frame.select(fixed)).select(frame.columns)
 
 
-def _fsync_tree(root: Path) -> None:
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+def _seal(root: Path) -> dict[str, str]:
+    """Flush every file under ``root`` (and the folders) to disk; the BLAKE3 of each file,
+    by its path relative to ``root``, as the manifest records it (``tradestat verify``)."""
+    paths = []
+    for dirpath, _dirs, names in os.walk(root):
+        paths += [Path(dirpath) / name for name in names]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        digests = list(pool.map(_seal_file, paths))
+    for dirpath, _dirs, _names in os.walk(root):
         manifest.fsync_dir(Path(dirpath))
+    return {p.relative_to(root).as_posix(): d
+            for p, d in sorted(zip(paths, digests, strict=True))}
+
+
+def _seal_file(path: Path) -> str:
+    """The file's 'blake3:<hex>', read from the page cache just written, then flushed."""
+    digest = _hasher("blake3")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        while chunk := os.read(fd, 1 << 22):
+            digest.update(chunk)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return f"blake3:{digest.hexdigest()}"
+
+
+#: errno of the write failures that say something about the store's disk or folder.
+_NO_ROOM = {errno.ENOSPC: "the disk is full (no space left on device)",
+            errno.EDQUOT: "the disk quota is exhausted",
+            errno.EROFS: "the store is on a read-only file system",
+            errno.EACCES: "permission denied: the store directory is read-only for this user",
+            errno.EPERM: "permission denied: the store directory is read-only for this user"}
+_OS_ERROR = re.compile(r"\(os error (\d+)\)")
+
+
+def write_error(root: Path, exc: BaseException, doing: str) -> StoreError | None:
+    """The one-line :class:`StoreError` for a failure to write the store: what happened
+    (a full disk, a read-only directory) and that nothing was committed; None when ``exc``
+    is not a failure of the operating system (Polars and DuckDB say ``(os error 28)``)."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    found = _OS_ERROR.search(str(exc)) if code is None else None
+    if found is not None:
+        code = int(found.group(1))
+    elif code is None and not isinstance(exc, OSError):
+        return None
+    if code is None:
+        why = str(exc)
+    else:
+        why = _NO_ROOM.get(code) or (exc.strerror if isinstance(exc, OSError) and exc.strerror
+                                     else os.strerror(code))
+    return StoreError(f"{root}: {doing}: {why}; nothing was committed, the store is as it "
+                      "was", path=str(root), errno=code)
 
 
 def _coverage(frame: pl.DataFrame) -> dict:
