@@ -105,8 +105,11 @@ def load(spark: Any, root: Path, releases: list[Release]) -> Any:
         return spark.createDataFrame([], ddl)
     frames = []
     for release in releases:
-        path = _literal_path(root / "releases" / release.id / "data")
-        df = spark.read.parquet(path)  # one release: one writer, one file schema
+        # the files the manifest lists (a missing one is an error naming the release, a
+        # foreign one is not read), with their folder as the base of the partitions
+        files = [_literal_path(f) for f in query.data_files(root, release)]
+        base = str(root / "releases" / release.id / "data")
+        df = spark.read.option("basePath", base).parquet(*files)  # one writer, one schema
         present = set(df.columns)
         frames.append(df.select([
             (_stored(F, f.name) if f.name in present else F.lit(None))
