@@ -86,12 +86,18 @@ def partner_warnings(partner_code: str, partner_country: Any) -> list[CoverageWa
 
 def basket_warnings(df: pl.DataFrame, prods: products.Products) -> list[CoverageWarning]:
     """A basket code with no rows at all: the figure covers the basket's other codes only."""
+    if "which" in df.columns:
+        df = df.filter(pl.col("which") == "current")  # R8.4: the current span's rows
     if prods.kind != "basket" or prods.codes is None or not df.height:
         return []
     seen = set(df.get_column("code").unique().to_list())
     found = sorted(set(df.get_column("classification").unique().to_list()))
     listed = {c for e, cs in prods.codes.items() if e in found or e == "*" for c in cs}
-    gone = sorted(listed - seen)
+    # a row is data of every basket code it falls under (85 and 8542 for 854231), and a
+    # code under a published heading of the basket is covered by it, not missing
+    gone = sorted(c for c in listed
+                  if not any(s.startswith(c) or c.startswith(s) for s in seen))
+    seen = {c for c in listed if c not in gone}
     if not gone:
         return []
     return [CoverageWarning(

@@ -30,7 +30,7 @@ from tradestat.analytics.common import (
     target_currency,
 )
 from tradestat.analytics.engine import records
-from tradestat.analytics.figure import partner_warnings
+from tradestat.analytics.figure import basket_warnings, partner_warnings
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
 from tradestat.analytics.select import Selection, fetch
@@ -190,6 +190,7 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
                                    level, parts=prods.kind != "basket" and by != "product",
                                    partner=partner_code)
         cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
+        warnings = [*warnings, *basket_warnings(cur, prods)]
         unit = target_currency(cur if cur.height else prev, currency)
         now, conv = sum_by(cur, _KEY[by], unit)
         before, prev_conv = sum_by(prev, _KEY[by], unit)
