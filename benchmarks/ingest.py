@@ -12,6 +12,14 @@ and the ratio (a)/(b). Target: ratio <= 1.3. ``--stages`` then times each stage 
 fast-path ingest on its own.
 
     .venv/bin/python benchmarks/ingest.py --rows 20_000_000 --repeat 3 --stages
+
+``--layout comtrade|baci|gacc|mapped`` instead generates a file in that published layout
+(:mod:`layouts`) and times, each in a child process of its own (so that each run's peak RSS is
+its own), ``tradestat``'s ingest of it against DuckDB's ``read_csv`` -> Parquet ``COPY`` of the
+same file (``--rows`` defaults to 20 M there too). Targets: 1.5x for Comtrade and BACI, 2x
+for the others.
+
+    .venv/bin/python benchmarks/ingest.py --layout comtrade --rows 2_000_000 --repeat 3
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ from tradestat.sources import MappedCsvReader
 from tradestat.store import Store
 
 WORK = Path(__file__).resolve().parent / ".work"
+LAYOUTS = ("comtrade", "baci", "gacc", "mapped")
+TARGETS = {"comtrade": 1.5, "baci": 1.5, "gacc": 2.0, "mapped": 2.0}
 
 
 def dataset(rows: int, seed: int, work: Path) -> tuple[Path, Path, float | None]:
@@ -160,6 +170,111 @@ def time_polars(csv: Path, work: Path) -> tuple[float, float]:
         shutil.rmtree(target.parent, ignore_errors=True)
 
 
+def layout_file(layout: str, rows: int, seed: int, work: Path) -> tuple[Path, Path]:
+    """(what the reader ingests, the CSV DuckDB copies) for ``layout``, generated once."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import layouts
+
+    name = f"{layout}-{rows}-{seed}"
+    target = work / (name if layout == "baci" else f"{name}.csv")
+    stamp = work / f"{name}.stamp.json"
+    if not stamp.is_file():
+        start = time.perf_counter()
+        getattr(layouts, layout)(target, rows, seed)
+        stamp.write_text(json.dumps({"rows": rows, "seed": seed,
+                                     "seconds": time.perf_counter() - start}))
+    csv = next(target.glob("BACI_*_Y*.csv")) if layout == "baci" else target
+    return target, csv
+
+
+def _reader(layout: str, target: Path):
+    from tradestat.sources import BaciReader, ComtradeReader, GaccReader
+
+    if layout == "mapped":
+        return MappedCsvReader(demo.mapping_path(target))
+    return {"comtrade": ComtradeReader, "baci": BaciReader, "gacc": GaccReader}[layout]()
+
+
+def child(args: argparse.Namespace) -> None:
+    """One timed run in this (child) process; one JSON line on stdout."""
+    target, csv = Path(args.file), Path(args.csv)
+    out = Path(tempfile.mkdtemp(prefix=f"{args.child}-", dir=args.work))
+    try:
+        start, cpu = time.perf_counter(), _cpu()
+        if args.child == "duckdb":
+            import duckdb
+
+            con = duckdb.connect()
+            con.execute("SET temp_directory = ?", [str(out / "tmp")])
+            # Paths as bound parameters; HS codes read as text, as the store keeps them.
+            types = {"comtrade": {"cmdCode": "VARCHAR"}, "baci": {"k": "VARCHAR"},
+                     "mapped": {"hs6": "VARCHAR"}, "gacc": {"table_no": "VARCHAR"}}
+            con.execute("SET enable_progress_bar = false")
+            # null_padding: Comtrade's lines end in a comma (one field more than the header)
+            query = ("COPY (SELECT * FROM read_csv($1, types = $2, null_padding = true)) TO $3 "
+                     "(FORMAT parquet)")
+            con.execute(query, [str(csv), types[args.layout], str(out / "out.parquet")])
+            rows, fast = None, None
+        else:
+            reader = _reader(args.layout, target)
+            seen: list[bool] = []
+            batches = reader.batches
+
+            def noting(path, progress=None, _batches=batches):
+                for result in _batches(path, progress):
+                    seen.append(result.order is not None)  # the fast path found the order
+                    yield result
+
+            reader.batches = noting
+            result = Store(out / "store").ingest(reader, target)
+            rows, fast = result.release.rows, bool(seen) and all(seen)
+        wall, used = time.perf_counter() - start, _cpu() - cpu
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    print(json.dumps({"wall": wall, "cpu": used, "rows": rows, "fast": fast}))
+
+
+def _spawn(kind: str, args: argparse.Namespace, target: Path, csv: Path) -> dict:
+    """A child run of ``kind`` (ingest or duckdb); its result and peak RSS (MB)."""
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--child", kind, "--layout", args.layout,
+           "--file", str(target), "--csv", str(csv), "--work", str(args.work)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{kind} run failed ({proc.returncode})")
+    return {**json.loads(out.strip().splitlines()[-1]), "rss": usage.ru_maxrss / 1024}
+
+
+def run_layout(args: argparse.Namespace) -> int:
+    target, csv = layout_file(args.layout, args.rows, args.seed, args.work)
+    size = csv.stat().st_size / 1e6
+    print(f"{args.layout}: {csv} ({args.rows:,} rows, {size:,.0f} MB); {os.cpu_count()} "
+          f"cores, polars {pl.__version__}, python {sys.version.split()[0]}", flush=True)
+    runs: dict[str, list[dict]] = {"ingest": [], "duckdb": []}
+    for i in range(args.repeat):
+        for kind in ("duckdb", "ingest") if i % 2 == 0 else ("ingest", "duckdb"):
+            load = _calm(args.max_load)
+            run = _spawn(kind, args, target, csv)
+            runs[kind].append(run)
+            path = "" if kind == "duckdb" else (
+                "  (typed fast path)" if run["fast"] else "  (text path)")
+            print(f"  run {i + 1}: {kind:<6} {run['wall']:6.2f} s wall {run['cpu']:6.2f} s cpu"
+                  f"  peak RSS {run['rss']:6,.0f} MB  load {load:4.1f}{path}", flush=True)
+    best = {k: min(v, key=lambda r: r["wall"]) for k, v in runs.items()}
+    least = {k: min(r["cpu"] for r in v) for k, v in runs.items()}
+    ratio = best["ingest"]["wall"] / best["duckdb"]["wall"]
+    print(f"ratio ingest/duckdb (best wall): {ratio:.2f}x (target <= "
+          f"{TARGETS[args.layout]:.1f}x); least cpu: {least['ingest'] / least['duckdb']:.2f}x; "
+          f"peak RSS ingest {max(r['rss'] for r in runs['ingest']):,.0f} MB, duckdb "
+          f"{max(r['rss'] for r in runs['duckdb']):,.0f} MB; load average now "
+          f"{os.getloadavg()[0]:.1f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000_000)
@@ -171,8 +286,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="before each run, wait (up to 3 min) for the load average to drop")
     parser.add_argument("--dirty", action="store_true",
                         help="also time a copy with one bad cell, fast path tried vs text path")
+    parser.add_argument("--layout", choices=LAYOUTS, default=None,
+                        help="a published layout, timed against DuckDB's copy of the file")
+    parser.add_argument("--child", choices=("ingest", "duckdb"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        child(args)
+        return 0
+    if args.layout:
+        return run_layout(args)
     csv, mapping, generated = dataset(args.rows, args.seed, args.work)
     size = csv.stat().st_size / 1e6
     made = f"generated in {generated:.1f} s" if generated is not None else "reused"

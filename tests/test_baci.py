@@ -64,18 +64,22 @@ def year_csv(year: int, codes: list[str], n: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_zip(folder: Path, country_csv: Path | None, years: dict[int, str], *,
-              hs: str = "HS17", name: str | None = None, products: bool = True) -> Path:
-    """A BACI zip in the official layout (deflated members, flat)."""
+def build_zip(folder: Path, country_csv: Path | str | None, years: dict[int, str], *,
+              hs: str = "HS17", name: str | None = None, products: bool = True,
+              version: str = VERSION) -> Path:
+    """A BACI zip in the official layout (deflated members, flat); ``country_csv`` is the
+    country table's file or its text."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (name or f"BACI_{hs}_{VERSION}.zip")
+    path = folder / (name or f"BACI_{hs}_{version}.zip")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for year, text in years.items():
-            zf.writestr(f"BACI_{hs}_Y{year}_{VERSION}.csv", text)
-        if country_csv is not None:
-            zf.write(country_csv, f"country_codes_{VERSION}.csv")
+            zf.writestr(f"BACI_{hs}_Y{year}_{version}.csv", text)
+        if isinstance(country_csv, str):
+            zf.writestr(f"country_codes_{version}.csv", country_csv)
+        elif country_csv is not None:
+            zf.write(country_csv, f"country_codes_{version}.csv")
         if products:
-            zf.writestr(f"product_codes_{hs}_{VERSION}.csv", "code,description\n" + "".join(
+            zf.writestr(f"product_codes_{hs}_{version}.csv", "code,description\n" + "".join(
                 f"{int(k)},\"product {k}, as described\"\n" for k in PRODUCTS))
     return path
 
@@ -169,6 +173,66 @@ def test_zip_ingests_with_values_times_1000_and_countries(baci_zip: Path, countr
     assert files == ["flow=export/year=2020/00000000.parquet",
                      "flow=export/year=2021/00000001-00000000.parquet",
                      "flow=export/year=2022/00000002-00000000.parquet"]
+
+
+#: The country table's header in each release layout since V202001, with the columns this
+#: table's rows are written in (the ISO3 and ISO2 columns, the names, BACI's code).
+COUNTRY_LAYOUTS = {
+    # V202001-V202201: names abbreviated and in full, ISO columns by digit count
+    "V202001": ("country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,"
+                "iso_3digit_alpha", ("code", "name", "name", "iso2", "iso3")),
+    "V202201": ("country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,"
+                "iso_3digit_alpha", ("code", "name", "name", "iso2", "iso3")),
+    # V202301 on: one name, country_iso2/country_iso3
+    "V202301": ("country_code,country_name,country_iso2,country_iso3",
+                ("code", "name", "iso2", "iso3")),
+    # a corrected release carries a letter after the month
+    "V202401b": ("country_code,country_name,country_iso2,country_iso3",
+                 ("code", "name", "iso2", "iso3")),
+}
+
+
+def country_table(country_csv: Path, version: str) -> str:
+    """The shared country table rewritten in ``version``'s layout (quoted names)."""
+    header, cells = COUNTRY_LAYOUTS[version]
+    table = pd.read_csv(country_csv, dtype=str, keep_default_na=False)
+    rows = [header]
+    for code, name, iso2, iso3 in zip(table.country_code, table.country_name,
+                                      table.country_iso2, table.country_iso3, strict=True):
+        value = {"code": code, "name": '"' + name.replace('"', '""') + '"', "iso2": iso2,
+                 "iso3": iso3}
+        rows.append(",".join(value[c] for c in cells))
+    return "\r\n".join(rows) + "\r\n"
+
+
+@pytest.mark.parametrize("version", list(COUNTRY_LAYOUTS))
+def test_every_release_layout_since_v202001(version: str, tmp_path: Path,
+                                             country_csv: Path) -> None:
+    codes = _codes(country_csv)
+    years = {y: year_csv(y, codes, 60, seed=y) for y in (2018, 2019)}
+    table = country_table(country_csv, version)
+    path = build_zip(tmp_path / "in", table, years, version=version)
+    res = Store(tmp_path / "s").ingest(BaciReader(), path)
+
+    reference = build_zip(tmp_path / "ref", country_csv, years)  # today's layout
+    Store(tmp_path / "r").ingest(BaciReader(), reference)
+    assert res.status == "committed" and res.release.rows == 120
+    pd.testing.assert_frame_equal(stored(tmp_path / "s"), stored(tmp_path / "r"))
+    got = stored(tmp_path / "s")
+    for code, iso in NAMED.items():
+        assert set(got.loc[got.reporter_code == code, "reporter"]) <= {iso}
+    assert res.release.options["baci_version"] == version
+    assert res.release.published == f"{version[1:5]}-{version[5:7]}"
+    assert not any("Comtrade codes" in n for n in res.release.notes)  # the table was read
+
+
+def test_a_country_table_without_an_iso3_column_names_both_spellings(
+        tmp_path: Path, country_csv: Path) -> None:
+    years = {2019: "t,i,j,k,v,q\n2019,842,156,854231,5,1\n"}
+    path = build_zip(tmp_path, "country_code,country_name\n842,USA\n", years)
+    with pytest.raises(Rejected) as info:
+        Store(tmp_path / "s").ingest(BaciReader(), path)
+    assert "country_iso3 or iso_3digit_alpha" in str(info.value.problems[0])
 
 
 def test_reingest_is_unchanged(baci_zip: Path, store_dir: Path) -> None:

@@ -39,9 +39,9 @@ import polars as pl
 from tradestat.errors import InputError, Rejected
 from tradestat.problems import Problem
 from tradestat.reference import countries
-from tradestat.sources import validate
+from tradestat.sources import typed, validate
 from tradestat.sources.base import Reader, ReadResult
-from tradestat.sources.validate import HS_PATTERN, LINE, Spec
+from tradestat.sources.validate import HS_PATTERN, LINE, Derived, Spec
 
 #: BACI's names of the HS editions.
 EDITIONS = {"HS92": "HS1992", "HS96": "HS1996", "HS02": "HS2002", "HS07": "HS2007",
@@ -51,10 +51,20 @@ COLUMNS = ("t", "i", "j", "k", "v", "q")
 QUANTITY_NOTE = ("BACI quantities are metric tons: stored as net_weight_kg = q × 1,000 "
                  "('NA' left empty); value = v × 1,000 USD")
 
-_ARCHIVE = re.compile(r"^BACI_(HS\d\d)_V(\d{6})$")
-_YEAR = re.compile(r"^BACI_(HS\d\d)_Y(\d{4})_V(\d{6})\.csv$")
-_COUNTRIES = re.compile(r"^country_codes_V(\d{6})\.csv$")
-_PRODUCTS = re.compile(r"^product_codes_(HS\d\d)_V(\d{6})\.csv$")
+#: A version: the release month, and a letter for a corrected release (V202401b).
+_VERSION = r"V(\d{6}[a-z]?)"
+_ARCHIVE = re.compile(rf"^BACI_(HS\d\d)_{_VERSION}$")
+_YEAR = re.compile(rf"^BACI_(HS\d\d)_Y(\d{{4}})_{_VERSION}\.csv$")
+_COUNTRIES = re.compile(rf"^country_codes_{_VERSION}\.csv$")
+_PRODUCTS = re.compile(rf"^product_codes_(HS\d\d)_{_VERSION}\.csv$")
+#: The country table's columns as each release spells them: V202001-V202201 wrote
+#: ``country_code, country_name_abbreviation, country_name_full, iso_2digit_alpha,
+#: iso_3digit_alpha``; V202301 on ``country_code, country_name, country_iso2, country_iso3``.
+#: Only the code and the ISO3 column are read; the first spelling is the name used here.
+COUNTRY_COLUMNS = {"country_code": ("country_code",),
+                   "country_iso3": ("country_iso3", "iso_3digit_alpha")}
+#: The product table's code column (``code, description`` in every release so far).
+PRODUCT_COLUMNS = {"code": ("code",)}
 _CHUNK = 1 << 25  # bytes read between progress reports
 
 Progress = Callable[..., None]
@@ -177,15 +187,25 @@ def _member(archive: _Archive, pattern: re.Pattern, groups: tuple[str, ...]) -> 
                  if (m := pattern.match(n)) and m.groups() == groups), None)
 
 
-def _read_csv(data: bytes, where: Path, required: tuple[str, ...]) -> pl.DataFrame:
-    """Every column as text (names stripped), with the 1-based line of each record."""
+def _read_csv(data: bytes, where: Path,
+              required: tuple[str, ...] | dict[str, tuple[str, ...]]) -> pl.DataFrame:
+    """Every column as text (names stripped), with the 1-based line of each record.
+
+    ``required`` names the columns that must be present, or maps each to the spellings
+    that releases have used for it: the column is then renamed to the key.
+    """
     text_head = data[:4096].decode("utf-8-sig", errors="replace")
     header = [h.strip() for h in next(csv.reader([text_head.splitlines()[0] if text_head
                                                   else ""]), [])]
-    missing = [c for c in required if c not in header]
+    spellings = required if isinstance(required, dict) else {c: (c,) for c in required}
+    found = {name: next((s for s in spelled if s in header), None)
+             for name, spelled in spellings.items()}
+    missing = [" or ".join(spellings[n]) for n, s in found.items() if s is None]
     if missing:
         raise Rejected(str(where), [Problem("missing-column", str(where), 1, None,
                                             ", ".join(missing))], 1)
+    renames = {s: n for n, s in found.items() if s != n and n not in header}
+    header = [renames.get(h, h) for h in header]
     try:
         frame = pl.read_csv(io.BytesIO(data), has_header=False, skip_rows=1,
                             new_columns=header, infer_schema=False, row_index_name=LINE,
@@ -265,8 +285,10 @@ class BaciReader(Reader):
                                     note(m, start + d, total))
                 done += archive.sizes[name]
                 note(f"checking {year}", done, total)
-                yield self._year(data, archive.path / name, year, layout, table, products,
-                                 notes)
+                result = self._year(data, archive.path / name, year, layout, table,
+                                    products, notes)
+                del data  # not held while the store writes this year
+                yield result
         finally:
             archive.close()
 
@@ -284,7 +306,7 @@ class BaciReader(Reader):
         if layout.countries is None:
             return {}, {}
         where = archive.path / layout.countries
-        raw = _read_csv(archive.read(layout.countries), where, ("country_code", "country_iso3"))
+        raw = _read_csv(archive.read(layout.countries), where, COUNTRY_COLUMNS)
         table: dict[str, str] = {}
         notes: dict[str, str] = {}
         for code, iso3 in raw.select(pl.col("country_code", "country_iso3").str.strip_chars()
@@ -303,7 +325,7 @@ class BaciReader(Reader):
         if layout.products is None:
             return None
         where = archive.path / layout.products
-        raw = _read_csv(archive.read(layout.products), where, ("code",))
+        raw = _read_csv(archive.read(layout.products), where, PRODUCT_COLUMNS)
         return raw.select(pl.col("code").str.strip_chars().str.zfill(6)).to_series().to_list()
 
     # -- one year ------------------------------------------------------------------------
@@ -311,6 +333,10 @@ class BaciReader(Reader):
     def _year(self, data: bytes, where: Path, year: int, layout: _Layout,
               table: dict[str, str], products: list[str] | None,
               table_notes: dict[str, str]) -> ReadResult:
+        """One year file: the typed fast path if it is clean, else every cell as text."""
+        fast = self._year_typed(data, where, year, layout, table, products, table_notes)
+        if fast is not None:
+            return fast
         raw = _read_csv(data, where, COLUMNS)
         del data
         k = pl.col("k").str.strip_chars()
@@ -331,8 +357,77 @@ class BaciReader(Reader):
         notes = [f"{BASIS} (CEPII BACI {layout.version})", QUANTITY_NOTE,
                  *_country_notes(raw, table, table_notes, layout)]
         return ReadResult(where, self.source, self.name, good, problems, bad,
-                          published=f"{layout.version[1:5]}-{layout.version[5:]}",
+                          published=f"{layout.version[1:5]}-{layout.version[5:7]}",
                           notes=notes, options=self.options(layout))
+
+
+    def _specs(self, layout: _Layout, table: dict[str, str]) -> dict[str, Spec]:
+        """The fields of a year file read as typed columns (the fast path), the HS code's
+        leading zero restored per distinct code."""
+        return {
+            "reporter": Spec("i", values=table), "partner": Spec("j", values=table),
+            "flow": Spec(constant="export"), "freq": Spec(constant="A"),
+            "period": Spec("t", fmt="YYYY"), "product": Derived(_six("k"), "k"),
+            "classification": Spec(constant=EDITIONS[layout.hs]),
+            "value": Spec("v", scale=1000), "currency": Spec(constant="USD"),
+            "net_weight_kg": Spec("q", scale=1000), "valuation": Spec(constant="FOB"),
+        }
+
+    def _year_typed(self, data: bytes, where: Path, year: int, layout: _Layout,
+                    table: dict[str, str], products: list[str] | None,
+                    table_notes: dict[str, str]) -> ReadResult | None:
+        """A clean year file through the typed fast path the other readers take
+        (:mod:`tradestat.sources.typed`): codes as categoricals checked per distinct value,
+        v and q as numbers; None (then the text path) for anything else."""
+        head = data[:256].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        if [h.strip() for h in head.strip("\r").split(",")] != list(COLUMNS):
+            return None
+        specs = self._specs(layout, table)
+        try:
+            raw = typed.tidy(pl.scan_csv(
+                data, has_header=False, skip_rows=1, schema=typed.dtypes(list(COLUMNS), specs),
+                row_index_name=LINE, row_index_offset=2, truncate_ragged_lines=False,
+                raise_if_empty=False, null_values=["NA"]).collect())
+            found = None if raw is None else typed.canonical(
+                raw, specs, _checks(year, where, products, _six("k")))
+        except (pl.exceptions.PolarsError, ValueError, pl.exceptions.PanicException):
+            return None
+        if found is None:
+            return None
+        frame, order = found
+        # BACI's own numeric codes (the text path's _exact keeps them likewise)
+        codes = [typed.per_value(raw, c, pl.col(c).str.strip_chars().alias(f"{who}_code"))
+                 for c, who in (("i", "reporter"), ("j", "partner"))]
+        if any(c is None for c in codes):
+            return None
+        frame = frame.with_columns(*codes, _whole_units("value"), _whole_units("net_weight_kg"))
+        frame = frame.with_columns(fob_value_usd=pl.col("value"))
+        notes = [f"{BASIS} (CEPII BACI {layout.version})", QUANTITY_NOTE,
+                 *_country_notes(raw, table, table_notes, layout)]
+        quarantine = pl.DataFrame(schema={LINE: pl.Int64, **dict.fromkeys(COLUMNS, pl.String),
+                                          "_problems": pl.String})
+        return ReadResult(where, self.source, self.name, frame, validate.empty_problems(),
+                          quarantine, published=f"{layout.version[1:5]}-{layout.version[5:7]}",
+                          notes=notes, options=self.options(layout), order=order)
+
+
+def _six(column: str) -> pl.Expr:
+    """BACI's HS code with the leading zero it lost restored (10121 -> '010121')."""
+    k = pl.col(column).cast(pl.String).str.strip_chars()
+    return pl.when(k.str.contains(r"^\d{5}$")).then(k.str.zfill(6)).otherwise(k)
+
+
+def _whole_units(column: str) -> pl.Expr:
+    """A number of thousands x 1,000 as the exact number of units it stands for.
+
+    The fast path reads v = 1.1 as a float, and 1.1 x 1,000 is 1100.0000000000002. A value
+    published with at most three decimals is a whole number of units, so the product is
+    rounded to it: the float error is ~1e-16 of the value, where a fourth decimal moves the
+    product by 0.1 or more; such products are left as they are, as :func:`_exact_thousands`
+    leaves them on the text path."""
+    x = pl.col(column)
+    whole = x.round(0)
+    return pl.when((x - whole).abs() <= x.abs() * 1e-13).then(whole).otherwise(x).alias(column)
 
 
 def canonical_country(code: str, iso3: str | None) -> tuple[str | None, str]:
@@ -356,14 +451,17 @@ def canonical_country(code: str, iso3: str | None) -> tuple[str | None, str]:
     return theirs.code, ""
 
 
-def _checks(year: int, where: Path, products: list[str] | None) -> list[tuple]:
-    """BACI's own rules: 6-digit codes from its product table, one year per file."""
-    k = pl.col("k")
+def _checks(year: int, where: Path, products: list[str] | None,
+            k: pl.Expr | None = None) -> list[tuple]:
+    """BACI's own rules: 6-digit codes from its product table, one year per file.
+
+    ``k`` is the HS code: the column, where the text path has restored its zero already."""
+    k = pl.col("k") if k is None else k
     six = k.str.contains(r"^\d{6}$")
     checks = [
         ("product", ("bad-hs-code", k.str.contains(HS_PATTERN) & ~six,
                      " (BACI codes have 6 digits)")),
-        ("period", ("wrong-year", pl.col("t").str.strip_chars() != str(year),
+        ("period", ("wrong-year", pl.col("t").cast(pl.String).str.strip_chars() != str(year),
                     f"{where.name} holds {year}")),
     ]
     if products is not None:
@@ -391,7 +489,7 @@ def _exact(good: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
 def _country_notes(raw: pl.DataFrame, table: dict[str, str], table_notes: dict[str, str],
                    layout: _Layout) -> list[str]:
     """What a reader of the figures should know about the country codes this year uses."""
-    used = pl.concat([raw.get_column("i").unique(), raw.get_column("j").unique()])
+    used = pl.concat([raw.get_column(c).unique().cast(pl.String) for c in ("i", "j")])
     used_codes = sorted(set(used.str.strip_chars().drop_nulls().to_list()),
                         key=lambda c: (len(c), c))
     notes = [table_notes[c] for c in used_codes if c in table_notes]

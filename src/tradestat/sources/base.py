@@ -67,8 +67,25 @@ class Reader:
 
     def prepare(self, raw: pl.DataFrame, specs: dict[str, validate.Spec]
                 ) -> tuple[pl.DataFrame, list[str], list]:
-        """Source-specific row handling before validation: (rows, notes, extra checks)."""
+        """Source-specific row handling before validation: (rows, notes, extra checks).
+
+        Both paths run it: the text path on text columns, the fast path on typed ones (text
+        as categoricals, numbers as Float64). Expressions that work on both (comparisons,
+        ``is_in``, ``cast(pl.String)`` before a string method) keep a source on the fast
+        path; one that fails on typed columns sends the file to the text path. A field
+        computed from one column is better declared as a :class:`validate.Derived` spec:
+        the fast path then computes it once per distinct value.
+        """
         return raw, [], []
+
+    def prepare_typed(self, raw: pl.DataFrame, specs: dict[str, validate.Spec]
+                      ) -> tuple[pl.DataFrame, list[str], list] | None:
+        """:meth:`prepare` on the fast path's typed columns; None where it cannot run on
+        them (the file then takes the text path, which runs it on text)."""
+        try:
+            return self.prepare(raw, specs)
+        except (pl.exceptions.PolarsError, TypeError, ValueError):
+            return None
 
     def fields(self, columns: list[str], path: Path) -> dict[str, validate.Spec]:
         raise NotImplementedError
@@ -94,8 +111,9 @@ class Reader:
     def read_typed(self, path: Path) -> ReadResult | None:
         """``path`` through the fast path for clean files, or None where it does not apply
         (a source that reworks rows before validation, a file that is not plain UTF-8) or
-        finds anything amiss: then :meth:`read` takes the text path, which reports it."""
-        if type(self).prepare is not Reader.prepare or self.encoding not in UTF8:
+        finds anything amiss: then :meth:`read` takes the text path, which reports it.
+        A reader's :meth:`prepare` runs here too (:meth:`prepare_typed`)."""
+        if self.encoding not in UTF8:
             return None
         try:
             header, trailing, has_bom, _encoding = _head(path, self.encoding, self.delimiter,
@@ -112,7 +130,11 @@ class Reader:
         try:
             raw = typed.tidy(parse_typed(path, dtypes, self.delimiter, self.skip_rows,
                                          self.missing))
-            canonical = typed.canonical(raw, specs) if raw is not None else None
+            prepared = self.prepare_typed(raw, specs) if raw is not None else None
+            if prepared is None:
+                return None
+            raw, notes, extra = prepared
+            canonical = typed.canonical(raw, specs, extra)
         # A cell or line the text path reports; a Polars panic on odd input is left to the
         # text path too, which has its own answer for every malformed file.
         except (pl.exceptions.PolarsError, ValueError, pl.exceptions.PanicException):
@@ -124,7 +146,7 @@ class Reader:
         quarantine = pl.DataFrame(schema={LINE: pl.Int64, **dict.fromkeys(kept, pl.String),
                                           "_problems": pl.String})
         return ReadResult(path, self.source, self.name, frame, validate.empty_problems(),
-                          quarantine, self.published(raw), [], self.options(), order)
+                          quarantine, self.published(raw), notes, self.options(), order)
 
     def batches(self, path: Path, progress: Callable[..., None] | None = None
                 ) -> Iterator[ReadResult]:

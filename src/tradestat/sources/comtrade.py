@@ -17,7 +17,7 @@ from tradestat import model
 from tradestat.errors import Rejected
 from tradestat.problems import Problem
 from tradestat.sources.base import Reader, ReadResult
-from tradestat.sources.validate import Spec
+from tradestat.sources.validate import Derived, Spec
 
 REQUIRED = ("freqCode", "period", "reporterCode", "flowCode", "partnerCode",
             "classificationCode", "cmdCode", "primaryValue")
@@ -49,21 +49,22 @@ class ComtradeReader(Reader):
         optional = {"regime": Spec("customsCode", values={"C00": model.TOTAL_REGIME}),
                     "fob_value_usd": Spec("fobvalue"), "cif_value_usd": Spec("cifvalue"),
                     "quantity": Spec("qty"), "quantity_unit": Spec("qtyUnitAbbr"),
-                    "net_weight_kg": Spec("netWgt"), "is_aggregate": Spec("isAggregate"),
-                    "valuation": Spec("_valuation")}
-        specs.update({k: s for k, s in optional.items()
-                      if s.column in columns or s.column == "_valuation"})
+                    "net_weight_kg": Spec("netWgt"), "is_aggregate": Spec("isAggregate")}
+        specs.update({k: s for k, s in optional.items() if s.column in columns})
+        # computed per distinct flow code on the fast path, per row on the text path
+        specs["valuation"] = Derived(
+            pl.when(_text("flowCode").str.to_uppercase().is_in(["M", "RM"]))
+            .then(pl.lit("CIF")).otherwise(pl.lit("FOB")), "flowCode")
         return specs
 
     def prepare(self, raw: pl.DataFrame, specs: dict[str, Spec]):
-        raw = raw.with_columns(
-            _valuation=pl.when(pl.col("flowCode").str.strip_chars().str.to_uppercase()
-                               .is_in(["M", "RM"])).then(pl.lit("CIF")).otherwise(pl.lit("FOB")))
-        present = [c for c in _TOTALS if c in raw.columns]
-        if not present:
+        """Breakdown rows (second partner, mode of transport) left out where their total
+        is present. Written for text and typed (categorical) columns alike."""
+        present = [c for c in _TOTALS if c in raw.columns and not _all_totals(raw, c)]
+        if not present:  # the usual file: every row is a total, nothing to drop
             return raw, [], []
         is_total = pl.all_horizontal(
-            pl.col(c).str.strip_chars().fill_null(_TOTALS[c]) == _TOTALS[c] for c in present)
+            _text(c).fill_null(_TOTALS[c]) == _TOTALS[c] for c in present)
         record = [c for c in _RECORD if c in raw.columns]
         raw = raw.with_columns(_total=is_total)
         raw = raw.with_columns(_has_total=pl.col("_total").any().over(record))
@@ -71,8 +72,21 @@ class ComtradeReader(Reader):
         raw = raw.filter(pl.col("_total") | ~pl.col("_has_total")).drop("_has_total")
         notes = [f"{dropped} breakdown rows (by second partner or mode of transport) were not "
                  "stored: their totals are"] if dropped else []
+        if raw.get_column("_total").all():  # every breakdown row had its total
+            return raw.drop("_total"), notes, []
         orphan = ("breakdown-without-total", ~pl.col("_total"), "second partner/transport")
         return raw, notes, [("partner", orphan)]
+
+
+def _text(column: str) -> pl.Expr:
+    """A column's cells as stripped text, whether it was read as text or as a categorical."""
+    return pl.col(column).cast(pl.String).str.strip_chars()
+
+
+def _all_totals(raw: pl.DataFrame, column: str) -> bool:
+    """Whether every cell of a breakdown column says "total" (its distinct values, read)."""
+    distinct = raw.get_column(column).unique().cast(pl.String).str.strip_chars()
+    return bool(distinct.fill_null(_TOTALS[column]).eq(_TOTALS[column]).all())
 
 
 def _delimiter(path: Path) -> str:

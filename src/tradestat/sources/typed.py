@@ -77,10 +77,14 @@ def tidy(raw: pl.DataFrame) -> pl.DataFrame | None:
     return raw if raw.height else None
 
 
-def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
+def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec],
+              extra: list[tuple[str, validate.Check]] = ()
               ) -> tuple[pl.DataFrame, pl.Series] | None:
     """The canonical rows of ``raw`` (in file order) and the row order that sorts them as the
-    store writes them; None if any check would fail."""
+    store writes them; None if any check would fail.
+
+    ``extra`` are the reader's own checks (:meth:`Reader.prepare`), run like the others on
+    the distinct values (or pairs of values) of the columns they read."""
     values, codes = _categories(raw)
     if values is None:
         return None
@@ -89,6 +93,7 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
     pad = pl.DataFrame([*(v.extend_constant(None, length - len(v)) for v in values.values()),
                         *(pl.Series(c, [None] * length, pl.String) for c in numbers)])
     exprs, checks = validate.parse_fields(pad, specs)
+    checks = [*checks, *extra]
     typed_fields = {n for n in exprs if n in NUMERIC and specs[n].column}
     if not _numbers_clean(raw, specs, typed_fields) or any(
             _flags(pad, values, codes, mask.fill_null(False))
@@ -127,6 +132,16 @@ def canonical(raw: pl.DataFrame, specs: dict[str, validate.Spec]
             return None
         frame = frame.with_columns(repeated.result())
     return frame.select(LINE, *exprs, *(c for c in ("year", "month") if c in frame)), order
+
+
+def per_value(raw: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series | None:
+    """``expr`` (which reads ``column``, a categorical) on every row, computed once per
+    distinct value; text comes out as an enum. None if the column is not categorical."""
+    values, codes = _categories(raw.select(column))
+    if values is None or column not in values:
+        return None
+    table = values[column].to_frame().select(expr).to_series()
+    return _per_row(table, codes[column])
 
 
 def _period_columns(table: pl.Series, position: pl.Series) -> dict[str, pl.Series]:

@@ -225,18 +225,31 @@ def _freq_from_period(spec: Spec) -> Spec:
     if spec.constant is not None:
         return Spec(constant="A" if len(spec.constant) == 4 else "M")
     raw = spec.raw().str.replace_all(r"[-/]", "")
-    return _ExprSpec(pl.when(raw.str.len_chars() == 4).then(pl.lit("A")).otherwise(pl.lit("M")))
+    return Derived(pl.when(raw.str.len_chars() == 4).then(pl.lit("A")).otherwise(pl.lit("M")))
 
 
-class _ExprSpec(Spec):
-    """A spec whose raw value is a computed expression (frequency implied by the period)."""
+class Derived(Spec):
+    """A field computed from one file column by an expression (the frequency implied by the
+    period, Comtrade's valuation from its flow code, BACI's HS code with its zero restored).
 
-    def __init__(self, expr: pl.Expr) -> None:
+    Both paths read it: the text path on every row, the typed fast path once per distinct
+    value of the column, so a reader needs no row-by-row ``prepare`` for such a field.
+
+    >>> Derived(pl.col("flowCode").str.strip_chars(), "flowCode").source
+    'flowCode'
+    """
+
+    def __init__(self, expr: pl.Expr, source: str | None = None) -> None:
         super().__init__()
         self._expr = expr
+        #: the file column it reads (named in problems; not read as the field itself)
+        self.source = source
 
     def raw(self) -> pl.Expr:
         return self._expr
+
+
+_ExprSpec = Derived  # the name it had
 
 
 def run(raw: pl.DataFrame, specs: dict[str, Spec], path: str,
@@ -364,7 +377,7 @@ def _problem_rows(typed: pl.DataFrame, mask: str, spec: Spec, code: str, hint: s
     if not typed.get_column(mask).any():
         return empty_problems()
     rows = typed.filter(pl.col(mask))
-    column = spec.column or f"{name} (constant)"
+    column = spec.column or getattr(spec, "source", None) or f"{name} (constant)"
     value = spec.raw() if spec.column or spec.constant is not None else pl.lit(None, pl.String)
     return rows.select(pl.col(LINE).alias("line"), pl.lit(column).alias("column"),
                        pl.lit(code).alias("code"), value.cast(pl.String).alias("value"),
