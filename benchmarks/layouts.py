@@ -21,18 +21,11 @@ import polars as pl
 
 from tradestat import demo
 from tradestat.reference import countries
+from tradestat.sources.comtrade import PORTAL_HEADER
 
 CHUNK = 2_000_000
-COMTRADE_HEADER_LINE = (  # as the portal writes it
-    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,"
-    "reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,"
-    "partner2ISO,partner2Desc,classificationCode,classificationSearchCode,"
-    "isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
-    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,"
-    "altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,"
-    "isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,"
-    "isAggregate")
-COMTRADE_HEADER = COMTRADE_HEADER_LINE.split(",")
+COMTRADE_HEADER = PORTAL_HEADER
+COMTRADE_HEADER_LINE = ",".join(COMTRADE_HEADER)
 BACI_VERSION = "V202501"
 
 

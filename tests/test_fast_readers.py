@@ -17,19 +17,12 @@ import pytest
 from tradestat import model
 from tradestat.sources import BaciReader, ComtradeReader
 from tradestat.sources.base import Reader
+from tradestat.sources.comtrade import PORTAL_HEADER
 from tradestat.store import Store
 from tradestat.store.store import canonical_frame
 
-HEADER_LINE = (  # as the portal writes it
-    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,"
-    "reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,"
-    "partner2ISO,partner2Desc,classificationCode,classificationSearchCode,"
-    "isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
-    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,"
-    "altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,"
-    "isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,"
-    "isAggregate")
-HEADER = HEADER_LINE.split(",")
+HEADER = PORTAL_HEADER
+HEADER_LINE = ",".join(HEADER)
 BASE = dict.fromkeys(HEADER, "") | {
     "typeCode": "C", "freqCode": "A", "period": "2023", "reporterCode": "156",
     "flowCode": "X", "partnerCode": "0", "partner2Code": "0", "classificationCode": "H6",

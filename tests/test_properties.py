@@ -24,6 +24,7 @@ from tradestat.cli import app
 from tradestat.errors import TradestatError
 from tradestat.sources import ComtradeReader, MappedCsvReader
 from tradestat.sources.base import Reader
+from tradestat.sources.comtrade import PORTAL_HEADER
 from tradestat.store import Store
 
 PROFILE = {"deadline": None, "derandomize": True, "database": None,
@@ -34,16 +35,8 @@ CLI = settings(max_examples=25, **PROFILE)
 
 # -- two small valid files, one per reader ----------------------------------------------------
 
-COMTRADE_HEADER_LINE = (  # as the portal writes it
-    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,"
-    "reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,"
-    "partner2ISO,partner2Desc,classificationCode,classificationSearchCode,"
-    "isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
-    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,"
-    "altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,"
-    "isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,"
-    "isAggregate")
-COMTRADE_HEADER = COMTRADE_HEADER_LINE.split(",")
+COMTRADE_HEADER = PORTAL_HEADER
+COMTRADE_HEADER_LINE = ",".join(COMTRADE_HEADER)
 COMTRADE_BASE = dict.fromkeys(COMTRADE_HEADER, "") | {
     "typeCode": "C", "freqCode": "A", "refPeriodId": "20230101", "refYear": "2023",
     "refMonth": "52", "period": "2023", "reporterCode": "384", "reporterISO": "CIV",

@@ -26,6 +26,21 @@ _RECORD = ("freqCode", "period", "reporterCode", "flowCode", "partnerCode",
            "classificationCode", "cmdCode", "customsCode")
 
 
+#: The 47 columns of a Comtrade portal/API CSV, in the order the portal writes them (for
+#: writers of Comtrade-shaped files: test fixtures, benchmarks).
+PORTAL_HEADER = [
+    "typeCode", "freqCode", "refPeriodId", "refYear", "refMonth", "period", "reporterCode",
+    "reporterISO", "reporterDesc", "flowCode", "flowDesc", "partnerCode", "partnerISO",
+    "partnerDesc", "partner2Code", "partner2ISO", "partner2Desc", "classificationCode",
+    "classificationSearchCode", "isOriginalClassification", "cmdCode", "cmdDesc",
+    "aggrLevel", "isLeaf", "customsCode", "customsDesc", "mosCode", "motCode", "motDesc",
+    "qtyUnitCode", "qtyUnitAbbr", "qty", "isQtyEstimated", "altQtyUnitCode",
+    "altQtyUnitAbbr", "altQty", "isAltQtyEstimated", "netWgt", "isNetWgtEstimated",
+    "grossWgt", "isGrossWgtEstimated", "cifvalue", "fobvalue", "primaryValue",
+    "legacyEstimationFlag", "isReported", "isAggregate",
+]
+
+
 class ComtradeReader(Reader):
     name = "comtrade"
     source = "comtrade"
