@@ -542,3 +542,16 @@ def test_text_columns_with_no_value_are_written_as_dictionary_columns(store_dir:
     assert (types["valuation"], types["quantity_unit"]) == ("VARCHAR", "VARCHAR")
     assert con.execute("SELECT count(*), count(valuation), count(quantity_unit) "
                        "FROM all_records").fetchone() == (3 * 2 * 3 * 2, 0, 0)
+
+
+def test_rows_equal_on_every_sort_key_are_written_as_they_are() -> None:
+    """Two rows that differ only outside the sort keys (a month and a cumulative value of
+    the same product and month) kept a one-row sort order: the write failed."""
+    import polars as pl
+
+    from tradestat.store.store import sort_rows
+
+    frame = pl.DataFrame({"reporter": ["CHN", "CHN"], "product": ["870380", "870380"],
+                          "freq": ["M", "C"], "value": [512.0, 561.0]})
+    out = sort_rows(frame, ["reporter", "product"])
+    assert out.height == 2 and sorted(out.get_column("value").to_list()) == [512.0, 561.0]

@@ -95,8 +95,12 @@ def basket_warnings(df: pl.DataFrame, prods: products.Products) -> list[Coverage
     listed = {c for e, cs in prods.codes.items() if e in found or e == "*" for c in cs}
     # a row is data of every basket code it falls under (85 and 8542 for 854231), and a
     # code under a published heading of the basket is covered by it, not missing
+    headings = {c for c, n in zip(df.get_column("code").to_list(),
+                                  df.get_column("plen").to_list(), strict=True)
+                if c and n == len(c)}  # basket codes published as a row of their own
     gone = sorted(c for c in listed
-                  if not any(s.startswith(c) or c.startswith(s) for s in seen))
+                  if not any(s.startswith(c) for s in seen)
+                  and not any(c.startswith(h) for h in headings))
     seen = {c for c in listed if c not in gone}
     if not gone:
         return []

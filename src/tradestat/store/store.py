@@ -518,8 +518,8 @@ def sort_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     stats = frame.select(pl.all().min().eq_missing(pl.all().max())
                          & (pl.all().null_count() == 0) | pl.all().is_null().all()).row(0)
     fixed = [c for c, one in zip(frame.columns, stats, strict=True) if one]
-    if len(fixed) == frame.width:
-        return frame
+    if len(fixed) == frame.width or all(k in fixed for k in keys):
+        return frame  # already in order (every sort key holds one value)
     packed, span = pl.lit(0, dtype=pl.UInt64), 1
     for name in (k for k in keys if k not in fixed):
         distinct = frame.get_column(name).unique().sort()
