@@ -5,9 +5,11 @@ where it is missing the tests that need it skip, except when TRADESTAT_REQUIRE_D
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +58,39 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# -- tests/test_differential.py ------------------------------------------------------------
+
+#: ``pytest --hypothesis-profile=long``: ten times the examples of the default profile (the
+#: differential tests scale their stores by it: 20,000+ cases per analytic).
+hypothesis_settings.register_profile("long", max_examples=1000)
+
+
+def _recorded(terminalreporter: pytest.TerminalReporter, name: str) -> Counter:
+    """The counts the tests recorded under ``name`` (``record_property``; xdist hands the
+    records to this process)."""
+    counts: Counter = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for key, value in getattr(report, "user_properties", ()):
+                if key == name:
+                    counts.update(value)
+    return counts
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The cases the differential tests checked against the oracle, per analytic, and the
+    known disagreements they met."""
+    counts = _recorded(terminalreporter, "differential")
+    known = _recorded(terminalreporter, "differential_known")
+    if counts:
+        terminalreporter.write_sep("-", "differential tests: cases checked against the oracle")
+        terminalreporter.write_line(", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
+    if known:
+        terminalreporter.write_line("known, unsettled disagreements (tests/test_differential.py"
+                                    " KNOWN; issue 13 open on them):")
+        for k, v in sorted(known.items()):
+            terminalreporter.write_line(f"  {v:5d}  {k}")

@@ -1,35 +1,57 @@
-"""A plain reference implementation of docs/figures.md (R1–R12), written from that page alone.
+"""A plain reference implementation of docs/figures.md (R1-R12), written from that page alone.
 
 It shares nothing with ``tradestat.analytics``: it reads a pandas frame of every record of every
 release and answers the same questions the engine answers, rule by rule, in the most direct way
-(loops over a few hundred rows; no attempt at speed beyond grouping rows once per ``as_of``).
+(pandas for R3, then loops over a few hundred rows; rows are grouped once per ``as_of``).
 ``tests/test_differential.py`` compares the two.
 
 The records frame has one row per stored record, with the columns of :data:`COLUMNS`:
 ``release`` is the release id, ``seq`` its ingest order, ``published`` its effective date
-(ISO text, compared as text as ``--as-of`` is).
+(ISO text, compared as text as ``--as-of`` is). Values are taken in their own currency (the
+generated stores are all in USD: R10's conversions are not implemented).
 
-Readings of the page that are not spelled out there (each marked "READING" below):
+Readings of the page where it leaves a choice (marked READING in the code):
 
-- "a source has rows for the question in a span" (R4.2) and "answers" (R4.3) mean: the rows
-  R5–R8 keep for that span are not empty (an annual row does not answer a span that is not
-  whole calendar years; a cumulative value answers only as R6 lets it).
-- "publishes the asked code itself in that span" (R4.2a): one of the rows kept for the span
-  is the asked code's (or TOTAL's) own row.
-- R7 and R8 together: R7 picks, per (freq, period, product), the world row or the partner
-  rows; R8 then drops a row whose ancestor is among the picked rows of its own slice (same
-  partner). The generated stores publish the same products for the world and every partner of
-  a (source, reporter, freq, period), where the two orders agree.
-- R8.3 (`product-from-parts`): given when a slice that answers a span has no row of the asked
-  code (or TOTAL) itself; R8.4 (`code-missing`): a basket code no row of which (before R8.2)
-  answers the current span.
-- Warnings are those of both spans (R9.1 lists missing months "for each span"; `no-data` is
-  "a span with no data"), except `code-missing` (current span, as written; and only where
-  some code of the basket has rows: with none, `no-data` says it) and `other-source`
-  (current span, as written; not given with an explicit source: then only that source's rows
-  are read).
-- `yoy-withheld`: given when ``yoy_pct`` is null and the current span has data.
-- Coverage (R9) is what R5/R6 answer: a month is covered when it is part of the value.
+- R4.2 "sources that have rows for the reporter and the question in the current span", and
+  R4.2a "publishes the asked code itself in that span": month and cumulative rows of the span's
+  months and annual rows of the whole years it covers, whether or not R5-R8 can make a value
+  of them (a cumulative value whose month before is missing has rows in the span and answers
+  nothing). R4.3 "another source also answers": R5-R8 make a value of its rows for the span.
+  For a ranking by partner the question is the partner rows (a source with world rows only has
+  no rows for it); a ranking by product, like a basket, prefers no source for its own code.
+- R6 works on the reporter's values for the question (after R7 and R8 in each (freq, period)),
+  not product by product. The generated stores publish the same codes, and the world row or
+  not, in every month of a year's table, where the two readings agree.
+- R7 then R8: R7 picks, per (freq, period, product), the world row or the partner rows; R8
+  drops a row whose ancestor is among the picked rows of its own slice (same partner).
+- R8.3 `product-from-parts`: a slice answering a span has no row of the asked code (or TOTAL)
+  itself. R8.4 `code-missing` as the page says (rows before R8.2). R11.4 ("the same basket
+  codes have data in both spans"): each row that counts is data of the longest basket code it
+  falls under (a span of 8542 rows has no data of basket code 85's own; R8.4's "a row is data
+  of every basket code it falls under" is read as R8.4's alone).
+- A figure's warnings are those of both spans (R2: the comparison span is computed as if it
+  had been asked; R9.1 "for each span"), except `code-missing` and `other-source` (the current
+  span, as written; `other-source` in `figure` only, not in compare's items). `other-source`
+  is not given with ``source=`` (then only that source's rows are read), nor where the chosen
+  source has no value (the warning "gives both values and their difference").
+- `published_yoy_pct`: the current value is exactly one record, not derived (whatever the
+  span's other, missing, months).
+- Rankings: rows are the codes with data in the current span; the total is their sum, the
+  previous total the sum over every code with data in the previous span; the total's change
+  follows R11 over all codes (the same codes in both spans, each covered alike). A ranking's
+  warnings are its rows' figure warnings but for those said of the ranking as a whole (no-data:
+  a span without any data; yoy-withheld: the total's change; code-missing: a basket code
+  without rows for any reporter; hs-version-mix: the editions of all rows of the two spans;
+  freq-mix also where annual and month rows answer different reporters in one span) and those
+  a ranking does not show (other-source, yoy-published-differs). Over reporters,
+  `reporter-coverage` where both spans have data but not from the same reporters, and
+  `world-from-reporters` where a ranking over all reporters (none named) has a total. A
+  ranking of products gives no `product-from-parts`: a
+  code cut to the level is a sum of parts by definition, as a basket is.
+- Series: the source is chosen once by R4 over the whole series span (for a monthly series
+  among month and cumulative rows: an annual row answers no point of it); a point is a span of
+  its own (a January point is answered by the cumulative value to January where there is one,
+  R6.1, like ``figure`` for that month).
 """
 
 from __future__ import annotations
@@ -321,9 +343,31 @@ def source_rank(source: str) -> tuple[int, str]:
     return len(SOURCE_ORDER), source
 
 
-def owns(ans: SpanAnswer, sel: Selection) -> bool:
-    """R4.2a: the span's kept rows include the asked code's (or TOTAL's) own row."""
-    return sel.asked is not None and any(r.product == sel.asked for r in ans.kept)
+def rows_in_span(view: View, source: str, reporter: str, flow: str, sel: Selection,
+                 partner: str | None, months: list[int], freqs: str = "AMC") -> list[Row]:
+    """R4.2: the source's rows for the reporter and the question in a span: month and
+    cumulative values of the span's months, annual values of the whole years it covers
+    (any partner row where no partner is asked; READING: as the page says, rows, whether or
+    not R5-R8 can make a value of them)."""
+    span = set(months)
+    whole = {m // 12 for m in months if m % 12 == 0 and m + 11 in span}
+    out = []
+    for (freq, period), rows in view.groups.get((source, reporter, flow), {}).items():
+        if freq not in freqs:
+            continue
+        inside = period in whole if freq == "A" else (
+            (period // 100) * 12 + period % 100 - 1) in span
+        if inside:
+            out += [r for r in rows if sel.selects(r.product) and _partner_ok(r, partner)]
+    return out
+
+
+def _partner_ok(row: Row, partner: str | None) -> bool:
+    if partner is None:
+        return True
+    if partner == ANY_PARTNER:
+        return row.partner != WORLD
+    return row.partner == partner
 
 
 @dataclass
@@ -335,24 +379,27 @@ class Choice:
 
 
 def choose(view: View, reporter: str, flow: str, spans: tuple[list[int], list[int]],
-           sel: Selection, partner: str | None, source: str | None, prefer_own: bool
-           ) -> Choice:
+           sel: Selection, partner: str | None, source: str | None, prefer_own: bool,
+           freqs: str = "AMC") -> Choice:
     if source is not None:  # R4.1
         return Choice(source, [])
     candidates = sorted(view.sources.get((reporter, flow), ()))
-    current = {s: answer(units_for(view, s, reporter, flow, sel, partner), spans[0])
-               for s in candidates}
-    answering = [s for s in candidates if current[s].has_data]
-    judged = current
-    if not answering:  # R4.2: where none has rows in the current span, the comparison span
-        judged = {s: answer(units_for(view, s, reporter, flow, sel, partner), spans[1])
-                  for s in candidates}
-        answering = [s for s in candidates if judged[s].has_data]
-    if not answering:
+    found: dict[str, list[Row]] = {}
+    for span in spans:  # R4.2: the current span, or where no source has rows, the comparison
+        found = {s: rows for s in candidates
+                 if (rows := rows_in_span(view, s, reporter, flow, sel, partner, span, freqs))}
+        if found:
+            break
+    if not found:
         return Choice(None, [])
-    best = min(answering, key=lambda s: (prefer_own and not owns(judged[s], sel),
-                                         source_rank(s)))
-    return Choice(best, [s for s in candidates if s != best and current[s].has_data])
+    # R4.2a: a source that publishes the asked code itself (TOTAL for all products) first
+    best = min(found, key=lambda s: (prefer_own and sel.asked not in {r.product
+                                                                      for r in found[s]},
+                                     source_rank(s)))
+    # R4.3: other sources that answer the current span
+    others = [s for s in candidates if s != best and answer(
+        units_for(view, s, reporter, flow, sel, partner), spans[0]).has_data]
+    return Choice(best, others)
 
 
 def units_for(view: View, source: str, reporter: str, flow: str, sel: Selection,
@@ -375,6 +422,8 @@ class Figure:
     previous: SpanAnswer
     months: list[int]
     basket_codes: tuple[set[str], set[str]] = (set(), set())
+    current_codes: tuple[str, ...] = ()
+    present_codes: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict:
         return {"value": self.value, "previous_value": self.previous_value,
@@ -382,9 +431,26 @@ class Figure:
                 "warnings": sorted(self.warnings), "source": self.source}
 
 
-def codes_with_data(ans: SpanAnswer, codes: tuple[str, ...]) -> set[str]:
-    """R8.4, R11.4: the basket codes some row (before R8.2) answering the span falls under."""
-    return {c for c in codes if any(r.product.startswith(c) for r in ans.picked)}
+def codes_with_data(rows: list[Row], codes: tuple[str, ...]) -> set[str]:
+    """R8.4 (`code-missing`): the basket codes with a row answering the span (before R8.2):
+    a row is data of every basket code it falls under, and a basket code under a published
+    row of another basket code is covered by it."""
+    published = {r.product for r in rows}
+    return {c for c in codes if any(p.startswith(c) for p in published)
+            or any(c.startswith(p) for p in published if p in codes)}
+
+
+def codes_counted(rows: list[Row], codes: tuple[str, ...]) -> set[str]:
+    """R11.4 ("the same basket codes have data in both spans"): each row that counts (after
+    R8.2) is data of the longest basket code it falls under. READING: with nested codes
+    (85 and 8542) a span of 8542 rows only has no data of 85's own, and one with chapter 85
+    rows has more products than one without."""
+    out = set()
+    for r in rows:
+        under = [c for c in codes if r.product.startswith(c)]
+        if under:
+            out.add(max(under, key=len))
+    return out
 
 
 def comparable(cur: SpanAnswer, prev: SpanAnswer, codes: tuple[set[str], set[str]] | None
@@ -418,20 +484,21 @@ def figure(oracle: Oracle, reporter: str, flow: str, period: str, product: str |
     else:
         cur, prev = (answer(units_for(view, choice.source, reporter, flow, sel, partner), span)
                      for span in spans)
-    codes = None
+    codes, present = None, set()
     if basket is not None:
-        codes = (codes_with_data(cur, sel.codes), codes_with_data(prev, sel.codes))
+        codes = (codes_counted(cur.kept, sel.codes), codes_counted(prev.kept, sel.codes))
+        present = codes_with_data(cur.picked, sel.codes)
     value = cur.value if cur.has_data else None
     previous = prev.value if prev.has_data else None
     yoy = growth(value, previous, comparable(cur, prev, codes))
     published = _published(cur)
     warnings = _warnings(cur, prev, months, value, yoy, published)
-    if codes is not None and codes[0] and set(sel.codes) - codes[0]:
+    if present and set(sel.codes) - present:
         warnings.add("code-missing")
-    if choice.others:
+    if choice.others and cur.has_data:  # R4.3: "gives both values and their difference"
         warnings.add("other-source")
     return Figure(value, previous, yoy, published, warnings, choice.source, cur, prev, months,
-                  codes or (set(), set()))
+                  codes or (set(), set()), sel.codes if basket is not None else (), present)
 
 
 def _published(cur: SpanAnswer) -> float | None:
@@ -454,7 +521,7 @@ def _warnings(cur: SpanAnswer, prev: SpanAnswer, months: list[int], value: float
         out.add("hs-version-mix")
     if len({r.release for r in cur.kept + prev.kept}) > 1:
         out.add("release-mix")
-    if yoy is None and value is not None:
+    if yoy is None and cur.has_data and prev.has_data:  # R11: not where a span has no data
         out.add("yoy-withheld")
     if yoy is not None and published is not None and abs(yoy - published) > PUBLISHED_ROUNDING:
         out.add("yoy-published-differs")
@@ -476,6 +543,22 @@ def _editions(ans: SpanAnswer) -> set[str]:
 
 
 # ----------------------------------------------------------------------------- R12 the others
+
+
+def compare(oracle: Oracle, reporter: str, flow: str, period: str, items: list[str],
+            partner: str | None = None, as_of: str | None = None, source: str | None = None
+            ) -> dict[str, Figure]:
+    """R12 compare: each item (a code, TOTAL or a basket) a figure of the same reporter, flow
+    and span; R4.3: other sources' values are given by `figure` only, not by compare's
+    items."""
+    out = {}
+    for item in items:
+        basket = item if item in oracle.baskets else None
+        fig = figure(oracle, reporter, flow, period, None if basket else item, basket, partner,
+                     as_of, source)
+        fig.warnings.discard("other-source")
+        out[item] = fig
+    return out
 
 
 @dataclass
@@ -501,41 +584,34 @@ class Ranking:
                 "total_yoy_pct": self.total_yoy_pct, "warnings": sorted(self.warnings)}
 
 
+#: Figure warnings a ranking does not take from its rows: said of the ranking as a whole
+#: (no-data, yoy-withheld, code-missing), or not shown in a ranking (other sources'
+#: values, published changes).
+ROW_ONLY = {"other-source", "yoy-withheld", "no-data", "yoy-published-differs", "code-missing"}
+
+
 def rank_reporters(oracle: Oracle, flow: str, period: str, product: str | None = None,
                    basket: str | None = None, partner: str | None = None,
                    reporters: list[str] | None = None, as_of: str | None = None,
                    source: str | None = None) -> Ranking:
     """R12 rank --by reporter: each reporter as ``figure`` answers it; the total over
-    reporters follows R11 over all of them."""
+    reporters follows R11 over all of them (R9.3: reporter-coverage, world-from-reporters)."""
     view = oracle.view(as_of)
     names = sorted(reporters if reporters is not None else view.reporters.get(flow, ()))
     figs = {r: figure(oracle, r, flow, period, product, basket, partner, as_of, source)
             for r in names}
-    rows = _rows(figs)
+    ranking = _ranking(figs, basket is not None)
     now = {r for r, f in figs.items() if f.value is not None}
     before = {r for r, f in figs.items() if f.previous_value is not None}
-    total = sum(f.value for f in figs.values() if f.value is not None) if now else None
-    previous_total = (sum(f.previous_value for f in figs.values()
-                          if f.previous_value is not None) if before else None)
-    ok = now == before and all(comparable(figs[r].current, figs[r].previous,
-                                          figs[r].basket_codes if basket else None)
-                               for r in now)
-    total_yoy = growth(total, previous_total, ok)
-    warnings = set().union(*(f.warnings - {"other-source", "yoy-withheld"}
-                             for f in figs.values()))
-    warnings -= {"no-data"}
-    if not now and not before:
-        warnings.add("no-data")
-    if now != before:
-        warnings.add("reporter-coverage")
-    if now or before:
-        warnings.add("world-from-reporters")
-    if total_yoy is None and total is not None:
-        warnings.add("yoy-withheld")
-    if len({f.source for f in figs.values() if f.source and (f.value is not None or
-                                                               f.previous_value is not None)}) > 1:
-        warnings.add("release-mix")
-    return Ranking(rows, total, previous_total, total_yoy, warnings, figs)
+    # R5.3: a span answered partly by annual and partly by monthly rows, across reporters too
+    for span in ("current", "previous"):
+        if len(set().union(*(getattr(f, span).kinds for f in figs.values()))) > 1:
+            ranking.warnings.add("freq-mix")
+    if now and before and now != before:
+        ranking.warnings.add("reporter-coverage")
+    if now and reporters is None:  # R9.3: a ranking over all reporters (READING: its total)
+        ranking.warnings.add("world-from-reporters")
+    return ranking
 
 
 def _rows(figs: dict[str, Figure]) -> list[RankRow]:
@@ -544,17 +620,40 @@ def _rows(figs: dict[str, Figure]) -> list[RankRow]:
     return sorted(rows, key=lambda r: (-r.value, r.code))
 
 
-def _ranking(figs: dict[str, Figure]) -> Ranking:
-    """A ranking of one reporter's partners or products: the total is their sum."""
+def _ranking(figs: dict[str, Figure], basket: bool = False) -> Ranking:
+    """Rows with data in the current span; the totals are sums over the rows (the previous
+    one over every row with data in the previous span) and their change follows R11 over all
+    rows: the same rows in both spans, each covered alike."""
     rows = _rows(figs)
     now = {c for c, f in figs.items() if f.value is not None}
     before = {c for c, f in figs.items() if f.previous_value is not None}
     total = sum(r.value for r in rows) if rows else None
     previous_total = (sum(f.previous_value for f in figs.values()
                           if f.previous_value is not None) if before else None)
-    ok = now == before and all(comparable(figs[c].current, figs[c].previous, None)
+    ok = now == before and all(comparable(figs[c].current, figs[c].previous,
+                                          figs[c].basket_codes if basket else None)
                                for c in now)
-    return Ranking(rows, total, previous_total, growth(total, previous_total, ok), set(), figs)
+    total_yoy = growth(total, previous_total, ok)
+    warnings = set().union(*(f.warnings - ROW_ONLY for f in figs.values()))
+    if total is None or previous_total is None:
+        warnings.add("no-data")
+    elif total_yoy is None:
+        warnings.add("yoy-withheld")
+    releases = {r.release for f in figs.values() for r in f.current.kept + f.previous.kept}
+    if len(releases) > 1:
+        warnings.add("release-mix")
+    if basket and now:
+        with_data = set().union(*(figs[c].present_codes for c in now))
+        asked = set().union(*(set(f.current_codes) for f in figs.values()))
+        if asked - with_data:
+            warnings.add("code-missing")
+    # R9.4 over the ranking's two spans (every row's rows together)
+    warnings.discard("hs-version-mix")
+    editions = [{r.classification for f in figs.values() for r in getattr(f, span).kept}
+                for span in ("current", "previous")]
+    if all(editions) and editions[0] != editions[1]:
+        warnings.add("hs-version-mix")
+    return Ranking(rows, total, previous_total, total_yoy, warnings, figs)
 
 
 def rank_partners(oracle: Oracle, reporter: str, flow: str, period: str,
@@ -573,7 +672,7 @@ def rank_partners(oracle: Oracle, reporter: str, flow: str, period: str,
     partners = sorted({r.partner for rows in groups.values() for r in rows
                        if r.partner != WORLD})
     return _ranking({p: figure(oracle, reporter, flow, period, product, basket, p, as_of,
-                               choice.source) for p in partners})
+                               choice.source) for p in partners}, basket is not None)
 
 
 def rank_products(oracle: Oracle, reporter: str, flow: str, period: str, level: int,
@@ -591,8 +690,12 @@ def rank_products(oracle: Oracle, reporter: str, flow: str, period: str, level: 
     groups = view.groups.get((choice.source, reporter, flow), {})
     codes = sorted({r.product[:level] for rows in groups.values() for r in rows
                     if r.product != TOTAL and len(r.product) >= level and sel.selects(r.product)})
-    return _ranking({c: figure(oracle, reporter, flow, period, c, None, partner, as_of,
-                               choice.source) for c in codes})
+    ranking = _ranking({c: figure(oracle, reporter, flow, period, c, None, partner, as_of,
+                                  choice.source) for c in codes})
+    # READING: a code cut to the level is a sum of its parts by definition, as a basket is
+    # (R8.3 gives product-from-parts for the asked code, and no code is asked here)
+    ranking.warnings.discard("product-from-parts")
+    return ranking
 
 
 @dataclass
@@ -611,8 +714,10 @@ def series(oracle: Oracle, reporter: str, flow: str, period: str, freq: str,
     view = oracle.view(as_of)
     sel = oracle.selection(product, basket)
     months = months_of(period)
+    # READING: a monthly series chooses among month and cumulative rows (an annual row
+    # answers no point of it)
     choice = choose(view, reporter, flow, (months, previous_of(months)), sel, partner, source,
-                    basket is None)
+                    basket is None, "MC" if freq == "M" else "AMC")
     if freq == "M":
         spans = [(month_label(m), [m]) for m in months]
     else:
