@@ -590,13 +590,25 @@ _BY_PARTNER = ("engine: a ranking by partner chooses its source (R4) and takes i
                "from world rows, which the ranking does not read")
 _COMBINED = ("doc: months-combined in a span with no data at all: the oracle reads R6.3 "
              "literally, the engine says only no-data")
+_R11_4 = "engine: rank rows and the total ignore R11.4 (basket codes alike in both spans)"
+_BEFORE = ("engine: R4 counts the cumulative value of the month before a span, read only to "
+           "derive its first month, as a row of the span: a source that cannot answer wins")
 KNOWN: dict[tuple[str, str], str] = {
     ("compare", "published_yoy_pct"): _PUBLISHED,
+    ("rank by reporter", "total_yoy_pct"): _R11_4,
+    ("rank by reporter", "warnings-yoy-withheld"): _R11_4,
+    **{("rank by reporter", item): _BEFORE for item in (
+        "order", "rows[absent]", "total", "warnings-product-from-parts",
+        "warnings-world-from-reporters")},
+    ("rank by partner", "warnings-code-missing"): (
+        "engine: a ranking by partner chooses its source from world rows it does not read"),
+    ("rank by product", "warnings-months-combined"): (
+        "doc: months-combined in a span with no data at all (R6.3)"),
     ("compare", "warnings-yoy-published-differs"): _PUBLISHED,
     ("series", "points[=]"): _SERIES,
     ("series", "points[absent]"): _SERIES,
     ("series", "error:InputError"): _SERIES,
-    ("rank by reporter", "rows[=]"): "engine: rank rows ignore R11.4 (basket codes alike)",
+    ("rank by reporter", "rows[=]"): _R11_4,
     **{("rank by partner", item): _BY_PARTNER for item in (
         "warnings+month-derived", "warnings+freq-mix", "warnings-missing-month",
         "previous_total", "warnings-yoy-withheld", "warnings-release-mix",
