@@ -99,9 +99,8 @@ def unlike(cur: pl.DataFrame, prev: pl.DataFrame, basket: bool = False) -> list[
         if codes_now != codes_before:
             out.append(f"basket codes with data differ: {', '.join(sorted(codes_now))} now, "
                        f"{', '.join(sorted(codes_before))} a year earlier")
-    shared = now.keys() & before.keys()
-    sources = [{p for p in _pairs(df, "source") if p[0] in shared} for df in (cur, prev)]
-    if sources[0] != sources[1]:
+    src_now, src_before = _sources(cur), _sources(prev)
+    if any(src_now[r] != src_before[r] for r in now.keys() & before.keys()):
         out.append("the sources differ between the spans")
     return out
 
@@ -110,13 +109,9 @@ def unlike_reporters(cur: pl.DataFrame, prev: pl.DataFrame) -> set[str]:
     """Reporters with data in both spans whose months (shifted by a year) or source differ:
     their own change is withheld (R11)."""
     now, before = _by_reporter(cur), _by_reporter(prev)
-    out = {r for r in now.keys() & before.keys() if {p - 100 for p in now[r]} != before[r]}
-    src_now, src_before = _pairs(cur, "source"), _pairs(prev, "source")
-    for reporter in now.keys() & before.keys():
-        if {s for r, s in src_now if r == reporter} != {s for r, s in src_before
-                                                         if r == reporter}:
-            out.add(reporter)
-    return out
+    src_now, src_before = _sources(cur), _sources(prev)
+    return {r for r in now.keys() & before.keys()
+            if {p - 100 for p in now[r]} != before[r] or src_now[r] != src_before[r]}
 
 
 def _by_reporter(df: pl.DataFrame) -> dict[str, set[int]]:
@@ -126,9 +121,13 @@ def _by_reporter(df: pl.DataFrame) -> dict[str, set[int]]:
     return out
 
 
-def _pairs(df: pl.DataFrame, column: str) -> set[tuple[str, str]]:
-    return set(zip(df.get_column("reporter").to_list(), df.get_column(column).to_list(),
-                   strict=True))
+def _sources(df: pl.DataFrame) -> dict[str, set[str]]:
+    """The sources of each reporter's rows."""
+    out: dict[str, set[str]] = {}
+    for reporter, source in zip(df.get_column("reporter").to_list(),
+                                df.get_column("source").to_list(), strict=True):
+        out.setdefault(reporter, set()).add(source)
+    return out
 
 
 def _months(periods: set[int]) -> str:

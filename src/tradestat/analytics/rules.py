@@ -23,7 +23,6 @@ from tradestat import model
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
 
-SPAN_KEYS = ("which", "reporter")
 #: Rows that describe the same trade, once the engine has grouped them.
 SLICE = ("which", "period", "reporter", "freq", "is_world", "source")
 
@@ -66,18 +65,14 @@ def _own(code: str | None, plen: int) -> bool:
     return plen == 0 if code == model.TOTAL_PRODUCT else plen == len(code)
 
 
-def choose_source(df: pl.DataFrame, own_code: bool = True
-                  ) -> tuple[pl.DataFrame, dict[str, str]]:
-    """Keep, per reporter, the rows of the source that answers it (:func:`chosen_sources`);
-    also the choice made."""
+def choose_source(df: pl.DataFrame, own_code: bool = True) -> pl.DataFrame:
+    """Keep, per reporter, the rows of the source that answers it (:func:`chosen_sources`)."""
     if df.get_column("source").n_unique() <= 1:
-        sources = df.get_column("source").to_list()
-        return df, dict.fromkeys(df.get_column("reporter").to_list(),
-                                 sources[0]) if sources else {}
+        return df
     chosen = chosen_sources(df, own_code)
     keep = [chosen.get(r) == s for r, s in zip(df.get_column("reporter").to_list(),
                                                 df.get_column("source").to_list(), strict=True)]
-    return df.filter(pl.Series(keep)), chosen
+    return df.filter(pl.Series(keep))
 
 
 def choose_freq(df: pl.DataFrame, spans: dict[str, Span], compared: bool = True
@@ -194,7 +189,7 @@ def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
     # a few rows, the first after a pause the most): none where nothing would change.
     if df.get_column("which").null_count():
         df = df.filter(pl.col("which").is_not_null())
-    df, _ = choose_source(df, own_code=parts)
+    df = choose_source(df, own_code=parts)
     df, w1 = choose_freq(df, spans, compared)
     df, w0 = resolve_cumulative(df, spans)
     df, w2 = (df, []) if partner not in (None, model.WORLD) else \
