@@ -291,7 +291,7 @@ def topic(sentence: str) -> str:
     return "trade"
 
 
-def extract(text: str, dated: str | None = None) -> list[Claim]:
+def extract(text: str, dated: str | None = None, about: str | None = None) -> list[Claim]:
     """Every claim in ``text``, in order; context runs from sentence to sentence. ``dated``
     (YYYY-MM-DD): when the text was written, for periods given without a year."""
     from tradestat.claims.context import Context
