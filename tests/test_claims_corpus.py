@@ -63,7 +63,8 @@ def test_scoring_rules_on_a_made_up_passage():
               "context_note": None,
               "claims": [{"kind": "value", "evidence": "China's exports rose 5 percent to "
                           "$10 billion in 2024", "reporter": "CHN", "partner": "WLD",
-                          "flow": "export", "period": "2024", "value": {"as_written": "$10 billion"}}],
+                          "flow": "export", "period": "2024",
+                          "value": {"as_written": "$10 billion"}}],
               "non_claims": [{"text": "GDP grew 3 percent", "why": "GDP"}]}
     s = bench.Score()
     bench.score_passage(record, s)
