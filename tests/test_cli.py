@@ -217,3 +217,80 @@ def test_a_reader_that_goes_away_gets_no_traceback() -> None:
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and "Error" not in err, err
+
+
+#: Runs the CLI with a real SIGINT delivered while ``second.csv`` is being ingested (the
+#: process signals itself from inside the ingest, as Ctrl-C in a terminal would).
+INTERRUPTING = """
+import os, signal, sys, time
+from tradestat.store import Store
+real = Store.ingest
+def ingest(self, reader, path, **kw):
+    if path.name == "second.csv":
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(30)
+    return real(self, reader, path, **kw)
+Store.ingest = ingest
+from tradestat import cli
+sys.argv = ["tradestat", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def _interrupted(*args: str | Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADESTAT_")}
+    return subprocess.run([sys.executable, "-c", INTERRUPTING, *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+def test_ctrl_c_during_the_only_ingest_says_nothing_was_written(
+        monthly: Path, tmp_path: Path, store_dir: Path) -> None:
+    second = tmp_path / "second.csv"
+    second.write_bytes(monthly.read_bytes())
+    proc = _interrupted("ingest", "comtrade", second, "--store", store_dir)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip() == "interrupted: nothing was written; the store is as it was"
+    assert "Traceback" not in proc.stderr
+    assert not (store_dir / "manifest.json").exists()
+
+
+def test_ctrl_c_after_a_commit_names_what_was_written(monthly: Path, tmp_path: Path,
+                                                      store_dir: Path) -> None:
+    second = tmp_path / "second.csv"
+    second.write_bytes(monthly.read_bytes())
+    proc = _interrupted("ingest", "comtrade", monthly, second, "--store", store_dir)
+    assert proc.returncode == 130, proc.stderr
+    listing = json.loads(tradestat("releases", "--json", store=store_dir).stdout)["releases"]
+    assert [r["file_name"] for r in listing] == [MONTHLY]
+    n_rows = len(monthly.read_bytes().splitlines()) - 1
+    line = proc.stderr.strip()
+    assert line.startswith("interrupted: committed before the interrupt: ")
+    assert f"{MONTHLY} (release {listing[0]['id']}, {n_rows:,} rows)" in line
+    assert "second.csv" not in line.split(";")[0]
+
+
+def test_releases_are_aligned_columns_with_notes_wrapped(shared_data: Path,
+                                                         store_dir: Path) -> None:
+    gacc = shared_data / "gacc" / "customs_tables_2019_2024.csv"
+    for kind, f in (("comtrade", shared_data / "comtrade" / MONTHLY), ("gacc", gacc)):
+        assert tradestat("ingest", kind, f, store=store_dir).returncode == 0
+    lines = tradestat("releases", store=store_dir).stdout.splitlines()
+    head, *rows = [ln for ln in lines if not ln.startswith(" ")]
+    assert head.split() == ["release", "source", "rows", "file", "ingested", "published",
+                            "supersedes"]
+    # every column starts where its heading does; the rows column is right-aligned
+    import re
+
+    def spans(line: str) -> list[tuple[int, int]]:
+        return [m.span() for m in re.finditer(r"\S+", line)]
+    for i in (0, 1, 3, 4, 5, 6):
+        assert {spans(r)[i][0] for r in rows} == {spans(head)[i][0]}, head.split()[i]
+    assert {spans(r)[2][1] for r in rows} == {spans(head)[2][1]}
+    assert rows[0].split()[2] == "396"
+    notes = [ln for ln in lines if ln.startswith(" ")]
+    assert notes and max(len(ln) for ln in notes) <= 80
+    # wrapped at word boundaries: the words of the notes are the words of the manifest
+    stored = json.loads(tradestat("releases", "--json", store=store_dir).stdout)["releases"]
+    words = " ".join(n for r in stored for n in r["notes"]).split()
+    shown = " ".join(ln.strip().removeprefix("note: ") for ln in notes).split()
+    assert shown == words

@@ -180,3 +180,42 @@ def test_docs_render_offline(browser, server: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "docs.png"))
     assert elsewhere == []
     page.close()
+
+
+def test_a_link_reproduces_the_view(browser, server: str) -> None:
+    """The question asked is the page's URL: opened in a new page, the link shows the same
+    figure, with the same comparison chosen."""
+    page, elsewhere = _page(browser, server, 1280, 1000)
+    _ask_with_the_keyboard(page)
+    page.wait_for_selector("#chart-comparison[data-ready=true] svg")
+    link = page.url
+    assert "reporter=BRA" in link and "compare=semiconductors" in link
+    value = page.get_attribute("#value", "data-value")
+    other, elsewhere2 = _local_page(browser, server, 1280, 1000)
+    other.goto(link)
+    other.wait_for_selector("#chart-comparison[data-ready=true] svg")
+    assert other.get_attribute("#value", "data-value") == value
+    assert other.input_value("#period") == QUERY["period"]
+    assert other.eval_on_selector_all("#compare option:checked", "els => els.map(e => e.value)"
+                                      ) == ["semiconductors"]
+    assert other.inner_text("#headline-title") == page.inner_text("#headline-title")
+    assert elsewhere == elsewhere2 == []
+    page.close()
+    other.close()
+
+
+def test_a_failed_question_clears_the_previous_figure(browser, server: str) -> None:
+    page, elsewhere = _page(browser, server, 1280, 1000)
+    _ask_with_the_keyboard(page)
+    page.wait_for_selector("#chart-monthly[data-ready] svg")
+    assert page.is_visible("#result")
+    page.fill("#period", "2024-13")
+    page.focus("#period")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "2024-13" in page.inner_text("#error")
+    assert page.is_hidden("#result")
+    assert page.get_attribute("#value", "data-value") is None
+    assert page.eval_on_selector_all(".chart svg", "els => els.length") == 0
+    assert elsewhere == []
+    page.close()

@@ -423,3 +423,72 @@ def test_the_cli_does_not_import_the_server_stack() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------- edges a first-time user hits
+
+
+@pytest.mark.parametrize("header", ["s3cret", "Basic s3cret", "Bearer", "Bearer  ", "s3cret Bearer",
+                                    "Token s3cret"])
+def test_ingest_refuses_anything_but_a_bearer_token(tmp_path: Path, shared_data: Path,
+                                                    header: str) -> None:
+    body = (shared_data / "comtrade" / MONTHLY).read_bytes()
+    with TestClient(create_app(Store(tmp_path / "store"), token="s3cret")) as c:
+        r = c.post(f"/api/ingest/comtrade?filename={MONTHLY}", content=body,
+                   headers={"Authorization": header})
+        assert_error(r, 401)
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+        # the scheme is case-insensitive, as HTTP has it
+        ok = c.post(f"/api/ingest/comtrade?filename={MONTHLY}", content=body,
+                    headers={"Authorization": "bearer s3cret"})
+        assert ok.status_code == 200, ok.text
+    assert not (tmp_path / "store" / "manifest.json").exists() or len(
+        Store(tmp_path / "store").releases()) == 1
+
+
+def test_a_rejected_upload_names_the_file_not_the_servers_folder(tmp_path: Path) -> None:
+    import tempfile
+
+    bad = b"not,a,comtrade,file\r\n1,2,3,4\r\n"
+    with TestClient(create_app(Store(tmp_path / "store"), token="t")) as c:
+        r = c.post("/api/ingest/comtrade?filename=mine.csv", content=bad,
+                   headers={"Authorization": "Bearer t"})
+    doc = assert_error(r, 422)
+    text = r.text
+    assert "mine.csv" in doc["error"]
+    assert tempfile.gettempdir() not in text and "tradestat-upload-" not in text, text
+    assert all(p["path"] == "mine.csv" for p in doc["problems"]), doc["problems"]
+
+
+@pytest.mark.parametrize(("path", "parameter"), [
+    ("/api/countries/Atlantis", "query"), ("/api/countries/999999", "query"),
+    ("/api/baskets/no_such_basket", "name"), ("/api/hs/0199", "code")])
+def test_an_unknown_item_in_the_path_is_404_in_path(client: TestClient, path: str,
+                                                    parameter: str) -> None:
+    doc = assert_error(client.get(path), 404, parameter)
+    assert doc["errors"][0]["in"] == "path"
+    assert doc["errors"][0]["value"] == path.rsplit("/", 1)[1]
+
+
+def test_a_malformed_path_item_is_400_in_path_and_a_bad_query_stays_in_query(
+        client: TestClient) -> None:
+    doc = assert_error(client.get("/api/hs/85x"), 400, "code")
+    assert doc["errors"][0]["in"] == "path"
+    # the basket exists; the edition asked for in the query does not
+    doc = assert_error(client.get("/api/baskets/integrated_circuits",
+                                  params={"version": "HS1066"}), 400)
+    assert doc["errors"][0]["in"] == "query"
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    (b"not json", "body", "not valid JSON"),
+    (b'{"txt": "China"}', "text", "Field required"),
+    (b'{"text": 5}', "text", "string"),
+    (b'{"text": "x", "as_of": ["2024"]}', "as_of", "string"),
+])
+def test_a_bad_json_body_names_the_field(client: TestClient, body: bytes, field: str,
+                                         words: str) -> None:
+    r = client.post("/api/check", content=body, headers={"Content-Type": "application/json"})
+    doc = assert_error(r, 422, field)
+    assert doc["errors"][0]["in"] == "body"
+    assert doc["error"].startswith(f"{field}: ") and words in doc["error"], doc["error"]

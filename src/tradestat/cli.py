@@ -81,7 +81,7 @@ def _run(debug: bool, as_json: bool, fn: Callable[[], Any]) -> Any:
             sys.stdout.write(json.dumps(_error_doc(exc), indent=2, default=str) + "\n")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted; the store is unchanged unless a commit was reported")
+        _interrupt_line("interrupted; the store is unchanged unless a commit was reported")
         raise typer.Exit(130) from None
 
 
@@ -99,7 +99,6 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
             each: bool = False) -> None:
     """Ingest each file as its own release. ``folders``: a folder is one input (an unpacked
     archive); ``each``: a folder stands for every matching file in it, each its own release."""
-    from tradestat.errors import InputError
     from tradestat.sources.files import expand
 
     if on_error not in ("reject", "quarantine"):
@@ -107,8 +106,25 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
                   markup=False)
         raise typer.Exit(1)
     target = Store(store)
-    results, worst = [], 0
+    before = _committed(target)
     inputs = expand(files, reader_factory().suffixes) if each else files
+    try:
+        results, worst = _ingest_all(target, reader_factory, inputs, on_error, as_json, debug,
+                                     folders)
+    except KeyboardInterrupt:
+        _interrupted(target, before)
+    if as_json:
+        sys.stdout.write(json.dumps(results[0] if len(results) == 1 else results,
+                                    indent=2, default=str) + "\n")
+    if worst:
+        raise typer.Exit(worst)
+
+
+def _ingest_all(target: Store, reader_factory: Callable[[], Any], inputs: list, on_error: str,
+                as_json: bool, debug: bool, folders: bool) -> tuple[list[dict], int]:
+    from tradestat.errors import InputError
+
+    results, worst = [], 0
     for f in inputs:
         try:
             if isinstance(f, InputError):  # a folder with no file to read
@@ -129,11 +145,39 @@ def _ingest(reader_factory: Callable[[], Any], files: list[Path], store: Path | 
         results.append(res.to_dict())
         if not as_json:
             _print_ingest(res)
-    if as_json:
-        sys.stdout.write(json.dumps(results[0] if len(results) == 1 else results,
-                                    indent=2, default=str) + "\n")
-    if worst:
-        raise typer.Exit(worst)
+    return results, worst
+
+
+def _committed(store: Store) -> set[str]:
+    """The ids of the store's committed releases (none where there is no store yet)."""
+    try:
+        return {r.id for r in store.releases()}
+    except TradestatError:
+        return set()
+
+
+_INTERRUPT = {"said": False}
+
+
+def _interrupted(store: Store, before: set[str]) -> None:
+    """Ctrl-C during an ingest: say what the store now holds that it did not (a release is
+    committed whole or not at all), then exit 130."""
+    try:
+        new = [r for r in store.releases() if r.id not in before]
+    except TradestatError:
+        new = []
+    if not new:
+        _interrupt_line("interrupted: nothing was written; the store is as it was")
+    else:
+        done = ", ".join(f"{r.file_name} (release {r.id}, {r.rows:,} rows)" for r in new)
+        _interrupt_line(f"interrupted: committed before the interrupt: {done}; the file being "
+                        "read when it came was not written")
+    raise typer.Exit(130)
+
+
+def _interrupt_line(text: str) -> None:
+    _INTERRUPT["said"] = True
+    err.print(text, markup=False, soft_wrap=True)
 
 
 def _print_ingest(res: Any) -> None:
@@ -249,13 +293,32 @@ def releases(store: StoreOpt = None, as_json: JsonOpt = False, debug: DebugOpt =
     def human() -> None:
         if not rows:
             out.print(f"no releases in {Store(store).root}", markup=False)
-        for r in rows:
-            extra = f", supersedes {len(r.supersedes)}" if r.supersedes else ""
-            out.print(f"{r.id}  {r.source:<9} {r.rows:>10,} rows  {r.file_name}  "
-                      f"ingested {r.ingested_at}"
-                      f"{'  published ' + r.published if r.published else ''}{extra}",
-                      markup=False)
+        for line in _release_lines(rows, max(60, out.width)):
+            out.print(line, markup=False)
     _emit(as_json, {"releases": [r.to_dict() for r in rows]}, human)
+
+
+def _release_lines(rows: list, width: int) -> list[str]:
+    """The releases as aligned columns, each release's notes under it wrapped at word
+    boundaries to ``width``."""
+    import textwrap
+
+    cells = [[r.id, r.source, f"{r.rows:,}", r.file_name, r.ingested_at, r.published or "-",
+              str(len(r.supersedes)) if r.supersedes else "-"] for r in rows]
+    head = ["release", "source", "rows", "file", "ingested", "published", "supersedes"]
+    widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
+
+    def line(c: list[str]) -> str:
+        return "  ".join(v.rjust(w) if i == 2 else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(c, widths, strict=True))).rstrip()
+    out_lines = [line(head)] if rows else []
+    for r, c in zip(rows, cells, strict=True):
+        out_lines.append(line(c))
+        for n in r.notes:
+            out_lines += textwrap.wrap(str(n), width, initial_indent="    note: ",
+                                       subsequent_indent="          ", break_long_words=False,
+                                       break_on_hyphens=False)
+    return out_lines
 
 
 @app.command("verify")
@@ -696,13 +759,14 @@ def main() -> None:
         err.print(f"error: {exc.format_message()}{hint}", markup=False)
         code = 1
     except (typer.Abort, KeyboardInterrupt):
-        err.print("interrupted")
         code = 130
     except BrokenPipeError:
         # The reader went away (`tradestat baskets list | head`): stop quietly, and keep
         # Python's flush at exit from failing on the closed pipe again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141
+    if code == 130 and not _INTERRUPT["said"]:  # Typer turns Ctrl-C into a silent exit 130
+        err.print("interrupted")
     sys.exit(code if isinstance(code, int) else 0)
 
 

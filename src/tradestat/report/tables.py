@@ -33,7 +33,9 @@ def figure(r: Report) -> Table:
     if f.published_yoy_pct is not None:
         rows.append(["year on year, as published", "", fmt.pct(f.published_yoy_pct), ""])
     cov = f.coverage.get("current", {})
-    note = (f"{words.basis_words(f.currency, f.basis).capitalize()}. Sources: "
+    basis = words.basis_words(f.currency, f.basis)
+    # the first letter only: str.capitalize() lowers the rest ("Us dollars")
+    note = (f"{basis[:1].upper()}{basis[1:]}. Sources: "
             f"{', '.join(cov.get('sources', [])) or 'none'}; releases: "
             f"{', '.join(cov.get('releases', [])) or 'none'}.")
     return Table("The figure", ["", "span", f"value ({f.currency})", "in words"], rows,

@@ -28,9 +28,15 @@ from tradestat.server.queries import QueryTimeout
 
 log = logging.getLogger("tradestat.server")
 
+
+class NotFound(InputError):
+    """An item named in the URL's path (a country, a basket, an HS code) does not exist: 404,
+    naming the path parameter (``parameter`` in the context)."""
+
+
 #: HTTP status of each kind of tradestat error (the first match in this order wins).
-STATUS = ((InputError, 400), (QueryTimeout, 504), (Rejected, 422), (RemoteError, 502),
-          (StoreError, 503), (DataError, 422))
+STATUS = ((NotFound, 404), (InputError, 400), (QueryTimeout, 504), (Rejected, 422),
+          (RemoteError, 502), (StoreError, 503), (DataError, 422))
 _OPTION = re.compile(r"--([a-z]+(?:-[a-z]+)*)")
 #: "period '2024-13': ...", "kind: ..." — a message that starts by naming its parameter.
 _LEADING = re.compile(r"([a-z_]+)(?: '|:)")
@@ -88,21 +94,43 @@ async def tradestat_error(request: Request, exc: TradestatError) -> JSONResponse
     message = api_words(exc.message)
     entry: dict = {"message": message}
     if isinstance(exc, InputError):
-        entry |= {"parameter": parameter_of(exc, _params(request)), "in": "query"}
+        name = exc.context.get("parameter") or parameter_of(exc, _params(request))
+        entry |= {"parameter": name,
+                  "in": "path" if name in request.path_params else "query"}
         if "value" in exc.context:
             entry["value"] = str(exc.context["value"])
-    extra: dict = {k: v for k, v in exc.context.items() if k not in ("value", "status")}
+    extra: dict = {k: v for k, v in exc.context.items()
+                   if k not in ("value", "status", "parameter")}
     if isinstance(exc, Rejected):
         extra |= {"problems": [p.to_dict() for p in exc.problems], "n_problems": exc.total}
     return respond(status, message, [entry], **extra)
 
 
+def _field(loc: tuple) -> str | None:
+    """The parameter or body field a validation error is about: "text", "items[0].code";
+    "body" for the body as a whole (not JSON, say), where pydantic says ``("body", 0)``."""
+    if not loc:
+        return None
+    if loc[0] != "body":
+        return str(loc[-1])
+    path = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[1:]).lstrip(".")
+    return path if path and not path.startswith("[") else "body"
+
+
+def _problem(e: dict) -> str:
+    """Pydantic's message, with the JSON parser's reason for a body that is not JSON."""
+    if e.get("type") == "json_invalid":
+        reason = (e.get("ctx") or {}).get("error")
+        return f"not valid JSON ({reason})" if reason else "not valid JSON"
+    return str(e.get("msg"))
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = []
     for e in exc.errors():
-        loc = [str(x) for x in e.get("loc", ())]
-        where, name = (loc[0], loc[-1]) if loc else ("query", None)
-        errors.append({"parameter": name, "in": where, "message": f"{name}: {e.get('msg')}"})
+        loc = tuple(e.get("loc", ()))
+        where, name = (str(loc[0]) if loc else "query"), _field(loc)
+        errors.append({"parameter": name, "in": where, "message": f"{name}: {_problem(e)}"})
     first = errors[0]["message"] if errors else "invalid request"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return respond(422, f"{first}{more}", errors)

@@ -13,6 +13,7 @@ own name (the readers tell HTML from CSV by the name) and ingested as one releas
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hmac
 import tempfile
 from pathlib import Path, PurePath
@@ -21,7 +22,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.exceptions import HTTPException
 
-from tradestat.errors import InputError
+from tradestat.errors import InputError, Rejected, TradestatError
 from tradestat.server import schemas
 from tradestat.server.jsondoc import JSONDoc
 
@@ -46,8 +47,10 @@ def _authorise(token: str) -> Any:
     expected = token.encode("utf-8")
 
     async def check(authorization: Annotated[str | None, Header()] = None) -> None:
-        given = (authorization or "").removeprefix("Bearer ").strip().encode("utf-8")
-        if not authorization or not hmac.compare_digest(given, expected):
+        scheme, _, given = (authorization or "").strip().partition(" ")
+        # the scheme is case-insensitive (RFC 9110); a bare token is refused, not guessed at
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode("utf-8"), expected):
             raise HTTPException(401, "this endpoint needs the server's token "
                                 "(Authorization: Bearer TOKEN)",
                                 headers={"WWW-Authenticate": "Bearer"})
@@ -113,4 +116,29 @@ def _ingest(store: Any, source: str, name: str, data: bytes) -> Any:
     with tempfile.TemporaryDirectory(prefix="tradestat-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        return store.ingest(_reader(source), path)
+        try:
+            return store.ingest(_reader(source), path)
+        except TradestatError as exc:
+            raise _without(exc, str(path), name) from None
+
+
+def _without(exc: TradestatError, path: str, name: str) -> TradestatError:
+    """``exc`` with the server's temporary path written as the uploaded file's name: where
+    the server keeps an upload is none of the client's business."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(path, name).replace(str(Path(path).parent), ".")
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(clean(v) for v in value)
+        return value
+
+    exc.message = clean(exc.message)
+    exc.args = (exc.message, *exc.args[1:])
+    exc.context = clean(exc.context)
+    if isinstance(exc, Rejected):
+        exc.path = name
+        exc.problems = [dataclasses.replace(p, path=clean(p.path), hint=clean(p.hint))
+                        for p in exc.problems]
+    return exc

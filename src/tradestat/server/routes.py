@@ -13,8 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from tradestat import analytics
+from tradestat.errors import InputError
 from tradestat.reference import baskets, countries, hs
 from tradestat.server import schemas
+from tradestat.server.errors import NotFound
 from tradestat.server.jsondoc import JSONDoc
 from tradestat.server.queries import CachedStore, Runner
 
@@ -49,6 +51,15 @@ Level = Annotated[int | None, Query(description="HS digits: 2, 4 or 6.", ge=2, l
 def store_of(request: Request) -> CachedStore:
     """The app's store (one per app: its DuckDB views stay open between requests)."""
     return request.app.state.store
+
+
+def found(lookup: Callable[[str], Any], value: str, parameter: str) -> Any:
+    """``lookup(value)`` for an item named in the path; an unknown one is a 404 naming the
+    path parameter (a malformed one, checked before, stays a 400)."""
+    try:
+        return lookup(value)
+    except InputError as exc:
+        raise NotFound(exc.message, parameter=parameter, value=value) from None
 
 
 async def answer(request: Request, key: tuple | None, fn: Callable[[], Any]) -> JSONDoc:
@@ -177,7 +188,8 @@ def reporters_in(store: CachedStore) -> dict:
 async def country(request: Request, query: Annotated[str, Path(
         description="ISO3, ISO2, Comtrade or M49 code, or a name.", max_length=200)]
                   ) -> JSONDoc:
-    return await answer(request, ("country", query), lambda: countries.find(query))
+    return await answer(request, ("country", query),
+                         lambda: found(countries.find, query, "query"))
 
 
 @router.get("/hs", response_model=None, responses={200: {"model": schemas.Document}},
@@ -192,7 +204,10 @@ async def hs_search(request: Request, q: Annotated[str, Query(
 @router.get("/hs/{code}", response_model=None, responses={200: {"model": schemas.Document}},
             summary="Description, level, parent and children of an HS2022 code")
 async def hs_show(request: Request, code: Annotated[str, Path(max_length=40)]) -> JSONDoc:
-    return await answer(request, ("hs-show", code), lambda: hs.describe(code))
+    def show() -> dict:
+        hs.normalize(code)  # malformed: 400
+        return found(hs.describe, code, "code")
+    return await answer(request, ("hs-show", code), show)
 
 
 @router.get("/baskets", response_model=None, responses={200: {"model": schemas.Document}},
@@ -211,8 +226,10 @@ async def baskets_show(request: Request, name: Annotated[str, Path(max_length=10
                            description="Also the codes in this HS edition, e.g. HS2017.",
                            max_length=20)] = None) -> JSONDoc:
     root = store_of(request).root
-    return await answer(request, ("basket", name, version),
-                         lambda: baskets.describe(name, root, None, version))
+    def show() -> dict:
+        found(lambda n: baskets.get(n, root), name, "name")
+        return baskets.describe(name, root, None, version)
+    return await answer(request, ("basket", name, version), show)
 
 
 @router.post("/check", response_model=None, responses={200: {"model": schemas.Checked}},

@@ -139,21 +139,72 @@ function drawCharts(params) {
   return Promise.all(charts);
 }
 
-async function onQuery(event) {
-  event.preventDefault();
+// What was asked, as the page's own URL: a link to it shows the same view.
+function viewParams(params) {
+  const view = new URLSearchParams(params);
+  for (const o of byId("compare").selectedOptions) view.append("compare", o.value);
+  return view;
+}
+
+function remember(params) {
+  const search = `?${viewParams(params)}`;
+  if (window.location.search !== search) window.history.pushState(null, "", search);
+}
+
+// The form filled from the URL's query; true when it holds a question to ask.
+function restore() {
+  const view = new URLSearchParams(window.location.search);
+  if (!view.get("reporter") || !view.get("period")) return false;
+  byId("reporter").value = view.get("reporter");
+  byId("flow").value = view.get("flow") || "export";
+  byId("period").value = view.get("period");
+  const basket = !view.get("product");
+  byId(basket ? "what-basket" : "what-product").checked = true;
+  whatChanged();
+  if (basket) byId("basket").value = view.get("basket") || byId("basket").value;
+  else byId("product").value = view.get("product");
+  const compare = new Set(view.getAll("compare"));
+  for (const o of byId("compare").options) o.selected = compare.has(o.value);
+  return true;
+}
+
+// A failed question leaves nothing of the previous answer on screen.
+function clearFigure() {
+  byId("result").hidden = true;
+  for (const id of ["value", "yoy", "detail", "headline-title"]) byId(id).textContent = "";
+  delete byId("value").dataset.value;
+  byId("warnings").replaceChildren();
+  for (const box of document.querySelectorAll(".chart")) {
+    box.replaceChildren();
+    delete box.dataset.ready;
+  }
+}
+
+async function ask(params) {
   const form = byId("query");
   byId("error").hidden = true;
-  const params = queryParams();
   form.setAttribute("aria-busy", "true");
   try {
     const fig = await api("/api/figure", params);
     showFigure(fig);
     await drawCharts(params);
   } catch (err) {
+    clearFigure();
     showError(byId("error"), err, form);
   } finally {
     form.removeAttribute("aria-busy");
   }
+}
+
+async function onQuery(event) {
+  event.preventDefault();
+  const params = queryParams();
+  remember(params);
+  await ask(params);
+}
+
+function onHistory() {
+  if (restore()) ask(queryParams());
 }
 
 function verdictItem(claim) {
@@ -205,6 +256,8 @@ document.addEventListener("DOMContentLoaded", () => {
   byId("query").addEventListener("submit", onQuery);
   byId("check").addEventListener("submit", onCheck);
   byId("claim").addEventListener("keydown", claimKeys);
+  window.addEventListener("popstate", onHistory);
   whatChanged();
-  loadChoices().catch((err) => showError(byId("error"), err, byId("query")));
+  loadChoices().then(onHistory)
+    .catch((err) => showError(byId("error"), err, byId("query")));
 });
