@@ -61,6 +61,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("spark_remote", str, lambda: None, "TRADESTAT_SPARK_REMOTE",
                 "Spark Connect URL (sc://host:15002); when set, --engine spark uses that "
                 "server instead of starting Spark locally."),
+        Setting("spark_connect_timeout", duration, lambda: 30.0,
+                "TRADESTAT_SPARK_CONNECT_TIMEOUT",
+                "Longest --engine spark keeps trying to reach its Spark Connect server (on "
+                "connecting, or when the server goes away during a query) before giving up "
+                "with an error: seconds or 90s, 2m (default 30 s)."),
         Setting("spark_driver_memory", str, lambda: "1g", "TRADESTAT_SPARK_DRIVER_MEMORY",
                 "Memory of the local Spark driver (read once, before the session starts)."),
         # The key's variable is the one UN Comtrade's own documentation and clients use.

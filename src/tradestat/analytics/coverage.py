@@ -5,13 +5,16 @@ from __future__ import annotations
 import polars as pl
 
 from tradestat import model
+from tradestat.analytics.engine import answering
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
 from tradestat.analytics.rules import _names, months_text
 
 
 def describe(df: pl.DataFrame, span: Span) -> dict:
-    """What the rows of one span cover: months or years, reporters, HS versions, releases.
+    """What the rows of one span cover: months or years, reporters, HS versions, releases,
+    and the engine that computed them (and its Spark Connect server: the engine of the table
+    the analytic asked for, :func:`tradestat.analytics.engine.answering`).
 
     Read off the frame's columns as Python lists: the frame is small (grouped by the engine)
     and a handful of set operations cost less than as many frame operations."""
@@ -35,6 +38,7 @@ def describe(df: pl.DataFrame, span: Span) -> dict:
         "releases": sorted(set(col["release_id"])),
         "sources": sorted(set(col["source"])),
         "rows": int(sum(col["rows"])) if df.height else 0,
+        "engine": answering(),
     }
     if len(doc["sources"]) > 1:  # R4: one source per reporter, named
         doc["source_by_reporter"] = {

@@ -8,6 +8,7 @@ Ibis expression over that table, so it runs unchanged on either engine.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -26,6 +27,12 @@ ENGINES = ("duckdb", "spark")
 #: the same store; opening one costs a connection and every release file's footer).
 KEEP_OPEN = 4
 _local = threading.local()
+#: The engine of this thread's (context's) latest :func:`records`: the analytic that asked
+#: for the table describes its coverage next, and names the engine there (see
+#: :func:`answering`). A context variable rather than an argument threaded through every
+#: analytic's coverage call: the engine is known here, where the table is made.
+_answering: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "tradestat_engine", default=None)
 
 
 def check_as_of(as_of: str | None) -> str | None:
@@ -42,12 +49,24 @@ def records(store: Store, engine: str = "duckdb", as_of: str | None = None) -> i
     """The current records of ``store`` (as they stood on ``as_of``) on ``engine``."""
     as_of = check_as_of(as_of)
     if engine == "duckdb":
-        return _duckdb_records(store, as_of)
+        table = _duckdb_records(store, as_of)
+        _answering.set({"name": "duckdb"})
+        return table
     if engine == "spark":
         from tradestat.analytics import spark
 
-        return spark.records(store, as_of)
+        table = spark.records(store, as_of)
+        _answering.set(spark.describe())
+        return table
     raise InputError(f"--engine {engine!r}: use one of {', '.join(ENGINES)}", value=engine)
+
+
+def answering() -> dict:
+    """The engine that computed this context's latest :func:`records` table, as an answer's
+    coverage names it: ``{"name": "duckdb"}``, ``{"name": "spark", "master": "local[2]"}``,
+    or ``{"name": "spark", "remote": "sc://host:15002"}`` (a Spark Connect server; the URL
+    without its parameters, which may hold a token). DuckDB where no table was asked for."""
+    return dict(_answering.get() or {"name": "duckdb"})
 
 
 def _duckdb_records(store: Store, as_of: str | None) -> ir.Table:

@@ -118,7 +118,7 @@ def _point(part: pl.DataFrame, label: str, unit: str) -> tuple[Point, str | None
     cov = coverage.describe(part, _span(label))
     value, _, basis, _ = in_currency(part, unit)
     keep = ("reporters", "n_reporters", "releases", "sources", "classifications", "freq",
-            "months", "missing_months")
+            "months", "missing_months", "engine")
     doc = {k: cov[k] for k in keep} | {"complete": not cov["missing_months"]}
     return Point(label, value, doc), basis
 

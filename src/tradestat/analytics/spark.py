@@ -1,7 +1,9 @@
 """The Spark engine (``--engine spark``): the store's current records as an Ibis table on PySpark.
 
 One Spark session per process, started on first use: local mode by default (the
-``spark_master`` setting), or a Spark Connect server when ``spark_remote`` is set. The
+``spark_master`` setting), or a Spark Connect server when ``spark_remote`` is set (see
+:mod:`tradestat.analytics.spark_connect`: a server that cannot be reached is an error within
+the ``spark_connect_timeout`` setting). The
 release files are read by :func:`load`, the one place where Spark's types are cast to the
 canonical schema; the supersede rule is :func:`current`, written in Ibis, so it means on
 Spark exactly what the DuckDB ``records`` view means (see :mod:`tradestat.store.query`).
@@ -12,6 +14,7 @@ Spark exactly what the DuckDB ``records`` view means (see :mod:`tradestat.store.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -52,8 +55,11 @@ LOCAL_CONF = {
     "spark.ui.showConsoleProgress": "false",
 }
 
-_lock = threading.Lock()
+# Re-entrant: a server found gone while a view is made forgets the backend under the lock.
+_lock = threading.RLock()
 _backend: Any = None
+#: What computes the answers of :data:`_backend` (an answer's coverage names it).
+_engine: dict[str, str] = {}
 _views: dict[tuple, str] = {}
 
 
@@ -98,8 +104,7 @@ def load(spark: Any, root: Path, releases: list[Release]) -> Any:
     see other widths than the files' writer meant (int32 vs int64); a column a file lacks is
     NULL. So the engines agree on types whatever wrote the files.
     """
-    from pyspark.sql import functions as F
-
+    F = _functions(spark)
     if not releases:
         ddl = ", ".join(f"`{f.name}` {_spark_type(f.type)}" for f in model.SCHEMA)
         return spark.createDataFrame([], ddl)
@@ -117,6 +122,17 @@ def load(spark: Any, root: Path, releases: list[Release]) -> Any:
     return reduce(lambda a, b: a.unionAll(b), frames)
 
 
+def _functions(spark: Any) -> Any:
+    """The column functions of ``spark``'s kind of session. Chosen by the session, not by
+    PySpark's process-wide Spark Connect mode (an environment variable that its builder sets
+    and that would then send a later local session's functions to a server)."""
+    if type(spark).__module__.startswith("pyspark.sql.connect"):
+        from pyspark.sql.connect import functions
+    else:
+        from pyspark.sql import functions
+    return functions
+
+
 def _stored(F: Any, name: str) -> Any:
     """A file's column as readers see it: ``value_usd`` is put back where the store left it
     null, by the same expression as the DuckDB views (:data:`query.VALUE_USD`)."""
@@ -125,12 +141,28 @@ def _stored(F: Any, name: str) -> Any:
 
 def backend() -> Any:
     """The process's Ibis PySpark backend (the Spark session starts on the first call)."""
-    global _backend
+    global _backend, _engine
     with _lock:
         if _backend is None:
             ibis = _import_pyspark()
-            _backend = ibis.pyspark.connect(session())
+            remote = settings.get("spark_remote")
+            if remote:
+                from tradestat.analytics import spark_connect
+
+                _backend = spark_connect.backend(session(), remote,
+                                                 settings.get("spark_connect_timeout"), _forget)
+                _engine = {"name": "spark", "remote": safe_url(remote)}
+            else:
+                _backend = ibis.pyspark.connect(session())
+                _engine = {"name": "spark", "master": settings.get("spark_master")}
         return _backend
+
+
+def describe() -> dict[str, str]:
+    """The engine that answers: ``{"name": "spark", "remote": "sc://host:15002"}`` through
+    Spark Connect, ``{"name": "spark", "master": "local[2]"}`` in this process."""
+    backend()
+    return dict(_engine)
 
 
 def session() -> Any:
@@ -140,44 +172,63 @@ def session() -> Any:
     is why they are given here, to the builder, and never changed later.
     """
     _import_pyspark()
+    remote = settings.get("spark_remote")
+    if remote:
+        from tradestat.analytics import spark_connect
+
+        return spark_connect.start(remote, settings.get("spark_connect_timeout"), _forget,
+                                   RUNTIME_CONF)
+    return _local_session()
+
+
+def _local_session() -> Any:
     from pyspark.sql import SparkSession
 
-    remote = settings.get("spark_remote")
-    builder = SparkSession.builder.appName("tradestat")
-    if remote:
-        builder = builder.remote(remote)
-    else:
-        java_home = check_java()
-        if java_home:
-            os.environ.setdefault("JAVA_HOME", java_home)
-        # A local driver binds to loopback only (and Spark stops warning about the hostname).
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        with resources.as_file(resources.files("tradestat") / "data"
-                               / "spark-log4j2.properties") as log_conf:
-            java_options = f"-Dlog4j2.configurationFile={log_conf.as_uri()}"
-        builder = (builder.master(settings.get("spark_master"))
-                   .config("spark.driver.memory", settings.get("spark_driver_memory"))
-                   .config("spark.driver.extraJavaOptions", java_options))
-        for key, value in LOCAL_CONF.items():
-            builder = builder.config(key, value)
-    for key, value in RUNTIME_CONF.items():
+    java_home = check_java()
+    if java_home:
+        os.environ.setdefault("JAVA_HOME", java_home)
+    # A local driver binds to loopback only (and Spark stops warning about the hostname).
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    with resources.as_file(resources.files("tradestat") / "data"
+                           / "spark-log4j2.properties") as log_conf:
+        java_options = f"-Dlog4j2.configurationFile={log_conf.as_uri()}"
+    builder = (SparkSession.builder.appName("tradestat").master(settings.get("spark_master"))
+               .config("spark.driver.memory", settings.get("spark_driver_memory"))
+               .config("spark.driver.extraJavaOptions", java_options))
+    for key, value in {**LOCAL_CONF, **RUNTIME_CONF}.items():
         builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
     except Exception as exc:  # pyspark raises several unrelated types here
-        where = f"the Spark Connect server {remote}" if remote else "a local Spark session"
-        raise InputError(f"--engine spark: could not start {where}: {_first_line(exc)}",
-                         value=remote) from exc
+        raise InputError(f"--engine spark: could not start a local Spark session: "
+                         f"{_first_line(exc)}") from exc
 
 
 def stop() -> None:
     """Stop the session this module started and forget its views (tests, long servers)."""
-    global _backend
     with _lock:
         if _backend is not None:
             _backend._session.stop()
-        _backend = None
+        _forget()
+
+
+def _forget() -> None:
+    """Forget the backend and its views without a word to the server (it is gone): the next
+    question starts a new session."""
+    global _backend, _engine
+    with _lock:
+        _backend, _engine = None, {}
         _views.clear()
+
+
+def safe_url(remote: str) -> str:
+    """A Spark Connect URL without its parameters (``;token=...`` may hold a secret): what
+    an answer's coverage and an error message may show.
+
+    >>> safe_url("sc://spark.example.org:15002/;token=abc;use_ssl=true")
+    'sc://spark.example.org:15002'
+    """
+    return re.split(r"/?;", remote.strip(), maxsplit=1)[0].rstrip("/")
 
 
 def check_java() -> str | None:
@@ -227,7 +278,8 @@ def _view(con: Any, root: Path, releases: list[Release]) -> str:
         name = _views.get(key)
         if name is None:
             name = f"tradestat_all_records_{len(_views)}"
-            load(con._session, root, releases).createOrReplaceTempView(name)
+            with getattr(con, "guard", contextlib.nullcontext)():  # Spark Connect
+                load(con._session, root, releases).createOrReplaceTempView(name)
             _views[key] = name
         return name
 
