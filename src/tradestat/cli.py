@@ -574,13 +574,19 @@ SourceOpt = Annotated[str | None, typer.Option(
 
 
 def _analytic(debug: bool, as_json: bool, fn: Callable[[], Any],
-              lines: Callable[[Any], list[str]], empty: Callable[[Any], bool]) -> None:
-    """Run one analytic and print it; exit 2 (after printing) when it found no data."""
+              lines: Callable[[Any], list[str]], empty: Callable[[Any], bool],
+              hint: Callable[[], Any] | None = None) -> None:
+    """Run one analytic and print it; exit 2 (after printing) when it found no data, saying
+    then what the store holds nearby (``hint()``: a :class:`tradestat.report.nearby.Nearby`)."""
     result = _run(debug, as_json, fn)
-    _emit(as_json, result.to_dict(), lambda: [_say(line) for line in lines(result)])
+    near = _run(debug, as_json, hint) if hint is not None and empty(result) else None
+    doc = result.to_dict() | ({"nearby": near.to_dict()} if near is not None else {})
+    _emit(as_json, doc, lambda: [_say(line) for line in [*lines(result),
+                                                          *(near.lines() if near else [])]])
     if empty(result):
-        err.print("error: no data in the store for this query (see the warnings)",
-                  markup=False)
+        tail = f"; {near.suggestion['say']}" if near is not None and near.suggestion else \
+            " (see the warnings)"
+        err.print(f"error: no data in the store for this query{tail}", markup=False)
         raise typer.Exit(2)
 
 
@@ -594,10 +600,12 @@ def figure_cmd(
     """One figure: value, the value a year earlier, YoY, coverage and warnings."""
     from tradestat import analytics
     from tradestat.analytics import text
+    from tradestat.report.nearby import nearby
 
     _analytic(debug, as_json, lambda: analytics.figure(
         Store(store), reporter, flow, period, product, basket, partner, currency, engine,
-        as_of, source=source), text.figure_lines, lambda r: r.value is None)
+        as_of, source=source), text.figure_lines, lambda r: r.value is None,
+        lambda: nearby(Store(store), reporter, flow, period, product, basket))
 
 
 @app.command("compare")

@@ -165,6 +165,11 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     sentences += [s for s in (
         words.comparison_sentence(comp, stated) if comp else None,
         words.rank_sentence(ranking, code, who, stated)) if s is not None]
+    if fig.value is None:  # what the store does hold, and the closest question it answers
+        from tradestat.report.nearby import nearby
+
+        sentences.append(Sentence(" ".join(
+            nearby(store, code, flow, period, product, basket, _what(fig)).lines())))
     if _synthetic(fig):  # said in the paragraph too: it is what gets pasted elsewhere
         sentences.append(Sentence("These figures come from tradestat's synthetic demo world, "
                                   "not from real trade statistics."))

@@ -83,6 +83,26 @@ def named(name: str) -> str:
     return name
 
 
+#: Codes whose reference name is not what a reader calls the place, with the note said once.
+READER_NAMES = {"S19": ("Taiwan", "Taiwan is reported by UN Comtrade as 'Other Asia, nes' "
+                                  "(code 490): the figures under that name are Taiwan's")}
+
+
+def place(code: str) -> str:
+    """The name a reader knows a reporter or partner by: "Taiwan" for Comtrade's 490/S19,
+    "United States" for USA."""
+    from tradestat.analytics.common import country_name
+
+    known = READER_NAMES.get(code)
+    return known[0] if known else country_name(code)
+
+
+def place_note(code: str) -> str | None:
+    """The note that goes with a reader's name (once per report), or None."""
+    known = READER_NAMES.get(code)
+    return known[1] if known else None
+
+
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 

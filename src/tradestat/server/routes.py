@@ -77,8 +77,16 @@ async def figure(request: Request, reporter: Reporter, flow: Flow, period: Perio
     args = (reporter, flow, period, product, basket, partner, currency, "duckdb", as_of,
             source)
     store = store_of(request)
-    return await answer(request, ("figure", *args),
-                         lambda: with_display(analytics.figure(store, *args)))
+
+    def run() -> dict:
+        fig = analytics.figure(store, *args)
+        if fig.value is not None:
+            return with_display(fig)
+        from tradestat.report.nearby import nearby
+
+        near = nearby(store, reporter, flow, period, product, basket)
+        return with_display(fig) | {"nearby": near.to_dict() | {"lines": near.lines()}}
+    return await answer(request, ("figure", *args), run)
 
 
 def with_display(fig: analytics.Figure) -> dict:

@@ -97,7 +97,33 @@ function showFigure(fig) {
     list.append(li);
   }
   byId("warnings-box").hidden = fig.warnings.length === 0;
+  showNearby(fig.nearby);
   byId("result").hidden = false;
+}
+
+// "No data": what the store holds nearby, and the closest question as a button that asks it.
+function showNearby(near) {
+  const box = byId("nearby");
+  box.replaceChildren();
+  box.hidden = !near;
+  if (!near) return;
+  for (const line of near.lines) {
+    const p = document.createElement("p");
+    p.textContent = line;
+    box.append(p);
+  }
+  const options = near.suggestion ? near.suggestion.options : {};
+  const fields = Object.keys(options).filter((k) => byId(k));
+  if (!fields.length) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "try-nearby";
+  button.textContent = `Ask that instead (${fields.map((k) => `${k} ${options[k]}`).join(", ")})`;
+  button.addEventListener("click", () => {
+    for (const k of fields) byId(k).value = options[k];
+    byId("query").requestSubmit();
+  });
+  box.append(button);
 }
 
 async function drawChart(kind, params, box) {
