@@ -1,113 +1,293 @@
-"""Context across sentences: who, what, which flow and when, so that "The figure surpasses
-car exports" in one sentence is read against the figure stated in the sentence before.
+"""Context as a reader takes it: each claim's reporter, partner, flow, product and period come
+from its own clause first, then its sentence, then what the passage said before (and, for
+the reporter, the article's subject country: ``about``).
 
-A sentence's own mentions win; what it leaves out is carried from earlier sentences (and
-listed in the claim's ``carried``); a reporter no sentence names may be implied by the
-currency ("yuan": China), and the claim's notes say so.
+* Countries carry their role in the words (:func:`tradestat.claims.extract.countries`):
+  "China's exports" (reporter), "exports to the US" (partner), "imports of American goods"
+  (the origin: a partner of an import), "the U.S.-Chinese trade war" (a party to something
+  else: never the reporter).
+* Periods: "over 2017", "compared with September 2018", "from November last year" are the
+  comparison base, not the claim's period (a base one year back dates the claim one year
+  later where nothing else does); "set in 2022", "since November 2023" date something else;
+  "last month", "last year", "year to date" resolve against the text's date; "the previous
+  month" against the sentence's own period.
+* A partner named in the sentence before carries ("trade surplus with the United States …
+  Exports rose 11.3 percent"); a "respectively" list gives its items to the numbers in order.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from tradestat.analytics.periods import Span
 from tradestat.claims import lexicon as lx
 from tradestat.claims.extract import Claim, Mention, topic
 
-_ANAPHORA = re.compile(r"\s*(?:(?:the|this|that) (?:figure|value|amount|number|total)|it|this|"
-                       r"that)\b", re.IGNORECASE)
+_ANAPHORA = re.compile(r"\s*(?:(?:the|this|that|those) (?:figures?|value|amount|number|total)|"
+                       r"it|this|that)\b", re.IGNORECASE)
 TOTAL = Mention("product", -1, -1, {"readings": ("TOTAL",), "said": "all products"})
+_CLAUSE_RE = re.compile(r"[,;:()—]|\s-\s|\b(?:while|whereas|but|after|following|compared "
+                        r"(?:with|to)|vs\.)\s", re.IGNORECASE)
+_CHANGE_RE = re.compile(rf"\b(?:{lx.UP}|{lx.DOWN}|widening|narrowing)\b|%|percent|per cent",
+                        re.IGNORECASE)
+#: sentences that list reporters ("the fourth spot in exports, following Germany ($28.8 bn)")
+#: or partners ("followed by the EU, with US$28.1 billion")
+_LIST_REPORTERS = re.compile(r"\bexporters?\b|\btraders\b|\bspot\b", re.IGNORECASE)
+_LIST_PARTNERS = re.compile(r"\b(?:destination|market|partner|importers? of|suppliers?)\b",
+                            re.IGNORECASE)
+#: product words that do not name the goods traded ("despite semiconductor shortages")
+_NOT_GOODS_AFTER = re.compile(
+    r"^\s*(?:shortages?|industry|industries|sector|makers?|manufacturers?|companies|firms|"
+    r"giants?|prices|demand|supply|boom|cycle|manufacturing|production|output|sales|"
+    r"tariffs?|stocks?)\b", re.IGNORECASE)
+_NOT_GOODS_BEFORE = re.compile(r"\b(?:despite|amid|due to)\s+(?:the\s+|a\s+)?(?:\w+\s+)?$",
+                               re.IGNORECASE)
+#: what lies between a value and its conversion: "1.03 trillion yuan ($142 billion)",
+#: "31.044 billion US dollars, or 1.025 trillion baht"
+_CONVERTED = re.compile(r"^\s*(?:\(\s*(?:about|around|roughly|approximately)?|,?\s*or)\s*$",
+                        re.IGNORECASE)
+_YOY_BASE = re.compile(r"same (?:period|time|month|quarter)|corresponding period|year-ago",
+                       re.IGNORECASE)
 
 
 def _first(found: list[Mention], kind: str) -> Mention | None:
     return next((m for m in found if m.kind == kind), None)
 
 
+def _near(items: list[Mention], at: int) -> Mention | None:
+    """The item nearest before ``at``, else the first after it."""
+    before = [m for m in items if m.end <= at]
+    if before:
+        return before[-1]
+    return next((m for m in items if m.start >= at), None)
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _CLAUSE_RE.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.start() if m.group(0)[0].isalpha() else m.end()
+    out.append((pos, end))
+    return out
+
+
+@dataclass
+class When:
+    """A period mention resolved: its label, and whether it is a comparison base or dates
+    something else (an aside)."""
+
+    mention: Mention
+    label: str | None
+    base: bool
+    aside: bool
+    explicit_year: int | None
+
+
 class Context:
     """What the text has said so far."""
 
-    def __init__(self, dated: str | None = None) -> None:
-        """``dated``: when the text was written (YYYY-MM-DD); its year is the default year
-        of periods given without one ("in November")."""
+    def __init__(self, dated: str | None = None, about: str | None = None) -> None:
+        """``dated``: when the text was written (YYYY-MM-DD); ``about``: the country the
+        text is about (ISO3), the reporter where no sentence names one."""
+        self.about = about
         self.reporter: tuple[str, str] | None = None  # (code, how it was said)
+        self.partner: str | None = None
         self.flow: str | None = None
         self.subject: Mention | None = None
-        self.period: tuple[str, str] | None = None  # (span label, as said)
-        self.year: int | None = int(dated[:4]) if dated else None
-        self.dated = (int(dated[:4]), int(dated[5:7])) if dated else None
+        self.period: tuple[str, str] | None = None  # (label, as said)
+        self.year: int | None = None
+        self.dated = (int(dated[:4]), int(dated[5:7])) if dated and len(dated) >= 7 else None
         self.currency: str | None = None
         self.fresh = False
-        self.partner: str | None = None
+        self.list_role: str | None = None
         self.total = TOTAL
+        self._text = ""
 
-    # -- the parts of one sentence ---------------------------------------------------------
+    # -- periods ---------------------------------------------------------------------------
 
-    def _period(self, m: Mention | None) -> tuple[str, str] | None:
-        if m is None:
-            return None
-        m0, m1 = m.data["months"]
-        year = m.data["year"] or self.year
+    def _year_of(self, d: dict, m1: int) -> int | None:
+        if d.get("year"):
+            return d["year"]
+        if d.get("yr") and self.dated:
+            return self.dated[0] - (d["yr"] == "last")
+        if self.year:
+            return self.year
+        if self.dated:  # "in November", written in March: last November
+            return self.dated[0] - (m1 > self.dated[1])
+        return None
+
+    def _relative(self, rel: str, ref: str | None) -> str | None:
+        if rel in ("last-month", "past-month", "this-month", "ytd") and self.dated:
+            y, m = self.dated
+            back = 0 if rel == "this-month" else 1
+            y, m = (y, m - back) if m > back else (y - 1, 12)
+            return Span(y, 1, y, m).label if rel == "ytd" else Span(y, m, y, m).label
+        if rel in ("previous-month", "preceding-month") and ref:
+            span = Span.parse(ref)
+            y, m = span.end_year, span.end_month
+            y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+            return Span(y, m, y, m).label
+        if rel == "rel-year" and self.dated:
+            return None  # resolved through "yr" by the caller
+        return None
+
+    def _label(self, d: dict, ref: str | None) -> str | None:
+        if d.get("fiscal"):
+            y, a, b = d["fiscal"]
+            return Span(y + (a - 1) // 12, (a - 1) % 12 + 1, y + (b - 1) // 12,
+                        (b - 1) % 12 + 1).label
+        rel = d.get("rel")
+        if rel and rel != "rel-year":
+            return self._relative(rel, ref)
+        m0, m1 = d["months"]
+        year = self._year_of(d, m1)
         if year is None:
             return None
-        if not m.data["year"] and self.dated and year == self.dated[0] and m1 >= self.dated[1]:
-            year -= 1  # "in November", written in March: last November
-        if m.data["year"]:
-            self.year = year  # a stated year carries on; one inferred from the date does not
-        return Span(year, m0, year, m1).label, m.data["said"]
+        if d.get("days"):
+            d0, d1 = d["days"]
+            return f"{year}-{m0:02d}-{d0:02d}..{year}-{m1:02d}-{d1:02d}"
+        return Span(year, m0, year, m1).label
 
-    def _update(self, found: list[Mention], text: str) -> None:
-        flow = _first(found, "flow") or next((m for m in found if m.kind == "rank"
-                                              and m.data["flow"]), None)
-        if flow:
-            self.flow = flow.data["flow"]
-        # "exports to the US", "imports from Japan", "trade with Korea": partners;
-        # "exports from Korea": the reporter
-        partner_preps = ("to", "with", "from") if self.flow == "import" else ("to", "with")
+    def _when(self, m: Mention, text: str, clause_start: int, ref: str | None) -> When:
+        d = m.data
+        before = d["before"]
+        lead = d.get("lead", "")
+        base = bool(lx.BASE_BEFORE_RE.search(before) or lead == "over"
+                    or d.get("rel") == "year-ago"
+                    or _YOY_BASE.search(before[-30:])
+                    or ((lx.FROM_BEFORE_RE.search(before) or lead == "from")
+                        and _CHANGE_RE.search(text[clause_start:m.start])))
+        aside = bool(lx.ASIDE_BEFORE_RE.search(before) or lead == "since")
+        label = self._label(d, ref)
+        explicit = None
+        if label and (d.get("year") or d.get("yr")) and not base and not aside:
+            explicit = int(label[:4])
+        return When(m, label, base, aside, explicit)
+
+    def _periods(self, found: list[Mention], text: str, spans: list[tuple[int, int]]
+                 ) -> list[When]:
+        out: list[When] = []
+        ref = self.period[0] if self.period else None
+        for m in found:
+            if m.kind != "period":
+                continue
+            cs = next((s for s, e in spans if s <= m.start < e), m.start)
+            w = self._when(m, text, cs, ref)
+            if w.explicit_year:
+                self.year = w.explicit_year
+            if w.label and not w.base and not w.aside and not m.data.get("rel", "").startswith(
+                    ("previous", "preceding")):
+                ref = ref if out and any(x.label and not x.base for x in out) else w.label
+            out.append(w)
+        return out
+
+    # -- who -------------------------------------------------------------------------------
+
+    def _roles(self, places: list[Mention], flow: str | None, reporter: str | None
+               ) -> tuple[list[Mention], list[Mention]]:
+        """Countries as reporters and as partners, given the flow and the reporter so far."""
+        reps, parts = [], []
+        for p in places:
+            role = p.data["role"]
+            if role == "reporter" or (role == "from" and flow != "import") or (
+                    role == "origin" and flow == "export") or (
+                    role == "subject" and self.list_role != "partner") or (
+                    role in ("bare", "parallel") and self.list_role == "reporter"):
+                reps.append(p)
+            elif role in ("partner",) or (role in ("from", "origin") and flow == "import") or (
+                    role in ("bare", "parallel", "subject") and self.list_role == "partner"
+            ) or (
+                    role == "parallel" and reporter and p.data["code"] != reporter):
+                parts.append(p)
+        return reps, parts
+
+    def _who(self, found: list[Mention], at: int, clause: tuple[int, int], flow: str | None
+             ) -> tuple[tuple[str, str] | None, str | None, list[str]]:
+        """(reporter, partner, fields taken from beyond the sentence) for a number at ``at``."""
         places = [m for m in found if m.kind == "country"]
-        country = next((m for m in places if m.data["prep"] not in partner_preps), None)
-        if country:
-            self.reporter = (country.data["code"], country.data["said"])
-        partner = next((m for m in places if m.data["prep"] in partner_preps), None)
-        self.partner = partner.data["code"] if partner else None  # never carried
-        period = self._period(_first(found, "period"))
-        if period:
-            self.period = period
-        money = _first(found, "money")
-        if money:
-            self.currency = money.data["currency"]
-        if self.reporter is None and self.currency in lx.CURRENCY_REPORTER:
-            self.reporter = (lx.CURRENCY_REPORTER[self.currency], "")
+        own = [m for m in places if clause[0] <= m.start < clause[1]]
+        reps, parts = self._roles(own, flow, None)
+        s_reps, s_parts = self._roles(places, flow, None)
+        rep = _near(reps, at) or _near(s_reps, at)
+        carried = []
+        reporter = (rep.data["code"], rep.data["said"]) if rep else None
+        if reporter is None:
+            reporter = self.reporter or ((self.about, "") if self.about else None)
+            carried.append("reporter")
+        if not parts and reporter:  # "The United States now accounts for 10% of German exports"
+            parts = [p for p in own if p.data["role"] in ("bare", "parallel", "subject")
+                     and p.data["code"] != reporter[0] and self.list_role != "reporter"]
+        part = _near(parts, at) or _near([p for p in s_parts if p is not rep], at)
+        # the partner of the sentence before carries, unless this one names its reporter
+        partner = part.data["code"] if part else (None if s_reps else self.partner)
+        if part is None and partner:
+            carried.append("partner")
+        if partner == "WLD" or (reporter and partner == reporter[0]):
+            partner = None
+        return reporter, partner, carried
 
-    def _subject_for(self, found: list[Mention], at: int, objects: set[int]) -> Mention | None:
-        """The product a number at ``at`` is about: the nearest before it in the sentence,
-        else the first after it that is no comparison's object, else the context's."""
-        before = [m for m in found if m.kind == "product" and m.end <= at]
-        if before:
-            return before[-1]
-        after = [m for m in found if m.kind == "product" and m.start >= at
-                 and id(m) not in objects]
-        if after:
-            return after[0]
+    # -- one claim -------------------------------------------------------------------------
+
+    def _flow(self, found: list[Mention], at: int, clause: tuple[int, int]) -> str | None:
+        flows = [m for m in found if m.kind == "flow"]
+        own = [m for m in flows if clause[0] <= m.start < clause[1]]
+        m = _near(own, at) or _near(flows, at)
+        return m.data["flow"] if m else self.flow
+
+    def _period_for(self, whens: list[When], at: int, clause: tuple[int, int],
+                    found: list[Mention]) -> tuple[str, str] | None:
+        ok = [w for w in whens if w.label and not w.base and not w.aside]
+        own = [w for w in ok if clause[0] <= w.mention.start < clause[1]]
+        paren = [w for w in whens if w.label and 0 <= at - w.mention.end <= 3]
+        pick = (paren or [None])[0] or _near_when(own, at) or _near_when(ok, at)
+        if pick:
+            return pick.label, pick.mention.data["said"]
+        if self.period:
+            return self.period
+        shifted = [w for w in whens if w.base and w.label and clause[0] <= w.mention.start
+                   < clause[1] and re.fullmatch(r"\d{4}(?:-\d{2})?", w.label)]
+        if shifted:  # "rose 12.7 percent from November last year": November this year
+            label = shifted[0].label
+            year = int(label[:4]) + 1
+            return (f"{year}{label[4:]}", shifted[0].mention.data["said"])
+        return None
+
+    def _product_for(self, found: list[Mention], at: int, clause: tuple[int, int],
+                     objects: set[int]) -> Mention | None:
+        goods = [m for m in found if m.kind == "product"]
+        own = [m for m in goods if clause[0] <= m.start < clause[1]]
+        before = [m for m in goods if m.end <= at]
+        pick = _near(own, at) or (before[-1] if before else None) or next(
+            (m for m in goods if m.start >= at and id(m) not in objects), None)
+        if pick:
+            return pick
         return self.total if self.fresh else self.subject
 
     def _claim(self, kind: str, m: Mention, text: str, sentence: tuple[int, int],
-               subject: Mention | None, own: set[str]) -> Claim:
+               parts: dict) -> Claim:
         s, e = sentence
+        clause = parts["clause"]
         c = Claim(kind, text[m.start:m.end], (m.start, m.end), text[s:e].strip(),
-                  topic=topic(text[s:e]))
-        c.reporter = self.reporter[0] if self.reporter else None
-        c.partner = self.partner
-        c.flow = self.flow
-        c.period, c.period_said = self.period or (None, None)
+                  topic=_topic(text, clause, (s, e)))
+        reporter, c.partner, carried = self._who(parts["found"], m.start, clause,
+                                                 parts["flow"])
+        c.reporter = reporter[0] if reporter else None
+        c.flow = parts["flow"]
+        c.period, c.period_said = parts["period"] or (None, None)
+        subject = parts["subject"]
         if subject is not None:
             c.products, c.product_said = subject.data["readings"], subject.data["said"]
-        c.carried = [f for f in ("reporter", "flow", "period") if f not in own
-                     and getattr(c, f) is not None]
+        c.carried = carried + [f for f in ("flow", "period") if f not in parts["own"]
+                               and getattr(c, f) is not None]
         if subject is not None and subject is not TOTAL and not (s <= subject.start < e):
             c.carried.append("product")
-        if self.reporter and not self.reporter[1]:
-            c.notes.append(f"no reporter named: {self.reporter[0]} inferred from the "
-                           f"{self.currency} figure")
+        if reporter and not reporter[1] and "reporter" in c.carried:
+            c.notes.append(f"no reporter named: {reporter[0]} "
+                           + ("taken from the text's subject (--about)"
+                              if reporter[0] == self.about
+                              else f"inferred from the {self.currency} figure"))
         return c
 
     # -- one sentence ----------------------------------------------------------------------
@@ -115,55 +295,142 @@ class Context:
     def read_sentence(self, text: str, start: int, end: int, found: list[Mention],
                       claims: list[Claim]) -> None:
         """Add the sentence's claims to ``claims`` and carry its context forward."""
-        self._update(found, text)
-        own = {k for k, kind in (("reporter", "country"), ("flow", "flow"),
-                                 ("period", "period")) if _first(found, kind)}
-        # a sentence that names its own reporter or period but no product, and does not
-        # point back ("The figure", "It"), is about all products
-        self.fresh = bool(own & {"reporter", "period"}) and not _ANAPHORA.match(
-            text[start:end]) and _first(found, "product") is None
+        self._text = text
+        found = [m for m in found if m.kind != "product" or _names_goods(text, m)]
+        spans = clauses(text, start, end)
+        sentence = text[start:end]
+        self.list_role = ("reporter" if _LIST_REPORTERS.search(sentence) else "partner"
+                          if _LIST_PARTNERS.search(sentence) else self.list_role)
+        whens = self._periods(found, text, spans)
+        own = {k for k, kind in (("flow", "flow"), ("period", "period")) if _first(found, kind)}
+        self._currency(found)
+        self.fresh = bool(any(m.kind == "country" and m.data["role"] == "reporter"
+                              for m in found) or own & {"period"}) and not _ANAPHORA.match(
+            sentence) and _first(found, "product") is None
         objects, comparisons = self._comparisons(found, text, start, end)
+        new = self._numbers(found, text, (start, end), spans, whens, objects, own)
+        new += self._compared(comparisons, found, text, (start, end), spans, whens, objects,
+                              own)
+        self._respectively(new, found, sentence, start)
+        self._finish(new, claims, found, whens, objects)
+
+    def _parts(self, m: Mention, found: list[Mention], spans: list[tuple[int, int]],
+               whens: list[When], objects: set[int], own: set[str]) -> dict:
+        clause = next(((s, e) for s, e in spans if s <= m.start < e), spans[-1])
+        flow = self._flow(found, m.start, clause)
+        if m.kind == "rank" and m.data.get("flow") and not _first(found, "flow"):
+            flow = m.data["flow"]
+        return {"clause": clause, "found": found, "flow": flow, "own": own,
+                "period": self._period_for(whens, m.start, clause, found),
+                "subject": self._product_for(found, m.start, clause, objects)}
+
+    def _numbers(self, found, text, sentence, spans, whens, objects, own) -> list[Claim]:
         new: list[Claim] = []
-        first_subject = None
         for m in found:
             if m.kind not in ("money", "growth", "share", "rank"):
                 continue
-            subject = self._subject_for(found, m.start, objects)
-            first_subject = first_subject or subject
+            parts = self._parts(m, found, spans, whens, objects, own)
             kind = "value" if m.kind == "money" else m.kind
-            c = self._claim(kind, m, text, (start, end), subject, own)
+            c = self._claim(kind, m, text, sentence, parts)
+            if kind == "value" and c.flow == "balance":
+                kind = c.kind = "balance"
             self._fill(c, m, new)
             new.append(c)
+        return new
+
+    def _compared(self, comparisons, found, text, sentence, spans, whens, objects, own
+                  ) -> list[Claim]:
+        new: list[Claim] = []
         for verb, objs in comparisons:
-            subject = self._subject_for([x for x in found if id(x) not in objects],
-                                        verb.start, objects)
             for n, obj in enumerate(objs):
                 m = Mention("compare", obj.start if n else verb.start, obj.end, verb.data)
-                c = self._claim("comparison", m, text, (start, end), subject, own)
-                c.comparison = {"relation": verb.data["relation"],
-                                "products": list(obj.data["readings"]),
-                                "said": obj.data["said"],
+                parts = self._parts(verb, [x for x in found if id(x) not in objects], spans,
+                                    whens, objects, own)
+                c = self._claim("comparison", m, text, sentence, parts)
+                c.comparison = {"relation": verb.data["relation"], "said": obj.data["said"],
                                 "currency": self.currency}
+                if obj.kind == "country":
+                    c.comparison["reporters"] = [obj.data["code"]]
+                    c.comparison["products"] = list(c.products)
+                else:
+                    c.comparison["products"] = list(obj.data["readings"])
                 new.append(c)
+        return new
+
+    def _respectively(self, new: list[Claim], found: list[Mention], sentence: str,
+                      start: int) -> None:
+        """"Exports and imports were X and Y, respectively": the k-th number, the k-th item."""
+        at = sentence.lower().find("respectively")
+        if at < 0:
+            return
+        nums = [c for c in new if c.span[0] < start + at and c.converts is None
+                and c.kind in ("value", "growth")]
+        first = nums[0].span[0] if nums else 0
+        for kind, field in (("flow", "flow"), ("country", "partner")):
+            items = [m for m in found if m.kind == kind and m.end <= first
+                     and (kind == "flow" or m.data["role"] in ("partner", "bare"))]
+            if len(items) >= 2 and len(nums) >= 2:
+                for c, m in zip(nums, items, strict=False):
+                    setattr(c, field, m.data["flow" if kind == "flow" else "code"])
+        for c in new:
+            if c.converts is not None and c.converts < len(new):
+                src = new[c.converts]
+                c.flow, c.partner = src.flow, src.partner
+
+    def _finish(self, new: list[Claim], claims: list[Claim], found: list[Mention],
+                whens: list[When], objects: set[int]) -> None:
         converted = {id(c): new[c.converts] for c in new if c.converts is not None}
         new.sort(key=lambda c: c.span)
         claims.extend(new)
         for c in new:
             if id(c) in converted:
                 c.converts = next(i for i, x in enumerate(claims) if x is converted[id(c)])
-        subject = first_subject or next((m for m in found if m.kind == "product"
-                                         and id(m) not in objects), None)
-        if subject is not None and subject is not TOTAL:
+        self._carry(new, found, whens, objects)
+
+    def _carry(self, new: list[Claim], found: list[Mention], whens: list[When],
+               objects: set[int]) -> None:
+        first = new[0] if new else None
+        named = [c for c in new if "reporter" not in c.carried and c.reporter]
+        reps = [m for m in found if m.kind == "country" and m.data["role"] == "reporter"]
+        if named:
+            self.reporter = (named[0].reporter, named[0].reporter)
+        elif reps:
+            self.reporter = (reps[0].data["code"], reps[0].data["said"])
+        if first is not None:
+            self.partner = first.partner
+            self.flow = first.flow or self.flow
+            if first.period:
+                self.period = (first.period, first.period_said)
+        else:
+            ok = [w for w in whens if w.label and not w.base and not w.aside]
+            if ok:
+                self.period = (ok[0].label, ok[0].mention.data["said"])
+            flow = _first(found, "flow")
+            self.flow = flow.data["flow"] if flow else self.flow
+            partner = next((m for m in found if m.kind == "country"
+                            and m.data["role"] == "partner"), None)
+            self.partner = partner.data["code"] if partner else None
+        subject = next((m for m in found if m.kind == "product" and id(m) not in objects),
+                       None)
+        if subject is not None:
             self.subject = subject
+
+    def _currency(self, found: list[Mention]) -> None:
+        money = _first(found, "money")
+        if money:
+            self.currency = money.data["currency"]
+        implied = lx.CURRENCY_REPORTER.get(self.currency or "")
+        if self.reporter is None and self.about is None and implied:
+            self.reporter = (implied, "")
 
     def _fill(self, c: Claim, m: Mention, claims: list[Claim]) -> None:
         if m.kind == "money":
             c.value = dict(m.data)
             prev = claims[-1] if claims else None
-            if (prev is not None and prev.kind == "value" and prev.value
+            between = self._text[prev.span[1]:m.start] if prev is not None else ""
+            if (prev is not None and prev.kind in ("value", "balance") and prev.value
                     and prev.value["currency"] != m.data["currency"]
-                    and c.sentence == prev.sentence
-                    and 0 <= m.start - prev.span[1] <= 6):
+                    and c.sentence == prev.sentence and _CONVERTED.match(between)):
                 c.converts = len(claims) - 1  # within the sentence; made global after
         elif m.kind == "growth":
             c.growth = dict(m.data) | {"currency": self.currency}
@@ -172,11 +439,14 @@ class Context:
         else:
             c.rank = m.data["rank"]
             c.flow = m.data["flow"] or c.flow
+            if m.data.get("by"):
+                c.notes.append(f"a ranking of {m.data['by']}s")
 
     @staticmethod
     def _comparisons(found: list[Mention], text: str, start: int, end: int
                      ) -> tuple[set[int], list[tuple[Mention, list[Mention]]]]:
-        """Each comparison verb with the products it compares to (up to the clause end)."""
+        """Each comparison verb with what it compares to (up to the clause end): products,
+        else a country ("more than South Korea": another reporter)."""
         from tradestat.claims.extract import _CLAUSE_END
 
         verbs = [m for m in found if m.kind == "compare"]
@@ -186,7 +456,36 @@ class Context:
             limit = min(stop.start() if stop else end,
                         verbs[i + 1].start if i + 1 < len(verbs) else end)
             objs = [m for m in found if m.kind == "product" and verb.end <= m.start < limit]
+            if not objs:
+                objs = [m for m in found if m.kind == "country" and verb.end <= m.start < limit
+                        and m.data["role"] in ("partner", "bare", "object")][:1]
             if objs:
                 out.append((verb, objs))
                 objects.update(id(o) for o in objs)
         return objects, out
+
+
+def _near_when(items: list[When], at: int) -> When | None:
+    before = [w for w in items if w.mention.end <= at]
+    if before:
+        return before[-1]
+    return next((w for w in items if w.mention.start >= at), None)
+
+
+def _names_goods(text: str, m: Mention) -> bool:
+    """A product word names the goods traded, not "semiconductor shortages" or "chipmakers"."""
+    return not (_NOT_GOODS_AFTER.match(text[m.end:m.end + 30])
+                or _NOT_GOODS_BEFORE.search(text[max(0, m.start - 30):m.start]))
+
+
+def _topic(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> str:
+    """The clause's own topic where its words say one, else the sentence's."""
+    words = text[clause[0]:clause[1]]
+    if lx.NOT_TRADE_RE["forecast"].search(words):
+        return "forecast"
+    for name in ("production", "sales"):
+        if lx.NOT_TRADE_RE[name].search(words) and not lx.FLOW_RE.search(words):
+            return name
+    if lx.FLOW_RE.search(words) or lx.TRADE_RE.search(words):
+        return "trade"
+    return topic(text[sentence[0]:sentence[1]])

@@ -19,17 +19,21 @@ from dataclasses import dataclass, field
 from tradestat.claims import lexicon as lx
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z\"“(])")
-_CLAUSE_END = re.compile(r"[,;.(]|\b(?:which|while|whereas|but)\b")
+_CLAUSE_END = re.compile(r"[,;(]|\.(?!\d)|\b(?:which|while|whereas|but)\b")
 _YOY_RE = re.compile(r"year[- ]on[- ]year|\byoy\b|y/y|annual(?:ly)?|"
                      r"(?:from|than|over) a year (?:earlier|ago|before)",
                      re.IGNORECASE)
-_COUNTRY_RE = re.compile(r"\b(?:the\s+)?((?:U\.S\.(?!\$)|US\b(?!\$)|UK\b|[A-Z][a-z]+)"
+_COUNTRY_RE = re.compile(r"\b(?:the\s+)?((?:U\.S\.(?!\$)|USA\b|US\b(?!\$)|UK\b|"
+                         r"[A-Z][a-z]+)"
                          r"(?:\s+[A-Z][a-z]+){0,2})(?:'s|’s)?")
-_PARTNER_RE = re.compile(r"\b(to|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
 DEMONYMS = {"chinese": "CHN", "american": "USA", "japanese": "JPN", "korean": "KOR",
             "south korean": "KOR", "german": "DEU", "taiwanese": "S19", "indian": "IND",
             "vietnamese": "VNM", "malaysian": "MYS", "singaporean": "SGP", "us": "USA",
-            "u.s.": "USA", "uk": "GBR", "british": "GBR", "korea": "KOR"}
+            "u.s.": "USA", "usa": "USA", "uk": "GBR", "british": "GBR", "korea": "KOR",
+            "thai": "THA",
+            "european": "EUR", "mexican": "MEX", "russian": "RUS", "french": "FRA",
+            "italian": "ITA", "dutch": "NLD", "swiss": "CHE", "indonesian": "IDN",
+            "filipino": "PHL", "australian": "AUS", "canadian": "CAN", "brazilian": "BRA"}
 
 
 @dataclass
@@ -171,35 +175,136 @@ def products(text: str, offset: int) -> list[Mention]:
     return out
 
 
-def countries(text: str, offset: int) -> list[Mention]:
+#: areas that are partners, never reporters of ours (the names the corpus uses)
+AREAS = {"asean": "ASEAN", "africa": "Africa", "latin america": "Latin America",
+         "north america": "North America", "middle east": "Middle East", "eu27": "EU27",
+         "euro area": "EA19", "the rest of the world": "WLD", "eu": "EUR"}
+_AREA_RE = re.compile(r"\b(ASEAN|Africa|Latin America|North America|Middle East|EU27|EU|"
+                      r"euro area|the rest of the world)\b", re.IGNORECASE)
+#: words after a country that make it a party to something other than the trade flow
+_PARTY_RE = re.compile(
+    r"^(?:[-–]\s?[A-Z][\w.]*)*(?:'s|’s)?\s+(?:[\w-]+\s+)?(?:trade war|trade tensions?|"
+    r"tariffs?|tensions|relations|talks|deal|administration|government|president|economy|"
+    r"predecessor|officials?|companies|firms|makers?|brands?|consumers|market\b(?! for))"
+    r"|^[-–]made\b", re.IGNORECASE)
+#: words after a country that make it the reporter: "China's exports", "Korea shipped",
+#: "Viet Nam gained a trade surplus", "China was the leading exporter"
+_REPORTER_AFTER_RE = re.compile(
+    r"^(?:'s|’s)?\s+(?:[^\s,;.()]+\s+){0,4}?(?:exports?|imports?|exported|imported|"
+    r"exporters?|shipments|shipped|(?:foreign |total |overall )?trade(?! partner)|"
+    r"surplus|deficit|NODX|traders)\b|^(?:'s|’s)\s+(?:[\w-]+\s+){0,2}(?:trading partner|"
+    r"export (?:market|destination)|market|destination|supplier|partner)", re.IGNORECASE)
+#: words after a country that make it the partner of the article's reporter: "the U.S. was
+#: the largest importer of", "mainland China received products", "X is Japan's largest
+#: trading partner"
+_PARTNER_AFTER_RE = re.compile(
+    r"^\s+(?:(?:was|is|were|became|remained|ranked)\b.{0,40}?\b(?:importer|buyer|"
+    r"destination|market|partner)|received(?! export orders))", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(r"^(?:'s|’s)")
+_PREP_RE = re.compile(r"\b(to|from|with|into|than|ahead of|of|after|behind|by|and)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
+
+
+_SUBJECT_RE = re.compile(r"^\s+(?:now\s+)?(?:ranked|ranks|was|is|were|remained|became|took|"
+                         r"takes)\b", re.IGNORECASE)
+
+
+def _role(text: str, start: int, end: int, demonym: bool) -> str:
+    """How a country is named: reporter, partner, party (to a war, a tariff), origin ("of
+    Chinese goods"), parallel ("China's figure"), subject ("China ranked third") or bare (in
+    a list)."""
+    after = text[end:end + 60]
+    prep = _PREP_RE.search(text[max(0, start - 14):start])
+    prep = prep.group(1).lower() if prep else None
+    if _PARTY_RE.match(after) or (re.match(r"^[-–]\s?[A-Z]", after)
+                                  and not re.match(r"^[-–]\s?\w+\s+trade\b", after)):
+        return "party"  # "U.S.-Chinese trade war", "Chinese-made", "Biden administration"
+    if prep in ("than", "after", "behind", "ahead of"):
+        return "object"  # of a comparison: "ahead of Japan", "after China"
+    if prep in ("to", "with", "into") or (
+            text[max(0, start - 1):start] in ("-", "–") and re.match(r"^\s+trade\b", after)):
+        return "partner"  # "exports to the US", the EU in "China-EU trade"
+    if prep == "from":  # "imports from Japan": partner; "exports from Korea": reporter
+        flows = list(lx.FLOW_RE.finditer(text[max(0, start - 40):start]))
+        word = flows[-1].group(1).lower() if flows else ""
+        return "partner" if word.startswith("import") else (
+            "reporter" if word.startswith(("export", "ship")) else "from")
+    return _role_after(after, prep, demonym)
+
+
+def _role_after(after: str, prep: str | None, demonym: bool) -> str:
+    if _PARTNER_AFTER_RE.match(after):
+        return "partner"
+    flow_after = _REPORTER_AFTER_RE.match(after)
+    if flow_after and (not demonym or len(flow_after.group(0).split()) <= 2):
+        return "reporter"
+    if demonym and prep == "of":
+        return "origin"
+    if re.match(r"^[-–]\s?\w+\s+trade\b", after):
+        return "reporter"
+    if _SUBJECT_RE.match(after):
+        return "subject"
+    return "parallel" if _POSSESSIVE_RE.match(after) else "bare"
+
+
+def _named(text: str, m: re.Match) -> tuple[str, str, bool] | None:
+    """(code, the words, whether a demonym) for the longest known name at ``m``."""
     from tradestat.reference import countries as ref
 
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        code = DEMONYMS.get(name.lower())
+        if code:
+            return code, name, name.lower() not in ("us", "u.s.", "usa", "uk", "korea")
+        found = None if len(name) < 4 else ref.lookup(name)
+        if found and found.matched_by in ("name", "alias"):
+            return found.country.code, name, False
+    return None
+
+
+def countries(text: str, offset: int) -> list[Mention]:
     out = []
     for m in _COUNTRY_RE.finditer(text):
-        words = m.group(1).split()
-        for n in range(len(words), 0, -1):
-            name = " ".join(words[:n])
-            code = DEMONYMS.get(name.lower()) or DEMONYMS.get(words[0].lower() if n == 1 else "")
-            found = None if code or len(name) < 4 else ref.lookup(name)
-            if found and found.matched_by in ("name", "alias"):
-                code = found.country.code
-            if code:
-                prep = _PARTNER_RE.search(text[max(0, m.start() - 12):m.start(1)])
-                out.append(Mention("country", offset + m.start(1),
-                                   offset + m.start(1) + len(name), {
-                                       "code": code, "said": name,
-                                       "prep": prep.group(1).lower() if prep else None}))
-                break
-    return out
+        named = _named(text, m)
+        if named is None:
+            continue
+        code, name, demonym = named
+        end = m.start(1) + len(name)
+        out.append(Mention("country", offset + m.start(1), offset + end, {
+            "code": code, "said": name, "role": _role(text, m.start(1), end, demonym)}))
+    for m in _AREA_RE.finditer(text):
+        if any(x.start <= offset + m.start() < x.end for x in out):
+            continue
+        code = AREAS[m.group(1).lower()]
+        role = _role(text, m.start(), m.end(), False)
+        if code in ("EA19", "EU27") and role == "bare":
+            role = "reporter"
+        out.append(Mention("country", offset + m.start(), offset + m.end(), {
+            "code": code, "said": m.group(1), "role": role}))
+    return sorted(out, key=lambda x: x.start)
+
+
+_BUYER_OF_RE = re.compile(r"^\s+of\s+(?:the\s+)?[A-Z]", re.IGNORECASE)
 
 
 def flows(text: str, offset: int) -> list[Mention]:
-    out = []
+    """Flow words: export, import; a balance ("trade surplus"); both flows ("trade with",
+    "total import and export value"). "importers of Vietnamese products" buy the reporter's
+    exports."""
+    out: list[Mention] = []
+    for flow, pattern in (("balance", lx.BALANCE_RE), ("total_trade", lx.TOTAL_TRADE_RE)):
+        for m in pattern.finditer(text):
+            out.append(Mention("flow", offset + m.start(), offset + m.end(), {"flow": flow}))
     for m in lx.FLOW_RE.finditer(text):
+        if any(x.start <= offset + m.start() < x.end for x in out):
+            continue
         word = m.group(1).lower()
         flow = "import" if word.startswith(("import", "purchases")) else "export"
+        if word.startswith("importer") and _BUYER_OF_RE.match(text[m.end():]):
+            flow = "export"
         out.append(Mention("flow", offset + m.start(), offset + m.end(), {"flow": flow}))
-    return out
+    return sorted(out, key=lambda x: x.start)
 
 
 def _month(word: str) -> int:
@@ -210,28 +315,77 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else lx.NUMBERS[word.lower()]
 
 
+_LEAD = re.compile(r"(?:in|for|during|of|throughout|over|since|from|into|by)\s+", re.IGNORECASE)
+
+
+def _fiscal(fy: int, first: int = 1, last: int = 12) -> dict:
+    """Months ``first``..``last`` of the fiscal year ending in March of 20``fy`` (India,
+    Japan: April to March)."""
+    start = 2000 + fy - 1
+    return {"fiscal": (start, 3 + first, 3 + last)}
+
+
+def _quarter(g: dict) -> tuple[int, int]:
+    q = int(g["qn"]) if g.get("qn") else lx.QUARTERS[g["q"].lower()]
+    return 3 * q - 2, 3 * q
+
+
+#: the months (first, last) each period pattern names
+_MONTHS_OF = {
+    "first-n": lambda g: (1, _number(g["n"])),
+    "quarter": _quarter,
+    "half": lambda g: (1, 6) if g["h"].lower() == "first" else (7, 12),
+    "three-quarters": lambda g: (1, 9),
+    "until": lambda g: (1, _month(g["m1"])),
+    "range": lambda g: (_month(g["m0"]), _month(g["m1"])),
+    "month": lambda g: (_month(g["m0"]),) * 2,
+    "days": lambda g: (_month(g["m0"]),) * 2,
+    "first-days": lambda g: (_month(g["m0"]),) * 2,
+    "upto-day": lambda g: (1, _month(g["m0"])),
+}
+_FISCAL = {
+    "fy-months": lambda g: _fiscal(int(g["y1"]), 1, _number(g["n"])),
+    "fy-quarter": lambda g: _fiscal(int(g["fy"]), 3 * int(g["q"]) - 2, 3 * int(g["q"])),
+    "fy": lambda g: _fiscal(int(g["fy"])),
+}
+
+
+def _period_data(kind: str, g: dict) -> dict:
+    """What one period pattern's groups say: months (first, last), a year or a year relative
+    to the text's date, days, a fiscal span or a month relative to the date."""
+    out: dict = {"year": int(g["y"]) if g.get("y") else None,
+                 "yr": (g.get("yr") or "").lower() or None, "months": (1, 12)}
+    if kind in _FISCAL:
+        return out | _FISCAL[kind](g)
+    if kind in _MONTHS_OF:
+        out["months"] = _MONTHS_OF[kind](g)
+    if kind in ("days", "first-days", "upto-day"):
+        out["days"] = (int(g.get("d0") or 1), int(g["d1"]))
+    if kind == "rel-month":
+        out["rel"] = f"{(g.get('w') or 'previous').lower()}-month"
+    elif kind in ("ytd", "rel-year", "year-ago"):
+        out["rel"] = kind
+    if kind == "rel-year":
+        out["yr"] = g["w"].lower()
+    return out
+
+
 def periods(text: str, offset: int) -> list[Mention]:
     out: list[Mention] = []
     for kind, pattern in lx.PERIOD_RES:
         for m in pattern.finditer(text):
             if any(offset + m.start() < x.end and x.start < offset + m.end() for x in out):
                 continue
-            g = m.groupdict()
-            if kind == "first-n":
-                months = (1, _number(g["n"]))
-            elif kind == "first-part":
-                months = (1, lx.PARTS[g["part"].lower().replace("-", " ")])
-            elif kind == "range":
-                months = (_month(g["m0"]), _month(g["m1"]))
-            elif kind == "month":
-                months = (_month(g["m0"]),) * 2
-            else:
-                months = (1, 12)
+            data = _period_data(kind, m.groupdict())
+            months = data["months"]
             if not 1 <= months[0] <= months[1] <= 12:
                 continue
-            out.append(Mention("period", offset + m.start(), offset + m.end(), {
-                "months": months, "year": int(g["y"]) if g.get("y") else None,
-                "said": m.group(0).strip()}))
+            lead = _LEAD.match(m.group(0))
+            core = m.start() + (len(lead.group(0)) if lead else 0)
+            data |= {"said": m.group(0).strip(), "lead": (lead.group(0).strip().lower()
+                                                          if lead else ""),
+                     "before": text[max(0, core - 50):core]}
+            out.append(Mention("period", offset + m.start(), offset + m.end(), data))
     return out
 
 
@@ -254,6 +408,8 @@ def ranks(text: str, offset: int) -> list[Mention]:
             n = 1
         who = (m.group("who") or "").lower()
         flow = "import" if who in ("importer", "buyer") else ("export" if who else None)
+        if flow == "import" and _BUYER_OF_RE.match(text[m.end():]):
+            flow = "export"  # "the largest importer of Vietnamese products"
         out.append(Mention("rank", offset + m.start(), offset + m.end(), {"rank": n,
                                                                          "flow": flow}))
     return out
@@ -293,10 +449,12 @@ def topic(sentence: str) -> str:
 
 def extract(text: str, dated: str | None = None, about: str | None = None) -> list[Claim]:
     """Every claim in ``text``, in order; context runs from sentence to sentence. ``dated``
-    (YYYY-MM-DD): when the text was written, for periods given without a year."""
+    (YYYY-MM-DD): when the text was written, for periods given without a year and relative
+    ones ("last month"); ``about`` (ISO3): the country the text is about, the reporter where
+    no sentence names one."""
     from tradestat.claims.context import Context
 
-    ctx = Context(dated)
+    ctx = Context(dated, about)
     claims: list[Claim] = []
     for start, end in sentences(text):
         found = mentions(text[start:end], start)

@@ -40,9 +40,17 @@ PRODUCTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 PRODUCT_RE = [(re.compile(p, re.IGNORECASE), r) for p, r in PRODUCTS]
 
-FLOW_RE = re.compile(r"\b(export(?:s|ed|ing|ers?)?|outbound shipments|import(?:s|ed|ing|ers?)?|"
-                     r"purchases from abroad)\b", re.IGNORECASE)
+FLOW_RE = re.compile(r"\b(export(?:s|ed|ing|ers?)?|outbound shipments|shipments|shipped|NODX|"
+                     r"import(?:s|ed|ing|ers?)?|purchases from abroad)\b", re.IGNORECASE)
 TRADE_RE = re.compile(r"\b(?:foreign|external|overall|total) trade\b", re.IGNORECASE)
+#: a balance ("trade surplus", "deficit") or the two flows together ("trade with", "total
+#: import and export value"): flows the checker reads as such, never as exports
+BALANCE_RE = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade balance)\b", re.IGNORECASE)
+TOTAL_TRADE_RE = re.compile(
+    r"\b(?:(?:foreign|external|overall|total|two-way|bilateral) trade|trade (?:with|volume|"
+    r"between)|(?:\w+-\w+|\w+’s|\w+'s) trade(?: with)?|import and export|imports and exports|"
+    r"exports and imports combined|trade turnover)\b(?!\s+(?:surplus|deficit|balance|war))",
+    re.IGNORECASE)
 
 UP = ("rose|rise|rises|rising|grew|grow|grows|growth|growing|increase|increased|increases|"
       "increasing|up|jump|jumped|jumps|surge|surged|surges|climb|climbed|climbs|gain|gained|"
@@ -54,9 +62,10 @@ DIRECTION_RE = re.compile(rf"\b(?:(?P<up>{UP})|(?P<down>{DOWN}))\b", re.IGNORECA
 
 #: words that make a sentence about something other than customs trade
 NOT_TRADE = {
-    "forecast": r"forecasts?|expected to|projected|is set to|will (?:reach|rise|grow|hit|"
-                r"exceed|top)|predicts?|outlook",
-    "production": r"produc(?:ed|es|tion|e)|output|manufactured|capacity",
+    "forecast": r"forecasts?|expected(?: to)?|projected|projections?|is set to|will (?:reach|"
+                r"rise|grow|hit|exceed|top)|predicts?|outlook|estimated|would (?:touch|reach|"
+                r"hit|rise|grow)|could|poll",
+    "production": r"produc(?:ed|es|tion|e)|output|manufactured|capacity|investment",
     "sales": r"sales|\bsold\b|revenue|market (?:size|value)|consumption|demand",
 }
 NOT_TRADE_RE = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in NOT_TRADE.items()}
@@ -64,17 +73,21 @@ NOT_TRADE_RE = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in NOT_TR
 CURRENCY_WORDS = {"yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "¥": "CNY",
                   "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "dollars": "USD",
                   "us dollars": "USD", "u.s. dollars": "USD", "€": "EUR", "eur": "EUR",
-                  "euros": "EUR", "euro": "EUR"}
-SCALES = {"trillion": 1e12, "tn": 1e12, "trn": 1e12, "billion": 1e9, "bn": 1e9,
+                  "euros": "EUR", "euro": "EUR", "yen": "JPY", "won": "KRW",
+                  "ringgit": "MYR", "rm": "MYR", "baht": "THB", "₹": "INR", "rs": "INR",
+                  "singapore dollars": "SGD", "s$": "SGD", "hk$": "HKD", "nt$": "TWD"}
+SCALES = {"trillion": 1e12, "tn": 1e12, "trn": 1e12, "billion": 1e9, "bn": 1e9, "bil": 1e9,
           "million": 1e6, "mn": 1e6, "thousand": 1e3}
 #: the reporter a currency implies when the text names none (with a note)
-CURRENCY_REPORTER = {"CNY": "CHN"}
+CURRENCY_REPORTER = {"CNY": "CHN", "JPY": "JPN", "KRW": "KOR", "MYR": "MYS", "THB": "THA",
+                     "INR": "IND", "SGD": "SGP", "HKD": "HKG", "TWD": "S19", "EUR": None}
 
 MONEY_RE = re.compile(
-    r"(?P<pre>U\.?S\.?\s?\$|\$|USD|CNY|RMB|¥|€|EUR)?\s?"
+    r"(?P<pre>U\.?S\.?\s?\$|HK\$|NT\$|S\$|\$|USD|CNY|RMB|¥|€|EUR|₹|RM(?=\d))?\s?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>trillion|billion|million|thousand|trn|tn|bn|mn)\b)?"
-    r"(?:\s(?P<post>yuan|renminbi|RMB|CNY|U\.?S\.? dollars|dollars|USD|euros?|EUR)\b)?",
+    r"(?:\s?(?P<scale>trillion|billion|million|thousand|trn|tn|bn|bil|mn)\b)?"
+    r"(?:\s(?P<post>yuan|renminbi|RMB|CNY|U\.?S\.? dollars|Singapore dollars|dollars|USD|"
+    r"euros?|EUR|yen|won|ringgit|baht)\b)?",
     re.IGNORECASE)
 PERCENT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s?(?:percent|per cent|%|pct)(?![\w])",
                         re.IGNORECASE)
@@ -124,16 +137,50 @@ _MON = (r"(?:(?:" + "|".join(m for m in MONTHS if m not in _ABBREVIATED) + r")\b
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NUM = r"(?:\d{1,2}|" + "|".join(NUMBERS) + r")"
-PARTS = {"half": 6, "quarter": 3, "three quarters": 9, "three-quarters": 9}
-PERIOD_RES = (
-    ("first-n", re.compile(rf"\bfirst\s+(?P<n>{_NUM})\s+months\s+(?:of\s+)?(?:(?P<y>\d{{4}}))?",
-                           re.IGNORECASE)),
-    ("first-part", re.compile(r"\bfirst\s+(?P<part>half|quarter|three[- ]quarters)\s+"
-                              r"(?:of\s+)?(?:(?P<y>\d{4}))?", re.IGNORECASE)),
-    ("range", re.compile(rf"\b(?P<m0>{_MON})\s?(?:-|–|—|to|through|until)\s?(?P<m1>{_MON})"
-                         rf"(?:\s+(?:of\s+)?(?P<y>\d{{4}}))?", re.IGNORECASE)),
-    ("month", re.compile(rf"\b(?P<m0>{_MON})\s+(?:of\s+)?(?P<y>\d{{4}})\b", re.IGNORECASE)),
-    ("year", re.compile(r"\b(?:in|for|during|of|throughout|over)\s+(?:the\s+(?:whole\s+|full\s+"
-                        r")?year\s+(?:of\s+)?)?(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE)),
-    ("month", re.compile(rf"\b(?:in|during|for)\s+(?P<m0>{_MON})(?![\w-])", re.IGNORECASE)),
-)
+QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+            "4th": 4}
+_Q = "|".join(QUARTERS)
+#: "2024", "this year", "last year", "the year" after a month, quarter or count of months
+_YEAR = r"(?:\s+(?:of\s+)?(?:(?P<y>(?:19|20)\d{2})(?![-–]\d)|(?P<yr>this|last) year|the year))?"
+#: (kind, pattern); the first pattern that takes a stretch of text wins. Each kind is turned
+#: into months (and days, a fiscal year, a year relative to the date) by extract.periods.
+PERIOD_RES = tuple((k, re.compile(p, re.IGNORECASE)) for k, p in (
+    ("days", rf"\b(?P<m0>{_MON})\s+(?P<d0>\d{{1,2}})\s?(?:-|–|to)\s?(?P<d1>\d{{1,2}})\b"
+             rf"(?:,?\s+(?P<y>\d{{4}}))?"),
+    ("first-days", rf"\bfirst\s+(?P<d1>\d{{1,2}})\s+days\s+of\s+(?P<m0>{_MON})"
+                   rf"(?:\s+(?P<y>\d{{4}}))?"),
+    ("upto-day", rf"\byear\s+(?:up\s+)?to\s+(?P<m0>{_MON})\s+(?P<d1>\d{{1,2}})\b"),
+    ("fy-months", rf"\bfirst\s+(?P<n>{_NUM})\s+months\s+of\s+(?P<y0>\d{{4}})[-–](?P<y1>\d{{2}})"),
+    ("fy-quarter", r"\bQ(?P<q>[1-4])\s?FY\s?'?(?P<fy>\d{2})\b"),
+    ("fy", r"\bFY\s?'?(?P<fy>\d{2})\b"),
+    ("first-n", rf"\bfirst\s+(?P<n>{_NUM})\s+months{_YEAR}"),
+    ("quarter", rf"\b(?P<q>{_Q})\s+quarter{_YEAR}"),
+    ("quarter", r"\bQ(?P<qn>[1-4])\s+(?P<y>(?:19|20)\d{2})\b"),
+    ("half", rf"\b(?P<h>first|second)\s+half{_YEAR}"),
+    ("three-quarters", rf"\bfirst\s+three[- ]quarters{_YEAR}"),
+    ("until", rf"\buntil the end of (?P<m1>{_MON}){_YEAR}"),
+    ("range", rf"\b(?P<m0>{_MON})\s?(?:-|–|—|to|through|until|and)\s?(?P<m1>{_MON}){_YEAR}"),
+    ("month", rf"\b(?P<m0>{_MON})\s+(?:of\s+)?(?:(?P<y>(?:19|20)\d{{2}})|(?P<yr>this|last) year)"
+              r"\b"),
+    ("ytd", r"\byear[- ]to[- ]date\b|\bso far this year\b"),
+    ("rel-month", r"\b(?P<w>last|past|this|previous|preceding)\s+month(?:’s|'s)?(?!s)\b|"
+                  r"\bthe month before\b"),
+    ("year-ago", r"\byear-ago (?:quarter|month|period)\b"),
+    ("rel-year", r"\b(?P<w>last|this)\s+year\b"),
+    ("year", r"\b(?:in|for|during|of|throughout|over|since|from)\s+(?:the\s+(?:whole\s+|full\s+)?"
+             r"year\s+(?:of\s+)?)?(?P<y>(?:19|20)\d{2})\b(?![-–]\d)"),
+    ("year", r"(?:’s|'s)\s+(?P<y>(?:19|20)\d{2})\b"),
+    ("month", rf"\b(?:in|during|for|into|from|of|by|since)\s+(?P<m0>{_MON})(?![\w-])"),
+))
+#: words before a period that make it the comparison base ("over 2017", "compared with
+#: September 2018", "from November last year" after a change), not the claim's period
+BASE_BEFORE_RE = re.compile(
+    r"(?:\bover|\bcompared (?:with|to)|\bthan(?: in)?|\bagainst|\bversus|\bvs\.?|"
+    r"\brelative to|\bsame (?:period|time|month|quarter)(?: (?:of|in))?|\bcorresponding "
+    r"period(?: (?:of|in))?)\s+(?:the\s+)?$", re.IGNORECASE)
+FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+#: a period that dates something else in its clause: "(the record) set in 2022", "announced
+#: in 2020", "the highest since March 2022", "advanced into the U.S. market ... in 1986"
+ASIDE_BEFORE_RE = re.compile(r"\b(?:set|announced|launched|founded|introduced|since|signed|"
+                             r"imposed|record of|levels? of)\s+(?:in\s+)?(?:the\s+)?$",
+                             re.IGNORECASE)
