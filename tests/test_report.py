@@ -97,21 +97,29 @@ def test_figure_and_headline_equal_pandas(small: Store, built: report.Report,
     assert doc["figure"]["previous"]["value"] == pytest.approx(before, rel=REL)
     assert doc["figure"]["yoy_pct"] == pytest.approx(yoy, rel=1e-9)
     first = built.sentences[0].text
-    assert first.startswith("China's exports of integrated circuits reached "
-                            f"{fmt.money(now, 'USD')} in January–November 2024 "
-                            "(US dollars, as published), ")
-    assert f"{fmt.pct(yoy)} year on year from {fmt.money(before, 'USD')}" in first
+    change = f"{'up' if yoy > 0 else 'down'} {fmt.pct(abs(yoy), signed=False)}"
+    assert first == (f"China's exports of integrated circuits reached {fmt.money(now, 'USD')} "
+                     f"in January–November 2024, {change} from {fmt.money(before, 'USD')} in "
+                     "January–November 2023.")
     # the library's own figure is the same number
     again = tradestat.figure(small, "CHN", "export", "2024-01..2024-11",
                              basket="integrated_circuits")
     assert again.value == doc["figure"]["value"]
 
 
-def test_warning_is_stated_beside_the_figure_it_concerns(built: report.Report) -> None:
-    notes = built.sentences[0].notes
-    assert any("sum of the partner rows" in n and "CHN" in n for n in notes), notes
-    # stated once: the comparison items share the warning, it is not repeated there
-    assert built.headline.count("sum of the partner rows present") == 2  # CHN; then reporters
+def test_warning_is_a_numbered_note_of_the_figure_it_concerns(built: report.Report) -> None:
+    notes = {n.number: n for n in built.notes}
+    assert [n.number for n in built.notes] == list(range(1, len(built.notes) + 1))
+    first = [notes[i] for i in built.sentences[0].notes]
+    # names, not codes; the figure's subject; the headline itself carries no caution
+    assert any("sum of the partner rows" in n.text and "China" in n.text
+               and n.subject == "The figure" for n in first), first
+    assert "CHN" not in " ".join(n.text for n in built.notes)
+    assert "Caution" not in built.headline and "sum of the partner" not in built.headline
+    # said once: the comparison items share the warning, it is not repeated for them
+    texts = [n.text for n in built.notes]
+    assert len(texts) == len(set(texts))
+    assert sum("sum of the partner rows present" in t for t in texts) == 2  # CHN; reporters
     assert any(w["code"] == "world-from-partners" and w["concerns"] == "figure"
                for w in built.warnings())
 
@@ -124,6 +132,7 @@ def test_comparison_sentence_and_table_equal_pandas(built: report.Report,
     got = {i.label: i.figure.value for i in built.comparison.items}
     assert got == pytest.approx(want, rel=REL)
     text = built.sentences[1].text
+    assert text.startswith("That was ")
     ic = want["integrated_circuits"]
     for name in COMPARE:
         diff = (ic / want[name] - 1) * 100
@@ -141,9 +150,11 @@ def test_rank_sentence_and_tables_equal_pandas(built: report.Report, ref: pd.Dat
     order = sorted(by, key=lambda r: -by[r])
     place = order.index("CHN") + 1
     share = 100 * by["CHN"] / sum(by.values())
-    assert (f"China ranked {fmt.ordinal(place)} of the 3 reporters with data, with "
-            f"{fmt.pct(share, signed=False)} of their combined exports "
-            f"({fmt.money(sum(by.values()), 'USD')}).") == built.sentences[2].text
+    assert built.sentences[1].text.endswith(
+        f", and China ranked {fmt.ordinal(place)} of the 3 reporters with data, with "
+        f"{fmt.pct(share, signed=False)} of their combined exports "
+        f"({fmt.money(sum(by.values()), 'USD')}).")
+    assert len(built.sentences) == 2  # figure and change; comparison and rank
     assert [r.code for r in built.ranking.rows] == order
     chn = ref[(ref["Reporter"] == "CHN") & ref["period"].isin(SPAN)]
     tops = chn.groupby(chn["HS"].str[:4])["Value"].sum().sort_values(ascending=False)
@@ -192,7 +203,9 @@ def test_html_is_self_contained_with_svg_charts(built: report.Report) -> None:
     assert "https://" not in page
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # one page, four charts: no clashing clip-path ids
-    assert built.sentences[0].notes[0] in page.replace("&#x27;", "'")
+    note = built.notes[built.sentences[0].notes[0] - 1]
+    assert f'<li id="note-{note.number}"' in page
+    assert note.text in page.replace("&#x27;", "'")
 
 
 def test_markdown_writes_charts_beside_it(built: report.Report, tmp_path: Path) -> None:
@@ -246,16 +259,22 @@ def test_incomplete_months_are_stated_in_the_text(real: Store, shared_data: Path
     assert first.text.startswith("The United States' exports of HS 8542 (")
     assert r.title.startswith("The United States' exports")
     assert "there is no figure for January–August 2024 to compare with" in first.text
-    assert "Caution: USA has no data for 2025-08 in the current span 2025-01..2025-08." \
-        in first.notes
-    # reporters with months missing: counted from the file, said next to the ranking
+    last = usa["period"].max()
+    missing = fmt.span(2025, last % 100 + 1, 2025, 8)
+    notes = {n.number: n.text for n in r.notes}
+    assert f"United States: no data for {missing}." in [notes[i] for i in first.notes]
+    # reporters with months missing: counted from the file, grouped in one note by the
+    # months they miss, next to the ranking
     months = df.groupby("reporter")["period"].nunique()
     ragged = int((months < 8).sum())
-    rank_notes = " ".join(r.sentences[1].notes)
-    assert f"{ragged} reporters have months without data in the span" in rank_notes
+    rank_notes = " ".join(notes[i] for i in r.sentences[1].notes)
+    assert f"{ragged} reporters have months without data" in rank_notes
     assert f"of the {df['reporter'].nunique()} reporters with data" in r.sentences[1].text
+    assert sum(f"{ragged} reporters" in t for t in notes.values()) == 1
     # the monthly chart says which month is empty, and its point is null, not zero
-    assert any("2025-08" in c for c in r.to_dict()["sentences"][0]["notes"])
+    from tradestat.report import layout
+
+    assert any("August 2025" in c for c in layout.captions(r, "monthly"))
     points = {p["period"]: p["value"] for p in r.charts["monthly"]["data"]["values"]
               if p["series"] == "2025-01..2025-08"}
     assert points["2025-08"] is None

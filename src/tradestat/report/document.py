@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tradestat import analytics
-from tradestat.analytics.common import country_code, country_name, product_name
+from tradestat.analytics.common import country_code, product_name
 from tradestat.analytics.compare import Comparison
 from tradestat.analytics.figure import Figure
 from tradestat.analytics.guards import CoverageWarning
@@ -24,6 +24,7 @@ from tradestat.analytics.rank import Ranking
 from tradestat.analytics.series import Series
 from tradestat.errors import InputError
 from tradestat.report import charts, words
+from tradestat.report.notes import Note, Notes
 from tradestat.report.words import Sentence
 
 #: Rows shown in the ranking, top-products and top-partners tables.
@@ -48,6 +49,8 @@ class Report:
     sentences: list[Sentence]
     synthetic: bool = False
     omitted: list[str] = field(default_factory=list)
+    #: the numbered caveats under the headline (the sentences cite their numbers)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
@@ -88,6 +91,7 @@ class Report:
 
         return {"query": self.query, "title": self.title, "synthetic": self.synthetic,
                 "headline": self.headline, "sentences": [s.to_dict() for s in self.sentences],
+                "notes": [n.to_dict() for n in self.notes],
                 "figure": self.figure.to_dict(), "comparison": doc(self.comparison),
                 "ranking": doc(self.ranking), "top_products": doc(self.top_products),
                 "top_partners": doc(self.top_partners), "series": {
@@ -159,12 +163,8 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     partners = analytics.rank(store, flow, period, product, basket, by="partner",
                               reporter=code, top=TOP, **kw)
     now, prev = _series(store, code, flow, product, basket, fig.period, kw)
-    who = words.named(country_name(code))
-    stated: set[str] = set()
-    sentences = [words.figure_sentence(fig, who, _what(fig), stated)]
-    sentences += [s for s in (
-        words.comparison_sentence(comp, stated) if comp else None,
-        words.rank_sentence(ranking, code, who, stated)) if s is not None]
+    who = words.named(words.place(code))
+    sentences, book = _headline(fig, comp, ranking, code, who, _what(fig))
     if fig.value is None:  # what the store does hold, and the closest question it answers
         from tradestat.report.nearby import nearby
 
@@ -181,7 +181,53 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
              f"{_what(fig)}, {words.span_words(fig.period)}")
     return Report(query, title, fig, comp, ranking if ranking.n > 1 else None,
                   tops if tops.rows else None, partners if partners.rows else None, now, prev,
-                  sentences, _synthetic(fig), omitted)
+                  sentences, _synthetic(fig), omitted, book.items)
+
+
+def _headline(fig: Figure, comp: Comparison | None, ranking: Ranking, code: str, who: str,
+              what: str) -> tuple[list[Sentence], Notes]:
+    """One or two sentences a reader can quote (the figure with its change; the comparison
+    and the rank), each caveat a numbered note, said once."""
+    book = Notes()
+    first = Sentence(words.figure_sentence(fig, who, what),
+                     book.about("The figure", fig.warnings))
+    clause, refs = _comparison(comp, book) if comp is not None else (None, [])
+    ranked = words.rank_clause(ranking, code, who)
+    if ranked is not None:
+        refs += book.about("Ranking among reporters", ranking.warnings)
+    second = (f"That was {clause}, and {ranked}." if clause and ranked else
+              f"That was {clause} in the same span." if clause else
+              f"{ranked}." if ranked else None)
+    if second is None:
+        first.notes += refs
+    sentences = [first] + ([Sentence(second, refs)] if second else [])
+    if _names_taiwan(fig, ranking, book) or code == "S19":
+        number = book.add("Names", f"{words.place_note('S19')}.", ["name"])
+        (first if code == "S19" or second is None else sentences[-1]).notes.append(number)
+    for s in sentences:
+        s.notes = sorted(set(s.notes))
+    return sentences, book
+
+
+def _comparison(comp: Comparison, book: Notes) -> tuple[str | None, list[int]]:
+    """The comparison clause and its notes: items without data listed once, the others'
+    cautions under their names."""
+    clause, empty = words.comparison_clause(comp)
+    refs = book.about("Comparison", comp.warnings)
+    if empty:
+        refs.append(book.add("Comparison", f"No data in the store for: {words.join(empty)}.",
+                             ["no-data"]))
+    for item in comp.items:
+        if item.label != comp.reference and item.figure.value is not None:
+            name = words.item_name(item.label, item.products.kind)
+            refs += book.about(f"Comparison: {name}", item.figure.warnings)
+    return clause, refs
+
+
+def _names_taiwan(fig: Figure, ranking: Ranking, book: Notes) -> bool:
+    """Whether the reader meets Comtrade's "Other Asia, nes" (Taiwan) in the report."""
+    shown = _shown(ranking, fig.query.get("reporter", "")).rows if ranking.rows else []
+    return any(r.code == "S19" for r in shown) or any("Taiwan" in n.text for n in book.items)
 
 
 def _omitted(ranking: Ranking, partners: Ranking, now: Series, prev: Series) -> list[str]:

@@ -22,6 +22,9 @@ h1 { font-size: 1.6rem; line-height: 1.25; }
 .synthetic { background: #fff3cd; border: 1px solid #e0b000; padding: .5rem .75rem; }
 .headline { font-size: 1.1rem; }
 .caution { color: #8a4b00; }
+sup.refs { font-size: .7rem; margin-left: .1rem; }
+sup.refs a { color: #8a4b00; text-decoration: none; margin-right: .15rem; }
+ol.notes { font-size: .95rem; color: #5a3a00; padding-left: 1.5rem; }
 .table { overflow-x: auto; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
@@ -57,11 +60,16 @@ def _table(t: Table) -> str:
 
 
 def _headline(r: Report) -> str:
+    """The sentences, each followed by the numbers of its notes; the notes numbered below."""
     parts = []
     for s in r.sentences:
-        parts.append(escape(s.text))
-        parts += [f'<span class="caution">{escape(n)}</span>' for n in s.notes]
-    return f'<p class="headline">{" ".join(parts)}</p>'
+        refs = ",".join(f'<a href="#note-{n}">{n}</a>' for n in s.notes)
+        parts.append(escape(s.text) + (f'<sup class="refs">{refs}</sup>' if refs else ""))
+    notes = "".join(f'<li id="note-{n.number}" data-subject="{escape(n.subject)}">'
+                    f"<strong>{escape(n.subject)}.</strong> {escape(n.text)}</li>"
+                    for n in r.notes)
+    listed = f'<ol class="notes">{notes}</ol>' if notes else ""
+    return f'<p class="headline">{" ".join(parts)}</p>{listed}'
 
 
 def _chart(name: str, spec: dict, n: int, captions: list[str]) -> str:
@@ -71,11 +79,11 @@ def _chart(name: str, spec: dict, n: int, captions: list[str]) -> str:
 
 
 def _warnings(r: Report) -> str:
-    items = r.warnings()
+    items = layout.warning_lines(r)
     if not items:
         return "<h2>Warnings</h2><p>None: the figures compare like with like.</p>"
-    lis = "".join(f"<li><strong>{escape(w['concerns'])}</strong> — {escape(w['title'])}: "
-                  f"{escape(w['message'])}</li>" for w in items)
+    lis = "".join(f"<li><strong>{escape(concerns)}</strong> — {escape(title)}: "
+                  f"{escape(text)}</li>" for concerns, title, text in items)
     return f"<h2>Warnings</h2><ul class=\"warnings\">{lis}</ul>"
 
 

@@ -38,7 +38,7 @@ def captions(r: Report, name: str) -> list[str]:
     if name == "monthly":
         ws = [*(r.series_now.warnings if r.series_now else []),
               *(r.series_prev.warnings if r.series_prev else [])]
-        out += words.notes(ws, about="monthly chart")
+        out += words.cautions(ws)
     return out
 
 
@@ -50,3 +50,40 @@ def footer(r: Report, version: str) -> str:
             f"{'basket ' + q['basket'] if q.get('basket') else 'product ' + str(q['product'])}"
             f"{', compared with ' + ', '.join(q['compare']) if q.get('compare') else ''}"
             f"{as_of}.")
+
+
+#: More warnings of one kind about one part than this are one line of the Warnings section.
+GROUP_OVER = 3
+
+
+def warning_lines(r: Report) -> list[tuple[str, str, str]]:
+    """The Warnings section as (concerns, title, text): every warning, names for codes, many
+    of one kind about one part in one line that counts and groups them, and the compared
+    items without data in one line."""
+    from tradestat.report.notes import readable
+
+    groups: dict[tuple[str, str], list[dict]] = {}
+    empty: list[str] = []
+    for w in r.warnings():
+        if w["concerns"].startswith("comparison: ") and w["code"] == "no-data":
+            empty += [w["concerns"].removeprefix("comparison: ")] * (w["concerns"] not in empty)
+            continue
+        groups.setdefault((w["concerns"], w["code"]), []).append(w)
+    out = [("comparison", "No data", "no data in the store for "
+            + words.join(list(dict.fromkeys(empty))))] if empty else []
+    for (concerns, code), items in groups.items():
+        if len(items) <= GROUP_OVER:
+            out += [(concerns, w["title"], readable(w["message"])) for w in items]
+        else:
+            out.append(_grouped(concerns, code, items))
+    return out
+
+
+def _grouped(concerns: str, code: str, items: list[dict]) -> tuple[str, str, str]:
+    from types import SimpleNamespace
+
+    from tradestat.report.notes import describe
+
+    found = [SimpleNamespace(code=code, message=w["message"], detail=w.get("detail") or {})
+             for w in items]
+    return concerns, f"{items[0]['title']} ({len(items)})", describe(code, found, full=True)

@@ -46,15 +46,19 @@ def render(r: Report, chart_dir: Path, link_from: Path | None = None) -> str:
     lines = [f"# {r.title}", ""]
     if r.synthetic:
         lines += [f"> **{layout.SYNTHETIC}**", ""]
-    headline = " ".join(" ".join([s.text, *(f"*{n}*" for n in s.notes)]) for s in r.sentences)
+    headline = " ".join(s.text + (f"<sup>{','.join(map(str, s.notes))}</sup>" if s.notes
+                                  else "") for s in r.sentences)
     lines += [headline, ""]
+    lines += [*(f"{n.number}. **{n.subject}.** {n.text}" for n in r.notes), ""] if r.notes \
+        else []
     for table, names in layout.sections(r):
         lines += _table(table) if table is not None else []
         for name in names:
             lines += _chart(r, name, chart_dir, link_from)
     lines += [*(f"- {o}" for o in r.omitted), ""] if r.omitted else []
     lines += ["## Warnings", ""]
-    lines += [f"- **{w['concerns']}** — {w['title']}: {w['message']}" for w in r.warnings()] \
+    lines += [f"- **{concerns}** — {title}: {text}"
+              for concerns, title, text in layout.warning_lines(r)] \
         or ["None: the figures compare like with like."]
     lines += ["", f"<small>{layout.footer(r, __version__)}</small>", ""]
     return "\n".join(lines)

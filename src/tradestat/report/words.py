@@ -25,21 +25,17 @@ CURRENCY_WORDS = {"USD": "US dollars", "CNY": "yuan", "EUR": "euros", "GBP": "po
                   "JPY": "yen"}
 FLOW_WORDS = {"export": "exports", "import": "imports", "re-export": "re-exports",
               "re-import": "re-imports"}
-#: More warnings of one kind than this in one place are summed up in one sentence (the
-#: report's list of warnings still gives every one).
-GROUP_OVER = 3
-NAMES_SHOWN = 6
 
 
 @dataclass
 class Sentence:
-    """One statement of the headline and the cautions about its figure."""
+    """One statement of the headline and the numbers of the notes that qualify it."""
 
     text: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return " ".join([self.text, *self.notes])
+        return self.text
 
     def to_dict(self) -> dict:
         return {"text": self.text, "notes": list(self.notes)}
@@ -107,79 +103,51 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def _sentence_case(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+def cautions(warnings: Iterable[CoverageWarning]) -> list[str]:
+    """Warnings as cautions for a chart's caption: one per kind, names for codes."""
+    from tradestat.report.notes import describe
 
-
-def plain(w: CoverageWarning, about: str = "") -> str:
-    """A warning as a caution a reader can act on: "Caution: USA has no data for 2025-08 …"."""
-    where = f" ({about})" if about else ""
-    return f"Caution{where}: {_sentence_case(w.message)}"
-
-
-def _group(code: str, items: list[CoverageWarning], about: str) -> str:
-    who = [str(w.detail["reporter"]) for w in items if "reporter" in w.detail]
-    where = f" ({about})" if about else ""
-    if code == "missing-month" and who:
-        shown = ", ".join(sorted(set(who))[:NAMES_SHOWN])
-        more = ", …" if len(set(who)) > NAMES_SHOWN else ""
-        return (f"Caution{where}: {len(set(who))} reporters have months without data in the "
-                f"span ({shown}{more}), so their totals cover fewer months; each is listed "
-                "under Warnings.")
-    return (f"Caution{where}: {len(items)} warnings of the kind “{items[0].title}”, "
-            f"such as: {_sentence_case(items[0].message)} Each is listed under Warnings.")
-
-
-def notes(warnings: Iterable[CoverageWarning], about: str = "",
-          stated: set[str] | None = None) -> list[str]:
-    """Cautions for warnings not stated yet (``stated`` holds the messages already given and
-    is updated); many warnings of one kind become one sentence that counts them all."""
-    stated = set() if stated is None else stated
     by_code: dict[str, list[CoverageWarning]] = {}
     for w in warnings:
         by_code.setdefault(w.code, []).append(w)
-    out = []
-    for code, items in by_code.items():
-        if len(items) > GROUP_OVER:
-            fresh = [w for w in items if w.message not in stated]
-            out += [_group(code, items, about)] if fresh else []
-        else:
-            fresh = {w.message: w for w in items if w.message not in stated}
-            out += [plain(w, about) for w in fresh.values()]
-        stated.update(w.message for w in items)
-    return out
+    return [f"Caution: {describe(code, items)}" for code, items in by_code.items()]
 
 
-def figure_sentence(fig: Figure, who: str, what: str, stated: set[str]) -> Sentence:
-    """The value with its currency and basis, the span and the change on a year earlier."""
+def figure_sentence(fig: Figure, who: str, what: str) -> str:
+    """The value, the span and the change on a year earlier, in one sentence; the basis in
+    brackets only where the values were converted (US dollars as published go to the notes).
+    """
     flow = FLOW_WORDS.get(fig.query.get("flow", ""), fig.query.get("flow", "trade"))
     span, prev = span_words(fig.period), span_words(fig.period.previous())
     head = f"{possessive(who)} {flow} of {what}"
     if fig.value is None:
-        return Sentence(f"{head}: no data in the store for {span}.",
-                        notes(fig.warnings, stated=stated))
-    text = (f"{head} reached {fmt.money(fig.value, fig.currency)} in {span} "
-            f"({basis_words(fig.currency, fig.basis)})")
+        return f"{head}: no data in the store for {span}."
+    basis = "" if fig.basis in (None, "published") else \
+        f" ({basis_words(fig.currency, fig.basis)})"
+    text = f"{head} reached {fmt.money(fig.value, fig.currency)} in {span}{basis}"
     if fig.yoy_pct is None and fig.previous_value is not None:
         text += (f"; {prev} ({fmt.money(fig.previous_value, fig.currency)}) is not covered "
-                 "like it, so no change is computed.")
+                 "like it, so no change is computed")
     elif fig.yoy_pct is None:
-        text += f"; there is no figure for {prev} to compare with."
+        text += f"; there is no figure for {prev} to compare with"
     else:
-        text += (f", {fmt.pct(fig.yoy_pct)} year on year from "
-                 f"{fmt.money(fig.previous_value, fig.currency)} in {prev}.")
+        text += (f", {change_words(fig.yoy_pct)} from "
+                 f"{fmt.money(fig.previous_value, fig.currency)} in {prev}")
     if fig.published_yoy_pct is not None:
-        text += f" The source published {fmt.pct(fig.published_yoy_pct)} beside the value."
-    return Sentence(text, notes(fig.warnings, stated=stated))
+        text += f" ({fmt.pct(fig.published_yoy_pct)} as published by the source)"
+    return text + "."
+
+
+def change_words(pct: float) -> str:
+    """'up 17.2 %', 'down 3.0 %', 'unchanged' (under 0.05 %)."""
+    if abs(pct) < 0.05:
+        return "unchanged"
+    return f"{'up' if pct > 0 else 'down'} {fmt.pct(abs(pct), signed=False)}"
 
 
 def _relation(rel: dict, value: float | None, currency: str, kind: str) -> str:
     other = f"{item_name(rel['b'], kind)} ({fmt.money(value, currency)})"
     diff, ratio = rel["diff_pct"], rel["ratio"]
-    if diff is None:
-        return f"not comparable with {item_name(rel['b'], kind)}, which has no data"
     if abs(diff) < 1.0:
         return f"level with {other}"
     if ratio >= 2:
@@ -187,39 +155,35 @@ def _relation(rel: dict, value: float | None, currency: str, kind: str) -> str:
     return f"{diff:,.1f} % more than {other}" if diff > 0 else f"{-diff:,.1f} % less than {other}"
 
 
-def _join(parts: list[str]) -> str:
+def join(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def comparison_sentence(comp: Comparison, stated: set[str]) -> Sentence | None:
-    """How the first item stands to each other one, with the others' own cautions."""
-    if not comp.relations:
-        return None
+def comparison_clause(comp: Comparison) -> tuple[str | None, list[str]]:
+    """How the first item stands to each other one with data ("2.1 times passenger cars
+    ($68.0 bn) and level with apparel ($1.2 bn)"), and the names of the items without data
+    (said once, in a note). None when the first item itself has no data."""
     items = {i.label: i for i in comp.items}
-    ref = items[comp.reference]
-    if ref.figure.value is None:
-        return None
-    parts = [_relation(r, items[r["b"]].figure.value, comp.currency, items[r["b"]].products.kind)
-             for r in comp.relations]
-    text = f"That was {_join(parts)} in the same span."
-    cautions = notes(comp.warnings, stated=stated)
-    for item in comp.items:
-        name = item_name(item.label, item.products.kind)
-        cautions += notes(item.figure.warnings, about=name, stated=stated)
-    return Sentence(text, cautions)
+    empty = [item_name(i.label, i.products.kind) for i in comp.items
+             if i.figure.value is None and i.label != comp.reference]
+    ref = items.get(comp.reference)
+    if ref is None or ref.figure.value is None:
+        return None, empty
+    parts = [_relation(r, items[r["b"]].figure.value, comp.currency,
+                       items[r["b"]].products.kind)
+             for r in comp.relations if r["diff_pct"] is not None]
+    return (join(parts) if parts else None), empty
 
 
-def rank_sentence(rank: Ranking, reporter: str, who: str, stated: set[str]) -> Sentence | None:
+def rank_clause(rank: Ranking, reporter: str, who: str) -> str | None:
     """The reporter's place among the reporters in the store (None when there is one)."""
     if rank.n < 2 or rank.total is None:
         return None
     flow = FLOW_WORDS.get(rank.query.get("flow", ""), "trade")
-    span = span_words(rank.period)
     row = next((r for r in rank.rows if r.code == reporter), None)
     if row is None:
-        text = f"{who} is not among the {rank.n} reporters with data for {span}."
-    else:
-        text = (f"{who} ranked {fmt.ordinal(row.rank)} of the {rank.n} reporters with data, "
-                f"with {fmt.pct(row.share_pct, signed=False)} of their combined {flow} "
-                f"({fmt.money(rank.total, rank.currency)}).")
-    return Sentence(text, notes(rank.warnings, about="ranking", stated=stated))
+        return f"{who} is not among the {rank.n} reporters with data"
+    return (f"{who} ranked {fmt.ordinal(row.rank)} of the {rank.n} reporters with data, "
+            f"with {fmt.pct(row.share_pct, signed=False)} of their combined {flow} "
+            f"({fmt.money(rank.total, rank.currency)})")
