@@ -7,7 +7,9 @@ Each passage of ``claims/corpus.jsonl`` is read by :func:`tradestat.claims.extra
 --about --published`` passes). Scoring, as the issue states it:
 
 * a found claim matches an annotated claim whose ``evidence`` contains the found claim's text,
-  preferring one not yet matched, then one whose value is written exactly as the found text;
+  preferring one not yet matched, then one whose value is written exactly as the found text
+  (then, a tie-break the issue does not state, one of the same kind: "its largest trading
+  partner" inside a growth claim's evidence is the rank claim annotated beside it);
 * an annotated claim is *found* when at least one found claim matches it;
 * per field (reporter, partner, flow, period), a found annotated claim is read exactly when
   the first found claim matched to it gives the annotated value; partner ``WLD`` =
@@ -89,9 +91,9 @@ def match(found: list, golds: list[dict]) -> list[tuple[object, int | None]]:
         text = c.text.strip()
         cands = [i for i, g in enumerate(golds) if text and text in g["evidence"]]
 
-        def rank(i: int, text: str = text) -> tuple[bool, bool]:
+        def rank(i: int, text: str = text, kind: str = c.kind) -> tuple[bool, bool, bool]:
             written = ((golds[i].get("value") or {}).get("as_written") or "")
-            return (i in used, written.strip() != text)
+            return (i in used, written.strip() != text, golds[i]["kind"] != kind)
 
         best = min(cands, key=rank) if cands else None
         if best is not None:

@@ -38,7 +38,8 @@ TEXTS = st.lists(st.one_of(st.sampled_from(WORDS), NUMBERS, st.text(max_size=8))
 def test_any_text_extracts_to_claims_on_their_own_words(text: str) -> None:
     for c in extract(text):
         assert text[c.span[0]:c.span[1]] == c.text
-        assert c.kind in ("value", "growth", "comparison", "share", "rank")
+        assert c.kind in ("value", "growth", "comparison", "share", "rank", "balance",
+                          "quantity")
         part = c.value or c.growth or c.share
         if part is not None:
             amount = part.get("amount", part.get("pct"))

@@ -47,8 +47,17 @@ _NOT_GOODS_BEFORE = re.compile(r"\b(?:despite|amid|due to)\s+(?:the\s+|a\s+)?(?:
 #: "31.044 billion US dollars, or 1.025 trillion baht"
 _CONVERTED = re.compile(r"^\s*(?:\(\s*(?:about|around|roughly|approximately)?|,?\s*or)\s*$",
                         re.IGNORECASE)
-_YOY_BASE = re.compile(r"same (?:period|time|month|quarter)|corresponding period|year-ago",
-                       re.IGNORECASE)
+#: "higher than smartphone exports in the first 11 months of …" (not "more than $5 bn in")
+_THAN_WORDS = re.compile(r"\bthan\s+(?!U\.?S\.?\$|USD|RMB|EUR|CNY|about|around)(?:the\s+)?"
+                         r"[A-Za-z]", re.IGNORECASE)
+#: "compared with +89.0 bn in 2005": the period of the number compared with is a base
+_COMPARED_NUMBER = re.compile(r"\s*compared (?:with|to)\s+[+\-−]?\S*\d\S*\s+(?:bn|billion|"
+                              r"million|trillion)?\s*(?:euros?\s+)?$", re.IGNORECASE)
+_OPENING_SINCE = re.compile(r"(?:^|[.!?]\s+|\n)\s*since\s*(?:the\s+)?$", re.IGNORECASE)
+#: a number stated for the base: "up from 58 per cent in the year-ago quarter", "compared
+#: with +€12.6 bn in September 2018", "from US$31.1 billion in October"
+_BASE_NUMBER = re.compile(r"(?:\bfrom|\bcompared (?:with|to)|\bvs\.?|\bagainst)\s+[+\-−]?$",
+                          re.IGNORECASE)
 
 
 def _first(found: list[Mention], kind: str) -> Mention | None:
@@ -104,6 +113,8 @@ class Context:
         self.list_role: str | None = None
         self.total = TOTAL
         self._text = ""
+        #: the months of a period said without a year the text could not resolve
+        self.pending: tuple[int, int] | None = None
 
     # -- periods ---------------------------------------------------------------------------
 
@@ -129,8 +140,10 @@ class Context:
             y, m = span.end_year, span.end_month
             y, m = (y, m - 1) if m > 1 else (y - 1, 12)
             return Span(y, m, y, m).label
-        if rel == "rel-year" and self.dated:
-            return None  # resolved through "yr" by the caller
+        if rel == "year-ago" and ref:  # "the year-ago quarter": the same months a year back
+            span = Span.parse(ref)
+            return Span(span.start_year - 1, span.start_month, span.end_year - 1,
+                        span.end_month).label
         return None
 
     def _label(self, d: dict, ref: str | None) -> str | None:
@@ -155,9 +168,11 @@ class Context:
         before = d["before"]
         lead = d.get("lead", "")
         base = bool(lx.BASE_BEFORE_RE.search(before) or lead == "over"
+                    or _COMPARED_NUMBER.match(text[clause_start:m.start])
+                    or _THAN_WORDS.search(text[clause_start:m.start])
                     or d.get("rel") == "year-ago"
-                    or _YOY_BASE.search(before[-30:])
                     or ((lx.FROM_BEFORE_RE.search(before) or lead == "from")
+                        and d.get("yr") == "last"
                         and _CHANGE_RE.search(text[clause_start:m.start])))
         aside = bool(lx.ASIDE_BEFORE_RE.search(before) or lead == "since")
         label = self._label(d, ref)
@@ -177,6 +192,8 @@ class Context:
             w = self._when(m, text, cs, ref)
             if w.explicit_year:
                 self.year = w.explicit_year
+            if w.label is None and m.data.get("months") and not m.data.get("rel"):
+                self.pending = m.data["months"]
             if w.label and not w.base and not w.aside and not m.data.get("rel", "").startswith(
                     ("previous", "preceding")):
                 ref = ref if out and any(x.label and not x.base for x in out) else w.label
@@ -239,20 +256,44 @@ class Context:
     def _period_for(self, whens: list[When], at: int, clause: tuple[int, int],
                     found: list[Mention]) -> tuple[str, str] | None:
         ok = [w for w in whens if w.label and not w.base and not w.aside]
-        own = [w for w in ok if clause[0] <= w.mention.start < clause[1]]
-        paren = [w for w in whens if w.label and 0 <= at - w.mention.end <= 3]
-        pick = (paren or [None])[0] or _near_when(own, at) or _near_when(ok, at)
+        in_clause = [w for w in whens if w.label and clause[0] <= w.mention.start < clause[1]]
+        own = [w for w in in_clause if w in ok]
+        pick = (self._stated_for(whens, at, in_clause) or _nearest_when(own, at)
+                or _near_when(ok, at))
         if pick:
             return pick.label, pick.mention.data["said"]
+        since = [w for w in whens if w.label and _OPENING_SINCE.search(
+            w.mention.data["before"] + w.mention.data["lead"])]
+        if since and self.period:
+            return self._since(since[0]), since[0].mention.data["said"]
         if self.period:
             return self.period
-        shifted = [w for w in whens if w.base and w.label and clause[0] <= w.mention.start
-                   < clause[1] and re.fullmatch(r"\d{4}(?:-\d{2})?", w.label)]
-        if shifted:  # "rose 12.7 percent from November last year": November this year
-            label = shifted[0].label
-            year = int(label[:4]) + 1
-            return (f"{year}{label[4:]}", shifted[0].mention.data["said"])
-        return None
+        shifted = _shifted([w for w in whens if w.base and w.label], self.pending)
+        if shifted:
+            self.year = int(shifted[0][:4])
+        return shifted
+
+    def _stated_for(self, whens: list[When], at: int, in_clause: list[When]) -> When | None:
+        """The period a number is stated for even where it is a base or an aside: "(€186.5
+        bn)" right after "September 2018"; "from 58 per cent in the year-ago quarter"; "since
+        September 2021 when the country achieved a surplus of USD4.28 billion"."""
+        paren = [w for w in whens if w.label and 0 <= at - w.mention.end <= 3]
+        if paren:
+            return paren[0]
+        if _BASE_NUMBER.search(self._text[max(0, at - 20):at]):
+            after = [w for w in in_clause if w.mention.start >= at]
+            bases = [w for w in whens if w.base and w.label and w.mention.end <= at]
+            if after or bases:
+                return (after or bases)[-1 if not after else 0]
+        when = [w for w in whens if w.aside and w.label and w.mention.end < at
+                and re.match(r"^\s*when\b", self._text[w.mention.end:w.mention.end + 8])]
+        return when[-1] if when else None
+
+    def _since(self, w: When) -> str:
+        """"Since the third quarter of 2023, it has accounted for …": from then to the end
+        of the period the text is about."""
+        a, b = Span.parse(w.label), Span.parse(self.period[0])
+        return Span(a.start_year, a.start_month, b.end_year, b.end_month).label
 
     def _product_for(self, found: list[Mention], at: int, clause: tuple[int, int],
                      objects: set[int]) -> Mention | None:
@@ -327,10 +368,10 @@ class Context:
     def _numbers(self, found, text, sentence, spans, whens, objects, own) -> list[Claim]:
         new: list[Claim] = []
         for m in found:
-            if m.kind not in ("money", "growth", "share", "rank"):
+            if m.kind not in ("money", "growth", "share", "rank", "quantity", "record"):
                 continue
             parts = self._parts(m, found, spans, whens, objects, own)
-            kind = "value" if m.kind == "money" else m.kind
+            kind = {"money": "value", "record": "comparison"}.get(m.kind, m.kind)
             c = self._claim(kind, m, text, sentence, parts)
             if kind == "value" and c.flow == "balance":
                 kind = c.kind = "balance"
@@ -416,7 +457,8 @@ class Context:
             self.subject = subject
 
     def _currency(self, found: list[Mention]) -> None:
-        money = _first(found, "money")
+        money = next((m for m in found if m.kind == "money"
+                      and m.data["currency"] != "context"), None)
         if money:
             self.currency = money.data["currency"]
         implied = lx.CURRENCY_REPORTER.get(self.currency or "")
@@ -424,8 +466,17 @@ class Context:
             self.reporter = (implied, "")
 
     def _fill(self, c: Claim, m: Mention, claims: list[Claim]) -> None:
+        if m.kind == "record":
+            c.comparison = {"relation": "record", "said": m.data["said"], "products": []}
+            return
+        if m.kind == "quantity":
+            c.value = dict(m.data)
+            return
         if m.kind == "money":
             c.value = dict(m.data)
+            if c.value["currency"] == "context":
+                c.value["currency"] = self.currency
+                c.notes.append(f"no currency stated: {self.currency}, as in the text before")
             prev = claims[-1] if claims else None
             between = self._text[prev.span[1]:m.start] if prev is not None else ""
             if (prev is not None and prev.kind in ("value", "balance") and prev.value
@@ -439,8 +490,7 @@ class Context:
         else:
             c.rank = m.data["rank"]
             c.flow = m.data["flow"] or c.flow
-            if m.data.get("by"):
-                c.notes.append(f"a ranking of {m.data['by']}s")
+            c.ranked = {"by": m.data.get("by", "reporter"), "top": m.data.get("top")}
 
     @staticmethod
     def _comparisons(found: list[Mention], text: str, start: int, end: int
@@ -463,6 +513,28 @@ class Context:
                 out.append((verb, objs))
                 objects.update(id(o) for o in objs)
         return objects, out
+
+
+def _nearest_when(items: list[When], at: int) -> When | None:
+    """The item nearest to ``at`` on either side (before on a tie)."""
+    def dist(w: When) -> int:
+        return at - w.mention.end if w.mention.end <= at else w.mention.start - at + 1
+    return min(items, key=dist) if items else None
+
+
+def _shifted(bases: list[When], pending: tuple[int, int] | None
+             ) -> tuple[str, str] | None:
+    """A base one year back dates the claim a year later where nothing else dates it:
+    "rose 12.7 percent from November last year", "grew 90% over 2020"; a base year with the
+    months said before without a year ("in January … compared with the same period in
+    2022") gives those months of the next year."""
+    for w in bases:
+        if re.fullmatch(r"\d{4}", w.label) and pending:
+            year = int(w.label) + 1
+            return Span(year, pending[0], year, pending[1]).label, w.mention.data["said"]
+        if re.fullmatch(r"\d{4}(?:-\d{2})?", w.label):
+            return f"{int(w.label[:4]) + 1}{w.label[4:]}", w.mention.data["said"]
+    return None
 
 
 def _near_when(items: list[When], at: int) -> When | None:

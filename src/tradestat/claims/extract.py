@@ -48,7 +48,7 @@ class Mention:
 class Claim:
     """One checkable statement: its words, where they are, and what they say."""
 
-    kind: str  # value, growth, comparison, share, rank
+    kind: str  # value, growth, comparison, share, rank, balance, quantity
     text: str
     span: tuple[int, int]
     sentence: str
@@ -66,6 +66,8 @@ class Claim:
     comparison: dict | None = None
     share: dict | None = None
     rank: int | None = None
+    #: for a rank: who is ranked (reporter, partner, product) and "top N" where unnumbered
+    ranked: dict | None = None
     #: index of the claim this value is a currency conversion of ("1.03 tn yuan ($142 bn)")
     converts: int | None = None
     #: fields taken from earlier sentences, or inferred
@@ -75,7 +77,7 @@ class Claim:
     def parsed(self) -> dict:
         keys = ("kind", "reporter", "partner", "flow", "products", "product_said", "period",
                 "period_said", "topic", "value", "growth", "comparison", "share", "rank",
-                "converts", "carried", "notes")
+                "ranked", "converts", "carried", "notes")
         out = {k: getattr(self, k) for k in keys}
         out["products"] = list(self.products)
         out["sentence"] = self.sentence
@@ -111,6 +113,9 @@ def money(text: str, offset: int) -> list[Mention]:
     out = []
     for m in lx.MONEY_RE.finditer(text):
         cur = _currency(m.group("pre"), m.group("post"))
+        if cur is None and m.group("scale") and text[max(0, m.start() - 1):m.start() + 1] \
+                .strip()[:1] in ("+", "-", "−"):
+            cur = "context"  # "+89.0 bn in 2005": the currency the text uses
         if cur is None or not m.group("num").strip():
             continue
         num = m.group("num").replace(",", "")
@@ -137,6 +142,13 @@ def _direction(text: str, start: int, end: int) -> int | None:
     return best[1] if best else None
 
 
+def _share_of(share: re.Match | None) -> str:
+    if share is None:
+        return "other"
+    what = share.group("what").lower()
+    return "total" if what in ("total", "overall", "all") else "world"
+
+
 def percents(text: str, offset: int) -> list[Mention]:
     out = []
     for m in lx.PERCENT_RE.finditer(text):
@@ -145,20 +157,51 @@ def percents(text: str, offset: int) -> list[Mention]:
         qual, start = _qualifier(text, m.start())
         share = lx.SHARE_RE.match(text[m.end():])
         before = text[max(0, m.start() - 40):m.start()]
-        if share or lx.SHARE_VERB_RE.search(before):
-            of = share.group("what").lower() if share else "world"
+        if share or lx.SHARE_VERB_RE.search(before) or (_LISTED_SHARE.search(
+                text[max(0, m.start() - 40):m.start()]) and "share" in text):
             end = m.end() + (share.end() if share else 0)
             out.append(Mention("share", offset + start, offset + end, {
                 "pct": pct, "low": pct - half, "high": pct + half, "qualifier": qual,
-                "of": "total" if of in ("total", "overall", "all") else "world"}))
+                "of": _share_of(share)}))
             continue
-        sign = _direction(text, m.start(), m.end())
+        said_sign = text[max(0, m.start() - 1):m.start()]
+        sign = -1 if said_sign in ("-", "−") else _direction(text, m.start(), m.end())
         if sign is None and not _YOY_RE.search(text[m.end():m.end() + 30]):
             continue
         value = pct * (sign or 1)
         out.append(Mention("growth", offset + start, offset + m.end(), {
             "pct": value, "low": value - half, "high": value + half, "qualifier": qual,
             "sign_said": sign is not None}))
+    return out
+
+
+#: "(US$ 1.50 trillion, 9 per cent)" in a text about shares: the percentage is a share
+_LISTED_SHARE = re.compile(r"\(\s*[^()]{0,30}(?:trillion|billion|million)\s*,\s*$")
+_QTY_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five)"
+QUANTITY_RE = re.compile(
+    _QTY_NUM + r"\s?(?P<scale>trillion|billion|million|thousand)?\s+"
+    r"(?:[A-Za-z-]+\s+){0,2}?(?P<unit>units|tons|tonnes|vehicles|cars|laptops|"
+    r"(?:mobile |cell ?)?phones|smartphones|integrated circuits|chips|ICs)\b", re.IGNORECASE)
+_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+
+
+def quantities(text: str, offset: int) -> list[Mention]:
+    """"33.28 million laptops", "4.91 million units", "13,747 tons"."""
+    out = []
+    for m in QUANTITY_RE.finditer(text):
+        if text[max(0, m.start() - 1):m.start()] in ("-", ".", ",") or (
+                not m.group("scale") and re.fullmatch(r"(?:19|20)\d\d", m.group("num"))):
+            continue  # "one-million-172-thousand-612" (not read), "2023 integrated circuits"
+        word = m.group("num").lower()
+        num = _WORD_NUMBERS.get(word) or float(word.replace(",", ""))
+        scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
+        unit = m.group("unit").lower()
+        qual, start = _qualifier(text, m.start())
+        half = (_precision(word) if word[0].isdigit() else 0.5) * scale
+        out.append(Mention("quantity", offset + start, offset + m.end(), {
+            "amount": num * scale, "unit": "t" if unit in ("tons", "tonnes") else "units",
+            "low": num * scale - half, "high": num * scale + half, "qualifier": qual,
+            "said": text[start:m.end()].strip()}))
     return out
 
 
@@ -397,31 +440,58 @@ def comparisons(text: str, offset: int) -> list[Mention]:
     return out
 
 
+def _rank_number(m: re.Match) -> int | None:
+    if m.group("no") or m.group("nth"):
+        return int(m.group("no") or m.group("nth"))
+    word = m.group("ord") or m.group("ord2") or m.group("ord3")
+    if word:
+        return lx.ORDINALS[word.lower()]
+    if m.group("topn"):
+        return None  # "the top four": among the first four
+    return 1
+
+
 def ranks(text: str, offset: int) -> list[Mention]:
     out = []
     for m in lx.RANK_RE.finditer(text):
-        if m.group("no"):
-            n = int(m.group("no"))
-        elif m.group("ord") or m.group("ord2"):
-            n = lx.ORDINALS[(m.group("ord") or m.group("ord2")).lower()]
-        else:
-            n = 1
+        n = _rank_number(m)
         who = (m.group("who") or "").lower()
+        by = next((k for k, words in lx.RANKED.items() if who in words), "reporter")
         flow = "import" if who in ("importer", "buyer") else ("export" if who else None)
         if flow == "import" and _BUYER_OF_RE.match(text[m.end():]):
             flow = "export"  # "the largest importer of Vietnamese products"
-        out.append(Mention("rank", offset + m.start(), offset + m.end(), {"rank": n,
-                                                                         "flow": flow}))
+        if who in ("trading partner", "partner", "trader", "traders"):
+            flow = "total_trade"
+        elif by != "reporter" or who in ("exporter", "exporters", "supplier", "spot"):
+            flow = flow if who not in ("spot",) else None
+        out.append(Mention("rank", offset + m.start(), offset + m.end(), {
+            "rank": n, "flow": flow, "by": by, "top": _number_word(m.group("topn"))}))
     return out
+
+
+def _number_word(word: str | None) -> int | None:
+    if not word:
+        return None
+    return int(word) if word.isdigit() else lx.NUMBERS.get(word.lower())
+
+
+def records(text: str, offset: int) -> list[Mention]:
+    """"the largest surplus since September 2021", "the highest monthly export value in
+    recent history": a comparison with the past, not checked yet."""
+    return [Mention("record", offset + m.start(), offset + m.end(), {"said": m.group(0)})
+            for m in lx.RECORD_RE.finditer(text)]
 
 
 def mentions(text: str, offset: int) -> list[Mention]:
     found = [*money(text, offset), *percents(text, offset)]
+    found += [q for q in quantities(text, offset)
+              if not any(x.start <= q.start < x.end or q.start <= x.start < q.end
+                         for x in found)]
     numbers = [(x.start, x.end) for x in found]
     found += [c for c in comparisons(text, offset)  # "more than $5 bn" is a qualifier
               if not any(0 <= s - c.end <= 2 or s <= c.start < e for s, e in numbers)]
     found += [*products(text, offset), *countries(text, offset), *flows(text, offset),
-              *periods(text, offset), *ranks(text, offset)]
+              *periods(text, offset), *ranks(text, offset), *records(text, offset)]
     return sorted(found, key=lambda x: (x.start, x.end))
 
 

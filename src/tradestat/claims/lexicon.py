@@ -56,7 +56,7 @@ UP = ("rose|rise|rises|rising|grew|grow|grows|growth|growing|increase|increased|
       "increasing|up|jump|jumped|jumps|surge|surged|surges|climb|climbed|climbs|gain|gained|"
       "gains|expand|expanded|expands|higher|more|rebound|rebounded")
 DOWN = ("fell|fall|falls|falling|drop|dropped|drops|decline|declined|declines|declining|"
-        "decrease|decreased|decreases|down|shrank|shrink|shrinks|contract|contracted|"
+        "decrease|decreased|decreases|decreasing|down|shrank|shrink|shrinks|contract|contracted|"
         "contraction|slump|slumped|slid|lower|less|plunged|plunge")
 DIRECTION_RE = re.compile(rf"\b(?:(?P<up>{UP})|(?P<down>{DOWN}))\b", re.IGNORECASE)
 
@@ -105,11 +105,12 @@ QUALIFIERS = {"more than": ">", "over": ">", "above": ">", "exceeding": ">", "at
 APPROX_PCT = 5.0
 
 SHARE_RE = re.compile(
-    r"^\s*of\s+(?:the\s+)?(?:[A-Z][\w.]*(?:'s|’s)\s+)?"
+    r"^\s*(?:share\s+)?of\s+(?:the\s+)?(?:(?:[A-Z][\w.]*|country|nation)(?:'s|’s)\s+)?"
     r"(?P<what>global|world(?:wide)?|world's|total|overall|all)\b",
     re.IGNORECASE)
 SHARE_VERB_RE = re.compile(r"\b(?:account(?:s|ed|ing)? for|made up|makes? up|represent(?:s|ed|"
-                           r"ing)?|share of|accounting for)\b", re.IGNORECASE)
+                           r"ing)?|share of|accounting for|equivalent to|contributed|"
+                           r"share has (?:fallen|risen|grown|dropped) to)\b", re.IGNORECASE)
 
 COMPARE_RE = re.compile(
     r"\b(?P<gt>surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|overt(?:ook|akes?)|outpac(?:es|ed)|"
@@ -120,11 +121,23 @@ COMPARE_RE = re.compile(
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3,
             "4th": 4, "5th": 5}
+_ORD = "|".join(ORDINALS)
+#: who is ranked, by the word for it: reporters (exporters), partners (markets,
+#: destinations, trading partners) or products (categories, export items)
+RANKED = {"partner": ("trading partner", "partner", "export destination", "destination",
+                      "export market", "market", "buyer", "importer"),
+          "product": ("categories", "category", "exports", "export", "export item", "item")}
 RANK_RE = re.compile(
     r"\b(?:rank(?:s|ed|ing)?\s+(?:as\s+)?(?:the\s+)?(?:No\.?\s?(?P<no>\d+)|(?P<ord>"
-    + "|".join(ORDINALS) + r")\b)|(?:the\s+)?(?:(?P<ord2>" + "|".join(ORDINALS)
-    + r")[- ])?(?P<sup>largest|biggest|top|leading)\s+(?:\w+\s+){0,3}?(?P<who>exporter|"
-    r"importer|supplier|buyer)s?)", re.IGNORECASE)
+    + _ORD + r")\b)|(?:the\s+)?(?:(?P<ord2>" + _ORD + r")[- ])?(?:top\s+(?P<topn>two|three|"
+    r"four|five|ten|\d+)\s+|(?P<sup>largest|biggest|top|leading|main)\s+)(?:[\w’']+\s+){0,3}?"
+    r"(?P<who>exporter|importer|supplier|buyer|trading partner|export destination|destination|"
+    r"export market|market|traders?|categories|export item|exports?)s?\b|"
+    r"(?P<ord3>" + _ORD + r")\s+(?P<spot>spot|place|slot)\b|"
+    r"(?P<nth>\d+)(?:st|nd|rd|th)-ranked)", re.IGNORECASE)
+RECORD_RE = re.compile(r"\b(?:the\s+)?(?:largest|highest|biggest|lowest|smallest|strongest|"
+                       r"weakest)\s+(?:[A-Za-z-]+\s+){0,5}?(?:since\s+(?=[A-Z0-9]|the\b|"
+                       r"[a-z]+\s+[A-Z])|in recent history|on record|ever)", re.IGNORECASE)
 
 MONTHS = {m: i + 1 for i, m in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
