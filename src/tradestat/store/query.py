@@ -10,7 +10,9 @@ per-period sums (:mod:`tradestat.store.summary`). With ``as_of``, only releases 
 from __future__ import annotations
 
 import glob
+import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +21,9 @@ from tradestat import model
 from tradestat.errors import StoreError
 from tradestat.store import summary
 from tradestat.store.manifest import Release
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _CURRENT = """
 SELECT * FROM all_records WHERE release_id NOT IN (SELECT release_id FROM contested)
@@ -53,9 +58,10 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     if files:
         # Hive partitions let a filter on flow or year skip whole files (the Python
         # read_parquet cannot pin their types: year would become BIGINT).
+        union = "false" if one_schema(releases) else "true"
         con.execute(f"CREATE VIEW all_records AS SELECT * REPLACE ({VALUE_USD} AS value_usd) "
                     f"FROM read_parquet("
-                    f"[{', '.join(map(_text, files))}], union_by_name = true, "
+                    f"[{', '.join(map(_text, files))}], union_by_name = {union}, "
                     f"hive_partitioning = true, hive_types = {_HIVE_TYPES})")
     else:
         columns = ", ".join(f"{f.name} {_DUCKDB_TYPES[f.type]}" for f in model.SCHEMA)
@@ -74,6 +80,32 @@ def connect(root: Path, releases: list[Release], as_of: str | None
         con.execute("CREATE VIEW summary AS SELECT * FROM read_parquet("
                     f"[{', '.join(_text(glob.escape(str(p))) for p in sums)}])")
     return con
+
+
+def schema_key(schema: pl.Schema) -> str:
+    """What the files of a batch hold, as readers see it: its columns in order with their
+    types (text of any kind is text), digested. A release records it in its coverage.
+
+    >>> import polars as pl
+    >>> schema_key(pl.Schema({"a": pl.String})) == schema_key(pl.Schema({"a": pl.Enum(["x"])}))
+    True
+    """
+    import polars as pl
+
+    text = (pl.String, pl.Enum, pl.Categorical)
+    spec = ",".join(f"{name}:{'text' if isinstance(dtype, text) or dtype in text else dtype}"
+                    for name, dtype in schema.items())
+    return "sha1:" + hashlib.sha1(spec.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def one_schema(releases: list[Release]) -> bool:
+    """Whether every file of ``releases`` has the same columns, in the same order and of the
+    same types, by what each release recorded (:func:`schema_key`). Then DuckDB binds the
+    view on one file's schema instead of reading every file's footer to unite them by name
+    (300 releases: 35 ms instead of 160 ms to open the store). Releases recorded before
+    their schema was, say nothing: their files are united by name, as always."""
+    with_rows = [r for r in releases if r.rows]
+    return bool(with_rows) and isinstance(_one_recorded(with_rows, "schema"), str)
 
 
 def data_files(root: Path, release: Release) -> list[Path]:

@@ -43,7 +43,7 @@ from tradestat.problems import Problem
 from tradestat.sources.base import Reader, ReadResult
 from tradestat.store import manifest, summary
 from tradestat.store.manifest import Release
-from tradestat.store.query import connect
+from tradestat.store.query import connect, schema_key
 
 if TYPE_CHECKING:
     from tradestat.store.verify import Verification
@@ -611,6 +611,8 @@ def _coverage(frame: pl.DataFrame) -> dict:
     summary["regime"] = sorted(frame.get_column("regime").unique().drop_nulls().to_list())
     summary["published_yoy"] = sorted(
         {frame.get_column("published_yoy_pct").null_count() < frame.height})
+    # the files' columns and types: one for every release lets the view skip uniting them
+    summary["schema"] = [schema_key(frame.schema)]
     return summary
 
 
@@ -620,7 +622,7 @@ def _merge_coverage(a: dict, b: dict) -> dict:
         return b
     union = {k: sorted(set(a[k]) | set(b[k]), key=str)
              for k in ("reporter", "flow", "freq", "classification", "currency",
-                       "partner_kinds", "regime")}
+                       "partner_kinds", "regime", "schema")}
     union["published_yoy"] = sorted(set(a["published_yoy"]) | set(b["published_yoy"]))
     union["code_lengths"] = sorted(set(a["code_lengths"]) | set(b["code_lengths"]))
     return {**union, "period_min": min(a["period_min"], b["period_min"]),
