@@ -114,18 +114,32 @@ def _name(label: str) -> str:
     return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
 
 
+def with_data(comp: Comparison) -> list:
+    """The compared items that have a value in the span or a year earlier (bars to draw)."""
+    return [i for i in comp.items
+            if i.figure.value is not None or i.figure.previous_value is not None]
+
+
+def has_marks(spec: dict) -> bool:
+    """Whether a spec of this module draws anything: a point or bar with a value."""
+    rows = spec.get("data", {}).get("values", [])
+    return any(r.get("value") is not None for r in rows)
+
+
 def comparison(comp: Comparison) -> dict:
-    """Each item's value in the span and a year earlier (grouped bars, largest first)."""
+    """Each item with data, in the span and a year earlier (grouped bars, largest first);
+    items without data are left out (the report and dashboard say which)."""
     now, prev = comp.period.label, comp.period.previous().label
+    items = with_data(comp)
     rows = []
-    for item in comp.items:
+    for item in items:
         for span, value in ((now, item.figure.value), (prev, item.figure.previous_value)):
             rows.append({"item": _name(item.label), "span": span, "value": value,
                          "yoy_pct": item.figure.yoy_pct})
     rows, axis = _scaled(rows, comp.currency)
     order = [now, prev]
     chart = alt.Chart(alt.Data(values=rows), title="Comparison").mark_bar().encode(
-        y=alt.Y("item:N", sort=[_name(i.label) for i in comp.items], title=None),
+        y=alt.Y("item:N", sort=[_name(i.label) for i in items], title=None),
         yOffset=alt.YOffset("span:N", sort=order),
         x=alt.X("amount:Q", title=axis),
         color=alt.Color("span:N", sort=order, title=None,
@@ -133,7 +147,7 @@ def comparison(comp: Comparison) -> dict:
                         legend=alt.Legend(orient="top")),
         tooltip=["item:N", "span:N", TOOLTIP_VALUE,
                  alt.Tooltip("yoy_pct:Q", title="YoY %", format="+.1f")],
-    ).properties(width=WIDTH, height=max(120, 44 * len(comp.items)))
+    ).properties(width=WIDTH, height=max(120, 44 * len(items)))
     return chart.to_dict()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tradestat import analytics
-from tradestat.analytics.common import country_code, product_name
+from tradestat.analytics.common import country_code
 from tradestat.analytics.compare import Comparison
 from tradestat.analytics.figure import Figure
 from tradestat.analytics.guards import CoverageWarning
@@ -63,7 +63,7 @@ class Report:
         if _has_points(self.series_now) or _has_points(self.series_prev):
             out["monthly"] = charts.monthly(self.series_now, self.series_prev)
             out["ytd"] = charts.ytd(self.series_now, self.series_prev)
-        if self.comparison is not None:
+        if self.comparison is not None and len(charts.with_data(self.comparison)) > 1:
             out["comparison"] = charts.comparison(self.comparison)
         if self.ranking is not None and self.ranking.rows:
             out["ranking"] = charts.ranking(_shown(self.ranking, self.query["reporter"]),
@@ -77,10 +77,12 @@ class Report:
             parts.append(("comparison", self.comparison.warnings))
             parts += [(f"comparison: {words.item_name(i.label, i.products.kind)}",
                        i.figure.warnings) for i in self.comparison.items]
+        drawn = "monthly" in self.charts  # no chart: the omitted line says why, once
         for name, part in (("ranking", self.ranking), ("top products", self.top_products),
                            ("top partners", self.top_partners),
-                           ("monthly chart", self.series_now),
-                           ("monthly chart, a year earlier", self.series_prev)):
+                           ("monthly chart", self.series_now if drawn else None),
+                           ("monthly chart, a year earlier", self.series_prev if drawn
+                            else None)):
             if part is not None:
                 parts.append((name, part.warnings))
         return [{"concerns": name, **w.to_dict()} for name, ws in parts for w in ws]
@@ -130,11 +132,7 @@ def _item(product: str | None, basket: str | None) -> str:
 
 
 def _what(fig: Figure) -> str:
-    prod = fig.query["product"]
-    if prod["kind"] == "code":
-        name = product_name(prod["label"])
-        return f"HS {prod['label']}" + (f" ({name[:60].rstrip()})" if name else "")
-    return words.item_name(prod["label"], prod["kind"])
+    return words.what_words(fig)
 
 
 def _series(store: Any, code: str, flow: str, product: str | None, basket: str | None,
@@ -173,7 +171,7 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     if _synthetic(fig):  # said in the paragraph too: it is what gets pasted elsewhere
         sentences.append(Sentence("These figures come from tradestat's synthetic demo world, "
                                   "not from real trade statistics."))
-    omitted = _omitted(ranking, partners, now, prev)
+    omitted = _omitted(ranking, partners, now, prev, comp)
     query = {"reporter": code, "flow": fig.query["flow"], "period": fig.period.to_dict(),
              "product": product, "basket": basket, "compare": list(compare),
              "currency": currency, "as_of": as_of}
@@ -230,17 +228,28 @@ def _names_taiwan(fig: Figure, ranking: Ranking, book: Notes) -> bool:
     return any(r.code == "S19" for r in shown) or any("Taiwan" in n.text for n in book.items)
 
 
-def _omitted(ranking: Ranking, partners: Ranking, now: Series, prev: Series) -> list[str]:
-    """What the store does not allow, said instead of an empty table or chart."""
+def _omitted(ranking: Ranking, partners: Ranking, now: Series, prev: Series,
+             comp: Comparison | None) -> list[str]:
+    """What the store does not allow, said instead of an empty table or chart, with what
+    would fill it."""
     out = []
     if ranking.n <= 1:
         out.append("Rank among reporters: the store holds no other reporter for this product "
-                   "and span.")
+                   "and span; releases of other reporters (a Comtrade file of all reporters, "
+                   "say) would fill it.")
     if not partners.rows:
-        out.append("Top partners: the store holds no partner breakdown for this query.")
+        out.append("Top partners: the store holds no partner breakdown for this query; a "
+                   "release by partner would fill it.")
     if not (_has_points(now) or _has_points(prev)):
-        out.append("Monthly charts: the store holds no monthly data for these spans (annual "
-                   "data only, or none).")
+        out.append("Monthly charts: not drawn, the store holds no monthly data for these spans "
+                   "(annual data only, or none); a monthly release (Comtrade monthly, China "
+                   "Customs tables) would fill them.")
+    if comp is not None and len(charts.with_data(comp)) < 2:
+        empty = [words.item_name(i.label, i.products.kind) for i in comp.items
+                 if i not in charts.with_data(comp)]
+        out.append(f"Comparison chart: not drawn, the store holds no data for "
+                   f"{words.join(empty)} in these spans; releases with their HS codes "
+                   "would fill it.")
     return out
 
 

@@ -76,7 +76,8 @@ def ranking(r: Report) -> Table | None:
 
 
 def top_products(r: Report) -> Table | None:
-    return _ranked(r.top_products, f"Top products of {r.query['reporter']} (HS 4-digit)",
+    return _ranked(r.top_products, f"Top products of {words.place(r.query['reporter'])} "
+                   "(HS 4-digit)",
                    "product", "HS")
 
 

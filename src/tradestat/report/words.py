@@ -113,6 +113,23 @@ def cautions(warnings: Iterable[CoverageWarning]) -> list[str]:
     return [f"Caution: {describe(code, items)}" for code, items in by_code.items()]
 
 
+def what_words(fig: Figure) -> str:
+    """What a figure is of: "integrated circuits", "HS 8542 (Electronic integrated
+    circuits)", "all products"."""
+    from tradestat.analytics.common import product_name
+
+    prod = fig.query["product"]
+    if prod["kind"] == "code":
+        name = product_name(prod["label"])
+        return f"HS {prod['label']}" + (f" ({name[:60].rstrip()})" if name else "")
+    return item_name(prod["label"], prod["kind"])
+
+
+def headline_sentence(fig: Figure) -> str:
+    """The figure's sentence with the reporter's name, as the report's headline opens."""
+    return figure_sentence(fig, named(place(fig.query["reporter"])), what_words(fig))
+
+
 def figure_sentence(fig: Figure, who: str, what: str) -> str:
     """The value, the span and the change on a year earlier, in one sentence; the basis in
     brackets only where the values were converted (US dollars as published go to the notes).

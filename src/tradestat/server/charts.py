@@ -42,17 +42,33 @@ def _months(store: Any, reporter: str, flow: str, period: str, product: str | No
     now, prev = (analytics.series(store, reporter, flow, product, basket, "M",
                                   f"{s.start}..{s.end}", as_of=as_of) for s in (span, before))
     draw = charts.monthly if kind == "monthly" else charts.ytd
-    return {"kind": kind, "spec": draw(now, prev),
-            "result": {"now": now.to_dict(), "previous": prev.to_dict()}}
+    spec = draw(now, prev)
+    return _drawn({"kind": kind, "spec": spec,
+                   "result": {"now": now.to_dict(), "previous": prev.to_dict()}},
+                  charts.has_marks(spec), f"no monthly values in the store for {span.label} "
+                  f"or {before.label} (annual data only, or none); a monthly release would "
+                  "fill this chart")
+
+
+def _drawn(doc: dict, drawn: bool, why: str) -> dict:
+    """The chart's document with ``drawn`` (whether it has marks) and, when not, ``why`` in
+    one line: the dashboard shows that line instead of an empty frame."""
+    return doc | {"drawn": drawn, "why": None if drawn else why}
 
 
 def _comparison(store: Any, reporter: str, flow: str, period: str, baskets: list[str],
                 codes: list[str], as_of: str | None) -> dict:
     from tradestat.report import charts
+    from tradestat.report.words import item_name, join
 
     comp = analytics.compare(store, reporter, flow, period, baskets=baskets, codes=codes,
                              as_of=as_of)
-    return {"kind": "comparison", "spec": charts.comparison(comp), "result": comp.to_dict()}
+    shown = charts.with_data(comp)
+    empty = [item_name(i.label, i.products.kind) for i in comp.items if i not in shown]
+    return _drawn({"kind": "comparison", "spec": charts.comparison(comp),
+                   "result": comp.to_dict()}, len(shown) > 1,
+                  f"no data in the store for {join(empty) if empty else 'the items'} in this "
+                  "span: nothing to set side by side")
 
 
 def _ranking(store: Any, reporter: str, flow: str, period: str, product: str | None,
@@ -63,8 +79,9 @@ def _ranking(store: Any, reporter: str, flow: str, period: str, product: str | N
     code, _ = country_code(reporter, "--reporter")
     ranking = analytics.rank(store, flow, period, product, basket, "reporter", top=top,
                              as_of=as_of)
-    return {"kind": "ranking", "spec": charts.ranking(ranking, highlight=code),
-            "result": ranking.to_dict()}
+    spec = charts.ranking(ranking, highlight=code)
+    return _drawn({"kind": "ranking", "spec": spec, "result": ranking.to_dict()},
+                  charts.has_marks(spec), "no reporter has data for this product and span")
 
 
 @router.get("/chart/{kind}", response_model=None, responses={200: {"model": schemas.Chart}},

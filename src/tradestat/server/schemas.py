@@ -60,6 +60,8 @@ class Display(_Open):
     value: str
     previous: str
     yoy: str
+    #: the figure in one sentence, as the report's headline opens
+    sentence: str | None = None
 
 
 class Figure(Capped):
@@ -163,6 +165,10 @@ class Chart(Capped):
     kind: str
     spec: dict[str, Any]
     result: dict[str, Any]
+    #: whether the chart has marks; when not, ``why`` says so in one line (and what would
+    #: fill it), and the dashboard shows that line instead of an empty frame
+    drawn: bool = True
+    why: str | None = None
 
 
 class Ingested(_Open):

@@ -78,6 +78,7 @@ function showFigure(fig) {
     : product.kind === "total" ? "all products" : product.label.replaceAll("_", " ");
   byId("headline-title").textContent =
     `${reporterName(fig.query.reporter)}: ${fig.query.flow}s of ${what}, ${fig.period.label}`;
+  byId("sentence").textContent = fig.display.sentence || "";
   const value = byId("value");
   value.textContent = fig.display.value;
   value.dataset.value = fig.value === null ? "" : String(fig.value);
@@ -131,15 +132,16 @@ async function drawChart(kind, params, box) {
   box.closest("figure").hidden = false;
   try {
     const doc = await api(`/api/chart/${kind}`, params);
+    if (!doc.drawn) {  // no marks: one line says why, instead of an empty frame
+      const note = document.createElement("p");
+      note.className = "no-chart";
+      note.textContent = `No chart: ${doc.why}.`;
+      box.append(note);
+      box.dataset.ready = "empty";
+      return;
+    }
     const spec = { ...doc.spec, width: "container", autosize: { type: "fit", contains: "padding" } };
     await window.vegaEmbed(box, spec, { actions: false, renderer: "svg" });
-    const now = doc.result.now;
-    if (now && now.points.every((p) => p.value === null)) {
-      const note = document.createElement("p");
-      note.textContent = "No monthly values in the store for this span "
-        + "(the figure may come from annual data).";
-      box.append(note);
-    }
     box.dataset.ready = "true";
   } catch (err) {
     box.textContent = `No chart: ${err.message}`;
@@ -197,7 +199,9 @@ function restore() {
 // A failed question leaves nothing of the previous answer on screen.
 function clearFigure() {
   byId("result").hidden = true;
-  for (const id of ["value", "yoy", "detail", "headline-title"]) byId(id).textContent = "";
+  for (const id of ["value", "yoy", "detail", "headline-title", "sentence"]) {
+    byId(id).textContent = "";
+  }
   delete byId("value").dataset.value;
   byId("warnings").replaceChildren();
   for (const box of document.querySelectorAll(".chart")) {

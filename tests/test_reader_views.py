@@ -1,0 +1,259 @@
+"""What a reader sees, in Chromium (Playwright on Debian's /usr/bin/chromium): the report
+page and the dashboard for the real CHN 2024 HS 8542 figure beside passenger cars, mobile
+phones and apparel; the USA's ragged January–August 2025 figure; and a question the store
+has no data for. Each checks the headline's first sentence against pandas over the shared
+Comtrade files, that every chart drawn has marks (and that a chart without any is one line
+saying why), and that the warnings are grouped (lines counted). Screenshots are kept in
+tests/artifacts/ (ignored by git) for a person to look at."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics_data import ANNUAL, MONTHLY, read_comtrade
+from conftest import ARTIFACTS
+from test_dashboard import WAIT, _free_port, _local_page
+from test_report_browser import MARKS_JS
+from tradestat import ComtradeReader, Store, report
+from tradestat.report import fmt
+
+COMPARE = ["passenger_cars", "mobile_phones", "apparel"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
+    s = Store(tmp_path_factory.mktemp("views") / "store")
+    for name in (ANNUAL, MONTHLY):
+        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
+    return s
+
+
+@pytest.fixture(scope="module")
+def annual(shared_data: Path) -> pd.DataFrame:
+    return read_comtrade(shared_data / "comtrade" / ANNUAL)
+
+
+@pytest.fixture(scope="module")
+def monthly(shared_data: Path) -> pd.DataFrame:
+    return read_comtrade(shared_data / "comtrade" / MONTHLY)
+
+
+def _change(now: float, before: float) -> str:
+    pct = (now / before - 1) * 100
+    return f"{'up' if pct > 0 else 'down'} {fmt.pct(abs(pct), signed=False)}"
+
+
+def _open_report(browser, built: report.Report, folder: Path, name: str):
+    out = folder / f"{name}.html"
+    report.write(built, out)
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    return page
+
+
+def _charts(page) -> dict[str, dict]:
+    figures = page.locator("figure.chart")
+    return {figures.nth(i).get_attribute("data-name"):
+            figures.nth(i).locator("svg").first.evaluate(MARKS_JS)
+            for i in range(figures.count())}
+
+
+def _shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------- the report
+
+
+def test_report_chn_2024_against_three_baskets(browser, store: Store, annual: pd.DataFrame,
+                                               tmp_path: Path) -> None:
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    built = report.build(store, "CHN", "export", "2024", product="8542", compare=COMPARE)
+    page = _open_report(browser, built, tmp_path, "chn")
+    headline = page.inner_text("p.headline")
+    first = headline.split(". ")[0] + "."
+    assert first == (f"China's exports of HS 8542 (Electronic integrated circuits) reached "
+                     f"{fmt.money(chn[2024], 'USD')} in 2024, {_change(chn[2024], chn[2023])} "
+                     f"from {fmt.money(chn[2023], 'USD')} in 2023.")
+    y2024 = annual[annual["period"] == 2024].groupby("reporter")["value"].sum()
+    place = int((y2024 > y2024["CHN"]).sum()) + 1
+    assert f"China ranked {fmt.ordinal(place)} of the {len(y2024)} reporters with data" \
+        in headline
+    # no caution in the quotable text; the notes numbered under it, the empty items once
+    assert "Caution" not in headline and "not comparable" not in headline
+    notes = page.locator("ol.notes li").all_inner_texts()
+    assert sum("passenger cars, mobile phones and apparel" in n for n in notes) == 1
+    assert not any(code in " ".join(notes) for code in ("S19", "SGP", "VNM"))
+    assert any("Taiwan 17.5 %" in n for n in notes)  # S19's share of 2023, by name
+    # only the ranking has marks: no monthly data, no compared item with data
+    charts = _charts(page)
+    assert list(charts) == ["ranking"] and charts["ranking"]["sized"] >= 10
+    omitted = page.locator("p.note").all_inner_texts()
+    assert any(t.startswith("Monthly charts: not drawn") for t in omitted)
+    assert any(t.startswith("Comparison chart: not drawn") for t in omitted)
+    warnings = page.locator("ul.warnings li").all_inner_texts()
+    assert sum(w.startswith("comparison") for w in warnings) == 1
+    _shoot(page, "report-chn-2024")
+    page.close()
+
+
+def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
+                                                   monthly: pd.DataFrame,
+                                                   tmp_path: Path) -> None:
+    usa = monthly[monthly["reporter"] == "USA"]["value"].sum()
+    months = monthly.groupby("reporter")["period"].nunique()
+    ragged = int((months < 8).sum())
+    built = report.build(store, "USA", "export", "2025-01..2025-08", product="8542")
+    page = _open_report(browser, built, tmp_path, "usa")
+    first = page.inner_text("p.headline").split(". ")[0] + "."
+    assert first.startswith(f"The United States' exports of HS 8542 (Electronic integrated "
+                            f"circuits) reached {fmt.money(usa, 'USD')} in January–August "
+                            "2025; there is no figure for January–August 2024")
+    warnings = page.locator("ul.warnings li").all_inner_texts()
+    missing = [w for w in warnings if "Month missing" in w]
+    # one line for the 72 ragged reporters of the ranking (it was one line each)
+    assert len(built.warnings()) - len(warnings) >= ragged - 1
+    assert sum(f"Month missing ({ragged})" in w for w in missing) == 1
+    # the figure, the ranking, the top products and each line of the monthly chart
+    assert len(missing) == 5
+    notes = page.locator("ol.notes li").all_inner_texts()
+    assert sum(f"{ragged} reporters have months without data" in n for n in notes) == 1
+    charts = _charts(page)
+    assert set(charts) == {"monthly", "ytd", "ranking"}
+    assert all(c["sized"] >= 1 for c in charts.values()), charts
+    _shoot(page, "report-usa-2025")
+    page.close()
+
+
+def test_report_without_data_says_what_there_is(browser, store: Store, annual: pd.DataFrame,
+                                                tmp_path: Path) -> None:
+    year = int(annual[annual["reporter"] == "CHN"]["period"].max())
+    built = report.build(store, "CHN", "export", f"{year}-11", product="8542")
+    page = _open_report(browser, built, tmp_path, "none")
+    headline = page.inner_text("p.headline")
+    assert headline.startswith("China's exports of HS 8542 (Electronic integrated circuits): "
+                               f"no data in the store for November {year}.")
+    assert f"annual data only: try --period {year}" in headline
+    assert page.locator("figure.chart").count() == 0 and page.locator("svg").count() == 0
+    _shoot(page, "report-no-data")
+    page.close()
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@pytest.fixture(scope="module")
+def server(store: Store) -> Iterator[str]:
+    import uvicorn
+
+    from tradestat.server import create_app
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(store, time_limit=60), host="127.0.0.1",
+                                        port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def _view(browser, server: str, query: str):
+    """The dashboard opened on a link (the view's state is in its URL), every chart ready."""
+    page, elsewhere = _local_page(browser, server, 1280, 1000)
+    page.goto(f"{server}/?{query}")
+    page.wait_for_function("['monthly', 'ranking'].every(k => document.getElementById("
+                           "`chart-${k}`).dataset.ready) || !document.getElementById('error')"
+                           ".hidden", timeout=WAIT)
+    return page, elsewhere
+
+
+def _svg_marks(page, chart: str) -> int:
+    return page.eval_on_selector_all(
+        f"#chart-{chart} svg .role-mark path, #chart-{chart} svg .role-mark rect",
+        "els => els.filter(e => { const b = e.getBBox(); return b.width > 0 || b.height > 0; })"
+        ".length")
+
+
+def test_dashboard_chn_2024_draws_only_charts_with_marks(browser, server: str,
+                                                         annual: pd.DataFrame) -> None:
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    compare = "".join(f"&compare={c}" for c in COMPARE)
+    page, elsewhere = _view(browser, server, "reporter=CHN&flow=export&product=8542&period=2024"
+                            + compare)
+    page.wait_for_selector("#chart-comparison[data-ready]")
+    assert float(page.get_attribute("#value", "data-value")) == pytest.approx(chn[2024],
+                                                                              rel=1e-9)
+    assert page.inner_text("#value") == fmt.money(chn[2024], "USD")
+    assert page.inner_text("#sentence") == (
+        f"China's exports of HS 8542 (Electronic integrated circuits) reached "
+        f"{fmt.money(chn[2024], 'USD')} in 2024, {_change(chn[2024], chn[2023])} from "
+        f"{fmt.money(chn[2023], 'USD')} in 2023.")
+    for chart in ("monthly", "comparison"):
+        assert page.get_attribute(f"#chart-{chart}", "data-ready") == "empty"
+        assert page.eval_on_selector_all(f"#chart-{chart} svg", "e => e.length") == 0
+    assert page.inner_text("#chart-monthly").startswith("No chart: no monthly values in the "
+                                                        "store for 2024 or 2023")
+    said = page.inner_text("#chart-comparison")
+    assert said.startswith("No chart: no data in the store for ")
+    assert all(c.replace("_", " ") in said for c in COMPARE)
+    assert page.get_attribute("#chart-ranking", "data-ready") == "true"
+    assert _svg_marks(page, "ranking") >= 10
+    _shoot(page, "dashboard-chn-2024")
+    assert elsewhere == []
+    page.close()
+
+
+def test_dashboard_usa_2025_monthly(browser, server: str, monthly: pd.DataFrame) -> None:
+    usa = monthly[monthly["reporter"] == "USA"]
+    page, elsewhere = _view(browser, server, "reporter=USA&flow=export&product=8542"
+                            "&period=2025-01..2025-08")
+    assert float(page.get_attribute("#value", "data-value")) == pytest.approx(
+        usa["value"].sum(), rel=1e-9)
+    assert page.inner_text("#sentence").startswith(
+        f"The United States' exports of HS 8542 (Electronic integrated circuits) reached "
+        f"{fmt.money(usa['value'].sum(), 'USD')} in January–August 2025; ")
+    assert page.get_attribute("#chart-monthly", "data-ready") == "true"
+    assert _svg_marks(page, "monthly") >= usa["period"].nunique()
+    assert page.is_hidden("#chart-comparison")  # nothing chosen to compare: no frame
+    _shoot(page, "dashboard-usa-2025")
+    assert elsewhere == []
+    page.close()
+
+
+def test_dashboard_no_data_offers_the_closest_question(browser, server: str,
+                                                       annual: pd.DataFrame) -> None:
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    year = int(chn.index.max())
+    page, elsewhere = _view(browser, server, f"reporter=CHN&flow=export&product=8542"
+                            f"&period={year}-11")
+    assert page.inner_text("#value") == "no data"
+    assert page.inner_text("#sentence") == (
+        f"China's exports of HS 8542 (Electronic integrated circuits): no data in the store "
+        f"for November {year}.")
+    assert f"annual data only: try --period {year}" in page.inner_text("#nearby")
+    assert page.eval_on_selector_all(".chart svg", "e => e.length") == 0
+    _shoot(page, "dashboard-no-data")
+    page.click("#try-nearby")
+    page.wait_for_function(f"document.getElementById('value').dataset.value === "
+                           f"'{chn[year]:.0f}' || document.getElementById('value')"
+                           ".dataset.value.startsWith('{int(chn[year])}')")
+    assert float(page.get_attribute("#value", "data-value")) == pytest.approx(chn[year],
+                                                                              rel=1e-9)
+    assert page.is_hidden("#nearby")
+    assert f"period={year}&" in page.url or page.url.endswith(f"period={year}")
+    assert elsewhere == []
+    page.close()
