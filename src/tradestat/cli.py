@@ -733,13 +733,17 @@ def check_cmd(
     published: Annotated[str | None, typer.Option(
         "--published", help="When the text was published (YYYY-MM-DD): a spot rate on that "
         "day is one more reading of converted values.")] = None,
+    about: Annotated[str | None, typer.Option(
+        "--about", help="The country the text is about (ISO3 or name): the reporter of "
+        "claims that name none.")] = None,
     as_of: AsOfOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Check the quantitative trade claims in a text: readings, verdicts and evidence."""
     from tradestat.claims import command, render
 
-    rep = _run(debug, as_json, lambda: command.run(source, Store(store), as_of, published))
+    rep = _run(debug, as_json, lambda: command.run(source, Store(store), as_of, published,
+                                                   about))
     _emit(as_json, rep.to_dict(), lambda: [_say(line) for line in render.lines(rep)])
 
 

@@ -17,7 +17,7 @@ from tradestat.claims.extract import Claim, extract
 from tradestat.claims.verdicts import Verdict, decide
 from tradestat.errors import InputError, TradestatError
 
-VERDICTS = ("supported", "contradicted", "unverifiable")
+VERDICTS = ("supported", "approximate", "contradicted", "unverifiable")
 
 
 @dataclass
@@ -101,12 +101,15 @@ def _p(period: int) -> str:
 
 
 def check(text: str, store: Any, *, as_of: str | None = None,
-          published: str | None = None) -> CheckReport:
+          published: str | None = None, about: str | None = None) -> CheckReport:
     """Find the quantitative trade claims in ``text`` and check each against ``store``.
 
     ``as_of`` (YYYY-MM-DD): use the data as they stood on that date, as the analytics do.
     ``published`` (YYYY-MM-DD): when the text was published — a spot rate on that day is one
-    more reading of a converted value, and periods given without a year take its year.
+    more reading of a converted value, periods given without a year take its year, relative
+    ones ("last month") resolve against it, and an approximate value is compared with the
+    data as they stood that day. ``about`` (ISO3 or a name): the country the text is about,
+    the reporter of claims that name none ("Exports rose 5 %").
     """
     if not isinstance(text, str):
         raise InputError("check: text must be a string")
@@ -114,7 +117,7 @@ def check(text: str, store: Any, *, as_of: str | None = None,
         if day is not None:
             _check_date(name, day)
     eng = rd.Engine(store, as_of, published)
-    claims = extract(text, published or as_of)
+    claims = extract(text, published or as_of, about=_about(about))
     report = CheckReport(text, as_of=as_of, published=published)
     notes: dict[tuple, str | None] = {}
     for c in claims:
@@ -122,8 +125,26 @@ def check(text: str, store: Any, *, as_of: str | None = None,
         key = (c.reporter, c.flow)
         if key not in notes:
             notes[key] = holdings(eng, *key)
-        report.claims.append(Checked(c, found, decide(c, found, notes[key])))
+        result = decide(c, found, notes[key])
+        if result.verdict == "approximate" and result.chosen is not None:
+            chosen = found[result.chosen]
+            chosen.evidence["as_published"] = rd.revision(c, eng, chosen)
+            result = decide(c, found, notes[key])
+        report.claims.append(Checked(c, found, result))
     return report
+
+
+def _about(about: str | None) -> str | None:
+    """``--about``: ISO3, a Comtrade code or a name, as ``--reporter`` takes it."""
+    if not about:
+        return None
+    from tradestat.reference import countries as ref
+
+    found = ref.resolve(about)
+    if found is None:
+        raise InputError(f"--about {about!r}: not a country or area tradestat knows",
+                         value=about)
+    return found.code
 
 
 def _checkable(c: Claim) -> bool:

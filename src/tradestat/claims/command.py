@@ -27,6 +27,6 @@ def read_text(source: str) -> str:
 
 
 def run(source: str, store: Any, as_of: str | None = None,
-        published: str | None = None) -> CheckReport:
+        published: str | None = None, about: str | None = None) -> CheckReport:
     """Read ``source`` (a path or ``-``) and check its claims against ``store``."""
-    return check(read_text(source), store, as_of=as_of, published=published)
+    return check(read_text(source), store, as_of=as_of, published=published, about=about)

@@ -287,7 +287,12 @@ class Context:
                 return (after or bases)[-1 if not after else 0]
         when = [w for w in whens if w.aside and w.label and w.mention.end < at
                 and re.match(r"^\s*when\b", self._text[w.mention.end:w.mention.end + 8])]
-        return when[-1] if when else None
+        if when:
+            return when[-1]
+        # "the previous record of $129.2 billion set in 2022": dates its own clause
+        dated = [w for w in in_clause if w.aside and w.label and 0 <= w.mention.start - at
+                 <= 40 and re.search(r"\bset\b", w.mention.data["before"][-12:])]
+        return dated[0] if dated else None
 
     def _since(self, w: When) -> str:
         """"Since the third quarter of 2023, it has accounted for …": from then to the end
@@ -304,7 +309,8 @@ class Context:
             (m for m in goods if m.start >= at and id(m) not in objects), None)
         if pick:
             return pick
-        return self.total if self.fresh else self.subject
+        # a text that names no product speaks of all products
+        return self.total if self.fresh else (self.subject or self.total)
 
     def _claim(self, kind: str, m: Mention, text: str, sentence: tuple[int, int],
                parts: dict) -> Claim:
@@ -390,6 +396,12 @@ class Context:
                 c = self._claim("comparison", m, text, sentence, parts)
                 c.comparison = {"relation": verb.data["relation"], "said": obj.data["said"],
                                 "currency": self.currency}
+                if obj.kind == "country" and text[verb.start:verb.end].lower().startswith(
+                        "second only"):  # a rank: second, behind the one named
+                    c.kind, c.rank, c.comparison = "rank", 2, None
+                    c.ranked = {"by": "reporter", "behind": obj.data["code"]}
+                    new.append(c)
+                    continue
                 if obj.kind == "country":
                     c.comparison["reporters"] = [obj.data["code"]]
                     c.comparison["products"] = list(c.products)

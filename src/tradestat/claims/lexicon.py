@@ -114,9 +114,10 @@ SHARE_VERB_RE = re.compile(r"\b(?:account(?:s|ed|ing)? for|made up|makes? up|rep
 
 COMPARE_RE = re.compile(
     r"\b(?P<gt>surpass(?:es|ed|ing)?|exceed(?:s|ed|ing)?|overt(?:ook|akes?)|outpac(?:es|ed)|"
-    r"(?:more|larger|higher|greater|bigger) than|ahead of)|"
+    r"(?:more|larger|higher|greater|bigger) than|ahead of|more\s+(?:[\w-]+\s+){1,3}?than)|"
     r"(?P<eq>match(?:es|ed|ing)?|on par with|equal(?:s|led)? to|level with|the same as)|"
-    r"(?P<lt>(?:less|smaller|lower) than|trail(?:s|ed|ing)?|behind)\b", re.IGNORECASE)
+    r"(?P<lt>(?:less|smaller|lower) than|trail(?:s|ed|ing)?|behind|second only to|"
+    r"(?:less|fewer)\s+(?:[\w-]+\s+){1,3}?than)\b", re.IGNORECASE)
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3,

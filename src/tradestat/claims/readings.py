@@ -21,6 +21,9 @@ from tradestat.errors import TradestatError
 
 #: warnings that leave a figure short of what the claim is about
 INCOMPLETE = ("missing-month", "no-data", "code-missing")
+#: warnings that make a figure the sum of part of what the claim covers (the sub-codes
+#: present, a world from a few partners): a lower bound of the claimed total, never its value
+PARTIAL = ("product-from-parts", "world-from-partners", "code-missing")
 #: reporters missing from a ranking: at or above this weight (% of the previous total) they
 #: could change ranks and shares
 MISSING_WEIGHT_PCT = 1.0
@@ -38,13 +41,34 @@ class Reading:
     evidence: dict
     #: warnings that make the data incomplete for this claim (empty: complete)
     gaps: list[dict] = field(default_factory=list)
-    status: str = ""  # set by the verdict: match, mismatch, no-data, incomplete
+    #: "lower" where the value sums only part of what the claim covers (see PARTIAL)
+    bound: str | None = None
+    #: set by the verdict: match, approximate, mismatch, no-data, incomplete, lower-bound
+    status: str = ""
     note: str = ""
 
     def to_dict(self) -> dict:
         return {"label": self.label, "product": self.product, "basis": self.basis,
                 "value": self.value, "unit": self.unit, "status": self.status,
-                "note": self.note, "gaps": self.gaps}
+                "bound": self.bound, "note": self.note, "gaps": self.gaps}
+
+
+def partial(fig: Any) -> list[dict]:
+    """The figure's warnings that make it a sum of part of what was asked."""
+    return [w.to_dict() for w in getattr(fig, "warnings", []) if w.code in PARTIAL
+            and w.detail.get("span", "current") == "current"]
+
+
+def bounded(r: Reading, fig: Any) -> Reading:
+    """``r`` marked as a lower bound where ``fig`` sums only part of what was asked; its
+    partial-data warnings leave the gaps (they are the bound, not a hole in the months)."""
+    parts = partial(fig)
+    if parts:
+        r.bound = "lower"
+        codes = {p["code"] for p in parts}
+        r.gaps = [g for g in r.gaps if g["code"] not in codes]
+        r.note = "; ".join(p["message"] for p in parts)
+    return r
 
 
 def item_args(item: str) -> dict:
@@ -77,12 +101,22 @@ class Engine:
                 self._cache[key] = exc
         return self._cache[key]
 
-    def figure(self, c: Claim, item: str, currency: str | None = None) -> Any:
+    def figure(self, c: Claim, item: str, currency: str | None = None,
+               reporter: str | None = None, as_of: str | None = None) -> Any:
         from tradestat import analytics
 
-        key = ("figure", c.reporter, c.partner, c.flow, c.period, item, currency)
+        who, when = reporter or c.reporter, as_of or self.as_of
+        key = ("figure", who, c.partner, c.flow, c.period, item, currency, when)
         return self._memo(key, lambda: analytics.figure(
-            self.store, c.reporter, c.flow, c.period, partner=c.partner, currency=currency,
+            self.store, who, c.flow, c.period, partner=c.partner, currency=currency,
+            as_of=when, **item_args(item)))
+
+    def partners(self, c: Claim, item: str) -> Any:
+        from tradestat import analytics
+
+        key = ("rank-partners", c.reporter, c.flow, c.period, item)
+        return self._memo(key, lambda: analytics.rank(
+            self.store, c.flow, c.period, by="partner", reporter=c.reporter,
             as_of=self.as_of, **item_args(item)))
 
     def ranking(self, c: Claim, item: str) -> Any:
@@ -146,7 +180,7 @@ def ranking_gaps(r: Any) -> list[dict]:
 
 def _query(c: Claim, item: str, **extra: Any) -> dict:
     return {"reporter": c.reporter, "partner": c.partner, "flow": c.flow, "period": c.period,
-            **item_args(item), **extra}
+            **item_args(item)} | extra
 
 
 # ---------------------------------------------------------------- per kind
@@ -163,10 +197,11 @@ def value_readings(c: Claim, eng: Engine) -> list[Reading]:
             continue
         gaps = figure_gaps(fig)
         if fig.currency == want:
-            out.append(Reading(f"{item} ({want} as stored)", item, fig.basis or "published",
-                               fig.value, want, ev, gaps))
+            out.append(bounded(Reading(f"{item} ({want} as stored)", item,
+                                       fig.basis or "published", fig.value, want, ev, gaps),
+                               fig))
             continue
-        out += _converted(c, eng, item, fig, want, gaps)
+        out += [bounded(r, fig) for r in _converted(c, eng, item, fig, want, gaps)]
     return out
 
 
@@ -229,24 +264,63 @@ def growth_readings(c: Claim, eng: Engine) -> list[Reading]:
             out.append(Reading(item, item, "none", None, "%", ev))
             continue
         if fig.published_yoy_pct is not None:
-            out.append(Reading(f"{item}: change published beside the {fig.currency} value",
-                               item,
-                               "published", fig.published_yoy_pct, "%", ev, figure_gaps(fig)))
+            out.append(bounded(Reading(
+                f"{item}: change published beside the {fig.currency} value", item,
+                "published", fig.published_yoy_pct, "%", ev, figure_gaps(fig)), fig))
         gaps = figure_gaps(fig, ("current", "previous"))
-        out.append(Reading(f"{item}: change computed in {fig.currency}", item,
-                           f"computed:{fig.currency}", fig.yoy_pct, "%", ev, gaps))
+        out.append(bounded(Reading(f"{item}: change computed in {fig.currency}", item,
+                                   f"computed:{fig.currency}", fig.yoy_pct, "%", ev, gaps),
+                           fig))
         if want and want != fig.currency:
             conv = eng.figure(c, item, want)
             if not isinstance(conv, TradestatError):
-                out.append(Reading(f"{item}: change computed in {want} (period-average "
-                                   "rates)", item, f"computed:{want}", conv.yoy_pct, "%",
-                                   evidence(conv, "figure", **_query(c, item, currency=want)),
-                                   gaps))
+                out.append(bounded(Reading(
+                    f"{item}: change computed in {want} (period-average rates)", item,
+                    f"computed:{want}", conv.yoy_pct, "%",
+                    evidence(conv, "figure", **_query(c, item, currency=want)), gaps), conv))
     return out
+
+
+def reporter_comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """"China exported more integrated circuits than South Korea": the same figure for each
+    reporter, side by side; a partial figure on either side decides nothing."""
+    out = []
+    other = c.comparison["reporters"][0]
+    for item in c.products:
+        mine, theirs = eng.figure(c, item), eng.figure(c, item, reporter=other)
+        ev = {"query": {"function": "figure", "reporters": [c.reporter, other],
+                        "flow": c.flow, "period": c.period, "partner": c.partner,
+                        **item_args(item)},
+              "values": {}}
+        bad = [x for x in (mine, theirs) if isinstance(x, TradestatError) or x.value is None]
+        if bad or not theirs.value:
+            out.append(Reading(f"{item}: {c.reporter} vs {other}", item, "none", None, "%", ev))
+            continue
+        diff = (mine.value / theirs.value - 1) * 100
+        ev |= {"value": diff, "unit": "% difference",
+               "values": {c.reporter: mine.value, other: theirs.value},
+               "relation": f"{c.reporter} {_fmt_money(mine.value, mine.currency)} against "
+                           f"{other} {_fmt_money(theirs.value, theirs.currency)} "
+                           f"({diff:+.1f} %)",
+               "mine": evidence(mine, "figure", **_query(c, item)),
+               "theirs": evidence(theirs, "figure", **_query(c, item, reporter=other))}
+        r = Reading(f"{item}: {c.reporter} vs {other}", item, mine.currency, diff, "%", ev,
+                    figure_gaps(mine) + figure_gaps(theirs))
+        if partial(mine) or partial(theirs):
+            r.bound = "lower"
+            r.note = "; ".join(p["message"] for p in partial(mine) + partial(theirs))
+        out.append(r)
+    return out
+
+
+def _fmt_money(value: float, currency: str) -> str:
+    return f"{currency} {value / 1e9:,.1f} bn" if abs(value) >= 1e8 else f"{currency} {value:,.0f}"
 
 
 def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
     """Each pairing of the subject's and the object's product readings, side by side."""
+    if c.comparison.get("reporters"):
+        return reporter_comparison_readings(c, eng)
     out = []
     want = c.comparison.get("currency")
     for a in c.products:
@@ -270,8 +344,30 @@ def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
     return out
 
 
+def partner_rank_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """"The US was Vietnam's biggest export market": the partner's place among the
+    reporter's partners."""
+    out = []
+    for item in c.products:
+        r = eng.partners(c, item)
+        ev = evidence(r, "rank", flow=c.flow, period=c.period, by="partner",
+                      reporter=c.reporter, **item_args(item))
+        row = None if isinstance(r, TradestatError) else next(
+            (x for x in r.rows if x.code == c.partner), None)
+        if row is None:
+            out.append(Reading(item, item, "none", None, "rank", ev))
+            continue
+        ev |= {"value": float(row.rank), "unit": "rank", "row": row.to_dict(),
+               "ahead": [x.code for x in r.rows if x.rank < row.rank]}
+        out.append(Reading(f"{item}: among {c.reporter}'s {r.n} partners", item, "partners",
+                           float(row.rank), "rank", ev, ranking_gaps(r)))
+    return out
+
+
 def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
     """The reporter's rank, or share of the reporters' total, for each product reading."""
+    if c.kind == "rank" and (c.ranked or {}).get("by") == "partner":
+        return partner_rank_readings(c, eng)
     out = []
     for item in c.products:
         if c.share and c.share["of"] == "total":
@@ -305,8 +401,26 @@ def _share_of_total(c: Claim, eng: Engine, item: str) -> Reading:
                    100 * part.value / whole.value, "%", ev, gaps)
 
 
+def revision(c: Claim, eng: Engine, r: Reading) -> dict | None:
+    """The same reading as the store stood on the text's publication date (``--as-of``
+    it): its value and releases, where they differ from today's."""
+    if not eng.published or eng.as_of or c.kind != "value" or r.product == "conversion":
+        return None
+    then = eng.figure(c, r.product, as_of=eng.published[:10])
+    if isinstance(then, TradestatError) or then.value is None:
+        return {"as_of": eng.published[:10], "value": None}
+    now_rel = r.evidence.get("releases", [])
+    then_rel = then.coverage.get("current", {}).get("releases", [])
+    return {"as_of": eng.published[:10], "value": then.value, "currency": then.currency,
+            "releases": then_rel, "changed": then_rel != now_rel}
+
+
 def readings(c: Claim, claims: list[Claim], eng: Engine) -> list[Reading]:
     """Every reading of ``c`` (none for a claim that is not about trade or lacks a part)."""
+    if c.kind in ("balance", "quantity") or (c.kind == "comparison"
+                                             and c.comparison["relation"] == "record") or (
+            (c.ranked or {}).get("by") == "product"):
+        return []  # not checked yet: the verdict says why
     if c.kind == "value":
         out = value_readings(c, eng)
         if c.converts is not None:

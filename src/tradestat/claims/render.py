@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from tradestat.claims.checker import Checked, CheckReport
 
-MARKS = {"supported": "SUPPORTED", "contradicted": "CONTRADICTED",
-         "unverifiable": "UNVERIFIABLE"}
+MARKS = {"supported": "SUPPORTED", "approximate": "APPROXIMATE",
+         "contradicted": "CONTRADICTED", "unverifiable": "UNVERIFIABLE"}
 
 
 def marked(text: str, items: list[tuple[int, Checked]]) -> str:

@@ -2,6 +2,13 @@
 
 * A number is read within its stated precision: "1.03 trillion" is 1.025–1.035 trillion,
   "20.3 %" is 20.25–20.35 %; "about" allows ``APPROX_PCT``; "more than" is a bound.
+* A value computed from part of what the claim covers (the sub-codes present for a total,
+  a world summed from a few partners, a basket with codes missing) is a lower bound: it
+  supports "more than" claims it already passes and contradicts a claim it already exceeds,
+  but never a larger figure, and never judges a growth rate or a comparison.
+* ``approximate``: a value outside its stated precision but within ``APPROXIMATE_PCT`` of
+  the data, with how far; where ``--published`` is given, the data as they stood then
+  (``--as-of``) are read too, to say whether a later revision explains the gap.
 * A claim is ``supported`` when a reading computed from complete data reproduces it (the
   reading is named when it is not the first one), ``contradicted`` when the data are complete
   and no reading does (with the computed value and by how much), and ``unverifiable`` when it
@@ -21,8 +28,23 @@ from tradestat.claims.extract import Claim
 from tradestat.claims.readings import Reading
 
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+APPROXIMATE = "approximate"
 #: two values "match" (a comparison's "matches", "on par with") within this many percent
 LEVEL_PCT = 1.0
+#: a value outside its stated precision but this close (percent) is "approximate", not wrong
+APPROXIMATE_PCT = 1.0
+#: claims the checker reads but cannot check yet, and why
+NOT_YET = {
+    "balance": "a trade balance (surplus or deficit): tradestat has no balance analytic yet, "
+               "so it is not checked",
+    "quantity": "a quantity (units, tonnes): the checker compares values, not quantities, "
+                "so it is not checked",
+    "record": "a comparison with earlier records ('the largest since …') is not checked yet",
+    "product-rank": "a ranking of products is not checked yet",
+    "total_trade": "exports and imports together (total trade): not checked yet",
+    "days": "a period of days within a month (10- or 20-day data): the store holds whole "
+            "months",
+}
 
 
 @dataclass
@@ -92,9 +114,10 @@ def _money(value: float, currency: str) -> str:
 
 
 def said(c: Claim) -> str:
-    if c.kind == "comparison":
+    if c.kind == "comparison" and c.comparison["relation"] != "record":
         rel = {">": "more than", "<": "less than", "=": "level with"}[c.comparison["relation"]]
-        return f"{c.product_said} {rel} {c.comparison['said']}"
+        who = f"{c.reporter} " if c.comparison.get("reporters") else ""
+        return f"{who}{c.product_said} {rel} {c.comparison['said']}"
     return c.text.strip()
 
 
@@ -114,13 +137,50 @@ def judge(c: Claim, r: Reading) -> None:
         ok = lo <= c.value["high"] and c.value["low"] <= hi
     else:
         ok = within(r.value, stated(c))
+    if r.bound == "lower":
+        _judge_bound(c, r, ok)
+        return
     if r.gaps:
         r.status = "incomplete"
         r.note = "; ".join(g["message"] for g in r.gaps)
         if ok and _bound_passed(c, r):
             r.status = "match"
+        elif _rank_already_lower(c, r):
+            r.status = "mismatch"
+            r.note += "; reporters missing from the data can only push it further down"
     else:
-        r.status = "match" if ok else "mismatch"
+        r.status = "match" if ok else ("approximate" if _close(c, r) else "mismatch")
+
+
+def _close(c: Claim, r: Reading) -> bool:
+    """A value or a change off its stated precision, but within APPROXIMATE_PCT of it."""
+    claim = stated(c) if c.kind in ("value", "growth") and r.product != "conversion" else None
+    if not claim or claim.get("qualifier") or not r.value:
+        return False
+    amount = claim.get("amount", claim.get("pct"))
+    return abs(r.value - amount) <= abs(amount) * APPROXIMATE_PCT / 100
+
+
+def _judge_bound(c: Claim, r: Reading, ok: bool) -> None:
+    """A value summed from part of what the claim covers can only grow as the rest is
+    added: it decides "more than X" it already passes, and a claim it already exceeds."""
+    claim = stated(c) if c.kind == "value" else None
+    r.status = "lower-bound"
+    if claim is None or r.product == "conversion":
+        return
+    if ok and claim.get("qualifier") == ">":
+        r.status = "match"
+    elif r.value > claim["high"] * (1 + APPROXIMATE_PCT / 100) and claim.get("qualifier") \
+            not in (">",):
+        r.status = "mismatch"
+        r.note += "; the part present already exceeds the claimed total"
+
+
+def _rank_already_lower(c: Claim, r: Reading) -> bool:
+    """Among the reporters present the claimed place is already lost: the missing ones can
+    only add competitors, never remove them."""
+    return c.kind == "rank" and c.rank is not None and r.unit == "rank" and r.value > c.rank \
+        and all(g["code"] in ("reporter-coverage", "missing-month") for g in r.gaps)
 
 
 def _no_value(r: Reading) -> str:
@@ -153,6 +213,8 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
 
     if where("match"):
         return _supported(c, readings, where("match")[0])
+    if where("approximate"):
+        return _approximate(c, readings, where("approximate")[0])
     gaps = where("incomplete")
     if gaps:
         r = readings[gaps[0]]
@@ -163,12 +225,53 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
                        r.evidence, gaps[0])
     if where("mismatch"):
         return _contradicted(c, readings, where("mismatch"))
+    if where("lower-bound"):
+        return _lower_bound(c, readings, where("lower-bound")[0])
     return _no_data(c, readings, conv, store_note)
 
 
+def _lower_bound(c: Claim, readings: list[Reading], i: int) -> Verdict:
+    r = readings[i]
+    what = {"growth": "a growth rate", "comparison": "a comparison"}.get(
+        c.kind, "the claimed figure")
+    return Verdict(UNVERIFIABLE, f"{said(c)}: the data hold only part of what the claim "
+                   f"covers ({r.note}): {_val(c, r)} under {r.label} is a lower bound, which "
+                   f"cannot confirm or contradict {what}", r.evidence, i)
+
+
+def _approximate(c: Claim, readings: list[Reading], i: int) -> Verdict:
+    r = readings[i]
+    amount = stated(c).get("amount", stated(c).get("pct"))
+    off = (amount / r.value - 1) * 100
+    reason = (f"{said(c)}: outside its stated precision, but within {abs(off):.2f} % of the "
+              f"current data ({_val(c, r)} under {r.label})")
+    if c.kind == "growth":
+        return Verdict(APPROXIMATE, reason + "; consistent with rounding, or with a revision "
+                       "of either year's value since the text was written", r.evidence, i)
+    then = r.evidence.get("as_published")
+    if then and then.get("value") is not None and then.get("changed"):
+        t_off = (stated(c)["amount"] / then["value"] - 1) * 100
+        reason += (f"; the data as of {then['as_of']} (releases "
+                   f"{', '.join(then['releases']) or '-'}) gave {_money(then['value'], r.unit)} "
+                   f"({t_off:+.2f} %): consistent with a revision since")
+    elif then:
+        reason += (f"; the store holds no earlier release for it as of {then['as_of']}: "
+                   "consistent with a later revision, or with rounding in the text")
+    else:
+        reason += "; consistent with a later revision of the data (give --published to "
+        reason += "compare with the data as they stood then), or with rounding in the text"
+    return Verdict(APPROXIMATE, reason, r.evidence, i)
+
+
 def _not_checkable(c: Claim) -> Verdict | None:
+    kind = ("record" if c.kind == "comparison" and c.comparison["relation"] == "record"
+            else "product-rank" if (c.ranked or {}).get("by") == "product"
+            else "total_trade" if c.flow == "total_trade"
+            else "days" if c.period and c.period.count("-") > 2 else c.kind)
+    if kind in NOT_YET and c.topic == "trade":
+        return Verdict(UNVERIFIABLE, f"{said(c)}: {NOT_YET[kind]}", {"kind": kind})
     if c.topic != "trade":
-        what = {"forecast": "a forecast", "production": "production",
+        what = {"forecast": "a forecast", "production": "production or investment",
                 "sales": "sales or market size"}[c.topic]
         return Verdict(UNVERIFIABLE, f"the claim is about {what}, not customs trade: trade "
                        "statistics cannot confirm or refute it", {"topic": c.topic})
@@ -213,6 +316,8 @@ def _contradicted(c: Claim, readings: list[Reading], misses: list[int]) -> Verdi
     others = [f"{x.label}: {_val(c, x)}" for j, x in enumerate(readings)
               if j != i and x.status == "mismatch"]
     tail = f" (other readings: {'; '.join(others)})" if others else ""
+    if r.bound == "lower" or r.gaps:
+        tail += f" — {r.note}"
     return Verdict(CONTRADICTED, f"{said(c)}: the data give {how} under {r.label}{tail}",
                    r.evidence, i)
 
