@@ -19,11 +19,14 @@ import pytest
 from analytics_data import ANNUAL, MONTHLY, read_comtrade
 from conftest import ARTIFACTS
 from test_dashboard import WAIT, _free_port, _local_page
+from test_events import _expected_rules
 from test_report_browser import MARKS_JS
 from tradestat import ComtradeReader, Store, report
 from tradestat.report import fmt
 
 COMPARE = ["passenger_cars", "mobile_phones", "apparel"]
+#: The dashed rules (policy events) a chart's SVG draws.
+RULES_JS = "svg => [...svg.querySelectorAll('g.mark-rule.role-mark line')].length"
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +133,12 @@ def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
     charts = _charts(page)
     assert set(charts) == {"monthly", "ytd", "ranking"}
     assert all(c["sized"] >= 1 for c in charts.values()), charts
+    # the policy events of the span that concern the USA, one dashed rule each
+    rules = _expected_rules("USA", 202501, 202508)
+    for name in ("monthly", "ytd"):
+        svg = page.locator(f'figure.chart[data-name="{name}"] svg').first
+        assert svg.evaluate(RULES_JS) == len(rules) > 0
+    assert all(d in page.inner_text('figure.chart[data-name="monthly"]') for d in rules)
     _shoot(page, "report-usa-2025")
     page.close()
 
@@ -228,6 +237,12 @@ def test_dashboard_usa_2025_monthly(browser, server: str, monthly: pd.DataFrame)
         f"{fmt.money(usa['value'].sum(), 'USD')} in January–August 2025; ")
     assert page.get_attribute("#chart-monthly", "data-ready") == "true"
     assert _svg_marks(page, "monthly") >= usa["period"].nunique()
+    rules = _expected_rules("USA", 202501, 202508)
+    assert page.locator("#chart-monthly svg").first.evaluate(RULES_JS) == len(rules) > 0
+    # warnings with names and months in words, not codes
+    said = page.locator("#warnings li").all_inner_texts()
+    assert said and "United States has no data for August 2025" in said[0]
+    assert not any("USA" in w for w in said)
     assert page.is_hidden("#chart-comparison")  # nothing chosen to compare: no frame
     _shoot(page, "dashboard-usa-2025")
     assert elsewhere == []

@@ -727,6 +727,28 @@ def report_cmd(
         raise typer.Exit(2)
 
 
+@app.command("event")
+def event_cmd(
+    date: Annotated[str, typer.Option("--date", help="The event's date, YYYY-MM-DD.")],
+    reporter: ReporterOpt, flow: FlowOpt, product: ProductOpt = None, basket: BasketOpt = None,
+    window: Annotated[int, typer.Option(
+        "--window", help="Months on each side (12 or 24 compare like months).")] = 12,
+    as_of: AsOfOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """The N months before a policy event against the N months after it (months missing on
+    either side withhold the change; a window of other than whole years is said to mix
+    seasons). Events on record: tradestat/data/events.toml and <store>/events.toml."""
+    from tradestat.report import events
+
+    res = _run(debug, as_json, lambda: events.around(
+        Store(store), date, reporter, flow, product, basket, window, as_of))
+    _emit(as_json, res.to_dict(), lambda: [_say(line) for line in res.lines()])
+    if res.figure_before.value is None and res.figure_after.value is None:
+        err.print("error: no data in the store on either side of the event", markup=False)
+        raise typer.Exit(2)
+
+
 @app.command("check")
 def check_cmd(
     source: Annotated[str, typer.Argument(help="A text file, or - for stdin.")],
@@ -745,6 +767,21 @@ def check_cmd(
     rep = _run(debug, as_json, lambda: command.run(source, Store(store), as_of, published,
                                                    about))
     _emit(as_json, rep.to_dict(), lambda: [_say(line) for line in render.lines(rep)])
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="A question in words, quoted.")],
+    as_of: AsOfOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Answer a question in words: the figure, ranking or comparison, and how it was read."""
+    from tradestat.claims import ask
+
+    res = _run(debug, as_json, lambda: ask.ask(question, Store(store), as_of=as_of))
+    _emit(as_json, res.to_dict(), lambda: [_say(line) for line in res.lines()])
+    if not res.answered:
+        raise typer.Exit(1)
 
 
 def _version(value: bool) -> None:

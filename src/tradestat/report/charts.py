@@ -80,33 +80,71 @@ def _ticks(s: Series) -> list[str]:
     return [MONTH_ABBR[int(label[5:7]) - 1] if len(label) == 7 else label for label in labels]
 
 
-def _lines(now: Series, prev: Series, cumulative: bool, title: str) -> dict:
+#: Colour of the policy-event rules (dark grey, dashed: not a data series).
+EVENT = "#555555"
+
+
+def _rules(spec: dict, now: Series, ticks: list[str], events: list | None) -> dict:
+    """``spec`` with a dashed rule (and its date) at each event's month of the current span;
+    the lines' data stays where it was (the spec's top level)."""
+    at = {p.period: ticks[i] for i, p in enumerate(now.points) if i < len(ticks)}
+    marks = [{"month": at[f"{e.month // 100}-{e.month % 100:02d}"], "date": e.date,
+              "label": e.label, "source": e.source}
+             for e in events or () if f"{e.month // 100}-{e.month % 100:02d}" in at]
+    if not marks:
+        return spec
+    x = {"field": "month", "type": "nominal", "sort": ticks}
+    lines = {"mark": spec.pop("mark"), "encoding": spec.pop("encoding")}
+    rule = {"data": {"values": marks}, "mark": {"type": "rule", "color": EVENT,
+                                                "strokeDash": [4, 3], "strokeWidth": 1.5},
+            "encoding": {"x": x, "tooltip": [{"field": "date"}, {"field": "label"},
+                                             {"field": "source"}]}}
+    text = {"data": {"values": marks}, "mark": {"type": "text", "color": EVENT, "align": "left",
+                                                "baseline": "top", "dx": 3, "fontSize": 9},
+            "encoding": {"x": x, "y": {"value": 2}, "text": {"field": "date"}}}
+    return spec | {"layer": [lines, rule, text]}
+
+
+def event_marks(spec: dict) -> list[dict]:
+    """The events a chart draws (its rule layer's rows)."""
+    layers = spec.get("layer", [])
+    return next((layer["data"]["values"] for layer in layers
+                 if layer.get("mark", {}).get("type") == "rule"), [])
+
+
+def _lines(now: Series, prev: Series, cumulative: bool, title: str,
+           events: list | None = None) -> dict:
     ticks = _ticks(now)
-    rows = _month_rows(now, ticks, cumulative) + _month_rows(prev, ticks, cumulative)
+    # a span without any value has no line: it gets no legend entry either
+    drawn = [(s, c) for s, c in zip((now, prev), COLOURS, strict=True)
+             if any(p.value is not None for p in s.points)] or [(now, COLOURS[0])]
+    rows = [r for s, _ in drawn for r in _month_rows(s, ticks, cumulative)]
     rows, axis = _scaled(rows, now.currency)
-    order = [_series_label(now), _series_label(prev)]
+    order = [_series_label(s) for s, _ in drawn]
     chart = alt.Chart(alt.Data(values=rows), title=title).mark_line(point=True).encode(
         x=alt.X("month:N", sort=ticks, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("amount:Q", title=axis),
         color=alt.Color("series:N", sort=order, title=None,
-                        scale=alt.Scale(domain=order, range=list(COLOURS)),
+                        scale=alt.Scale(domain=order, range=[c for _, c in drawn]),
                         legend=alt.Legend(orient="top")),
         tooltip=["series:N", "period:N", TOOLTIP_VALUE],
     ).properties(width=WIDTH, height=260)
-    return chart.to_dict()
+    return _rules(chart.to_dict(), now, ticks, events)
 
 
-def monthly(series_now: Series, series_prev: Series) -> dict:
-    """Monthly values of the span against the same months a year earlier (two lines)."""
-    return _lines(series_now, series_prev, False, "Monthly value")
+def monthly(series_now: Series, series_prev: Series, events: list | None = None) -> dict:
+    """Monthly values of the span against the same months a year earlier (two lines), with
+    a dashed rule at each of ``events`` (:mod:`tradestat.report.events`) in the span."""
+    return _lines(series_now, series_prev, False, "Monthly value", events)
 
 
-def ytd(series_now: Series, series_prev: Series) -> dict:
-    """Cumulative values from the first month of each span (year to date), two lines.
+def ytd(series_now: Series, series_prev: Series, events: list | None = None) -> dict:
+    """Cumulative values from the first month of each span (year to date), two lines, with
+    the events' rules as :func:`monthly`.
 
     A month without data ends its line: the total after it would leave the month out.
     """
-    return _lines(series_now, series_prev, True, "Cumulative value (year to date)")
+    return _lines(series_now, series_prev, True, "Cumulative value (year to date)", events)
 
 
 def _name(label: str) -> str:

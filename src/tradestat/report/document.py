@@ -23,7 +23,8 @@ from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.rank import Ranking
 from tradestat.analytics.series import Series
 from tradestat.errors import InputError
-from tradestat.report import charts, words
+from tradestat.report import charts, events, words
+from tradestat.report.events import Event
 from tradestat.report.notes import Note, Notes
 from tradestat.report.words import Sentence
 
@@ -51,6 +52,8 @@ class Report:
     omitted: list[str] = field(default_factory=list)
     #: the numbered caveats under the headline (the sentences cite their numbers)
     notes: list[Note] = field(default_factory=list)
+    #: policy events in the span, drawn as rules on the monthly and YTD charts
+    events: list[Event] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
@@ -61,8 +64,8 @@ class Report:
         """The Vega-Lite specs of the charts the data allow, by name."""
         out = {}
         if _has_points(self.series_now) or _has_points(self.series_prev):
-            out["monthly"] = charts.monthly(self.series_now, self.series_prev)
-            out["ytd"] = charts.ytd(self.series_now, self.series_prev)
+            out["monthly"] = charts.monthly(self.series_now, self.series_prev, self.events)
+            out["ytd"] = charts.ytd(self.series_now, self.series_prev, self.events)
         if self.comparison is not None and len(charts.with_data(self.comparison)) > 1:
             out["comparison"] = charts.comparison(self.comparison)
         if self.ranking is not None and self.ranking.rows:
@@ -94,6 +97,7 @@ class Report:
         return {"query": self.query, "title": self.title, "synthetic": self.synthetic,
                 "headline": self.headline, "sentences": [s.to_dict() for s in self.sentences],
                 "notes": [n.to_dict() for n in self.notes],
+                "events": [e.to_dict() for e in self.events],
                 "figure": self.figure.to_dict(), "comparison": doc(self.comparison),
                 "ranking": doc(self.ranking), "top_products": doc(self.top_products),
                 "top_partners": doc(self.top_partners), "series": {
@@ -179,7 +183,17 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
              f"{_what(fig)}, {words.span_words(fig.period)}")
     return Report(query, title, fig, comp, ranking if ranking.n > 1 else None,
                   tops if tops.rows else None, partners if partners.rows else None, now, prev,
-                  sentences, _synthetic(fig), omitted, book.items)
+                  sentences, _synthetic(fig), omitted, book.items,
+                  _events(store, code, product, basket, fig.period))
+
+
+def _events(store: Any, code: str, product: str | None, basket: str | None,
+            span: Any) -> list[Event]:
+    """The policy events of the span that concern the reporter and product."""
+    found = events.load(store.root)
+    months = span.months
+    return events.relevant(found, code, events.codes_of(product, basket, store.root),
+                           months[0], months[-1])
 
 
 def _headline(fig: Figure, comp: Comparison | None, ranking: Ranking, code: str, who: str,

@@ -35,6 +35,9 @@ def sections(r: Report) -> list[tuple[Table | None, list[str]]]:
 def captions(r: Report, name: str) -> list[str]:
     """The chart's caption, then the cautions about its points (gaps, partial years)."""
     out = [CAPTIONS[name]]
+    if name in ("monthly", "ytd") and r.events:
+        out.append("Dashed rules mark policy events in the span: " + "; ".join(
+            f"{e.date}, {e.label} (source: {e.source})" for e in r.events) + ".")
     if name == "monthly":
         ws = [*(r.series_now.warnings if r.series_now else []),
               *(r.series_prev.warnings if r.series_prev else [])]

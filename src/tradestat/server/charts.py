@@ -42,12 +42,25 @@ def _months(store: Any, reporter: str, flow: str, period: str, product: str | No
     now, prev = (analytics.series(store, reporter, flow, product, basket, "M",
                                   f"{s.start}..{s.end}", as_of=as_of) for s in (span, before))
     draw = charts.monthly if kind == "monthly" else charts.ytd
-    spec = draw(now, prev)
-    return _drawn({"kind": kind, "spec": spec,
+    found = _events(store, reporter, product, basket, span)
+    spec = draw(now, prev, found)
+    return _drawn({"kind": kind, "spec": spec, "events": [e.to_dict() for e in found],
                    "result": {"now": now.to_dict(), "previous": prev.to_dict()}},
                   charts.has_marks(spec), f"no monthly values in the store for {span.label} "
                   f"or {before.label} (annual data only, or none); a monthly release would "
                   "fill this chart")
+
+
+def _events(store: Any, reporter: str, product: str | None, basket: str | None,
+            span: Any) -> list:
+    """The policy events of the span that concern the reporter and product (rules)."""
+    from tradestat.analytics.common import country_code
+    from tradestat.report import events
+
+    code, _ = country_code(reporter, "--reporter")
+    months = span.months
+    return events.relevant(events.load(store.root), code,
+                           events.codes_of(product, basket, store.root), months[0], months[-1])
 
 
 def _drawn(doc: dict, drawn: bool, why: str) -> dict:

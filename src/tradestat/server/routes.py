@@ -92,11 +92,13 @@ async def figure(request: Request, reporter: Reporter, flow: Flow, period: Perio
 def with_display(fig: analytics.Figure) -> dict:
     """The figure's document plus its numbers written for readers (as in the report)."""
     from tradestat.report import fmt, words
+    from tradestat.report.notes import readable, sentence
 
     return fig.to_dict() | {"display": {
         "value": fmt.money(fig.value, fig.currency),
         "previous": fmt.money(fig.previous_value, fig.currency), "yoy": fmt.pct(fig.yoy_pct),
-        "sentence": words.headline_sentence(fig)}}
+        "sentence": words.headline_sentence(fig),
+        "warnings": [sentence(readable(w.message)) for w in fig.warnings]}}
 
 
 @router.get("/compare", response_model=None, responses={200: {"model": schemas.Comparison}},

@@ -62,6 +62,8 @@ class Display(_Open):
     yoy: str
     #: the figure in one sentence, as the report's headline opens
     sentence: str | None = None
+    #: the warnings' messages with names for codes and months in words
+    warnings: list[str] | None = None
 
 
 class Figure(Capped):

@@ -91,12 +91,12 @@ function showFigure(fig) {
     + (fig.basis ? `; basis: ${fig.basis}` : "") + ".";
   const list = byId("warnings");
   list.replaceChildren();
-  for (const w of fig.warnings) {
+  fig.warnings.forEach((w, i) => {
     const li = document.createElement("li");
-    li.textContent = w.message;
+    li.textContent = fig.display.warnings ? fig.display.warnings[i] : w.message;
     li.dataset.code = w.code;
     list.append(li);
-  }
+  });
   byId("warnings-box").hidden = fig.warnings.length === 0;
   showNearby(fig.nearby);
   byId("result").hidden = false;
