@@ -306,16 +306,32 @@ def _named(text: str, m: re.Match) -> tuple[str, str, bool] | None:
     return None
 
 
+def _country_at(text: str, m: re.Match) -> tuple[str, str, bool, int] | None:
+    """The known name in the capitalised words at ``m`` ("Did China": China), with where it
+    starts."""
+    start = m.start(1)
+    while start < m.end(1):
+        sub = _COUNTRY_RE.match(text, start)
+        named = _named(text, sub) if sub else None
+        if named:
+            return (*named, start)
+        nxt = text.find(" ", start, m.end(1))
+        if nxt < 0:
+            return None
+        start = nxt + 1
+    return None
+
+
 def countries(text: str, offset: int) -> list[Mention]:
     out = []
     for m in _COUNTRY_RE.finditer(text):
-        named = _named(text, m)
-        if named is None:
+        found = _country_at(text, m)
+        if found is None:
             continue
-        code, name, demonym = named
-        end = m.start(1) + len(name)
-        out.append(Mention("country", offset + m.start(1), offset + end, {
-            "code": code, "said": name, "role": _role(text, m.start(1), end, demonym)}))
+        code, name, demonym, start = found
+        end = start + len(name)
+        out.append(Mention("country", offset + start, offset + end, {
+            "code": code, "said": name, "role": _role(text, start, end, demonym)}))
     for m in _AREA_RE.finditer(text):
         if any(x.start <= offset + m.start() < x.end for x in out):
             continue
