@@ -198,8 +198,7 @@ def test_true_value_and_growth_2024(store: Store, annual: pd.DataFrame) -> None:
         v.result.evidence["query"]
     assert v.result.evidence["releases"] and v.result.evidence["sources"] == ["comtrade"]
     assert g.readings[g.result.chosen].value == pytest.approx(yoy, rel=1e-9)
-    assert rep.summary == {"supported": 2, "approximate": 0, "contradicted": 0,
-                           "unverifiable": 0}
+    assert rep.summary == {"supported": 2, "contradicted": 0, "unverifiable": 0}
 
 
 def test_false_value_and_growth_say_by_how_much(store: Store, annual: pd.DataFrame) -> None:
@@ -369,8 +368,7 @@ def test_not_about_trade(store: Store) -> None:
 def test_example_paragraph_end_to_end(store: Store, fred: pd.Series) -> None:
     rep = check(EXAMPLE, store, published="2024-12-10")
     assert len(rep.claims) == 7
-    assert rep.summary == {"supported": 0, "approximate": 0, "contradicted": 0,
-                           "unverifiable": 7}
+    assert rep.summary == {"supported": 0, "contradicted": 0, "unverifiable": 7}
     for c in rep.claims:  # the store has no January-November 2024 figures of any product
         assert "no data for CHN exports" in c.reason and "2024-01..2024-11" in c.reason
         assert "comtrade annual 2013..2024" in c.reason  # what the store does hold

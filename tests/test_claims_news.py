@@ -99,6 +99,8 @@ def test_china_2018_passage_verdicts(china_store: Store, partners: pd.Series) ->
         ("value", "$478.4 billion", "approximate"),
         ("growth", "0.7 percent", "unverifiable"),   # the store holds no imports
         ("value", "$155.1 billion", "unverifiable")]
+    assert rep.summary == {"supported": 0, "approximate": 2, "contradicted": 0,
+                           "unverifiable": 3}
     balance, growth, value, *_ = rep.claims
     assert "no balance analytic" in balance.reason
     assert f"{abs(off):.2f} %" in value.reason and "revision" in value.reason

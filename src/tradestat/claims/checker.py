@@ -55,8 +55,12 @@ class CheckReport:
 
     @property
     def summary(self) -> dict[str, int]:
+        """Claims per verdict: supported, contradicted and unverifiable always; approximate
+        (new in issue #19) only where a claim got it, so that readers of the first three
+        keys see the same document."""
         counts = Counter(c.verdict for c in self.claims)
-        return {v: counts.get(v, 0) for v in VERDICTS}
+        return {v: counts.get(v, 0) for v in VERDICTS
+                if v != "approximate" or counts.get(v)}
 
     def to_dict(self) -> dict:
         return {"claims": [c.to_dict() for c in self.claims], "summary": self.summary,
