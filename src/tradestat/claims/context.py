@@ -73,13 +73,28 @@ def _near(items: list[Mention], at: int) -> Mention | None:
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of a sentence: cut at punctuation and at "while", "but", "after" …; a
+    parenthesis without a number ("(by HS code)", "(EA19)") does not cut."""
     out, pos = [], start
     for m in _CLAUSE_RE.finditer(text, start, end):
+        if m.group(0) in "()" and _wordy_parenthesis(text, m.start()):
+            continue
         if m.start() > pos:
             out.append((pos, m.start()))
         pos = m.start() if m.group(0)[0].isalpha() else m.end()
     out.append((pos, end))
     return out
+
+
+def _wordy_parenthesis(text: str, at: int) -> bool:
+    """The parenthesis at ``at`` encloses words only."""
+    if text[at] == "(":
+        close = text.find(")", at)
+        inside = text[at:close] if 0 < close - at < 40 else "0"
+    else:
+        open_ = text.rfind("(", max(0, at - 40), at)
+        inside = text[open_:at] if open_ >= 0 else "0"
+    return not re.search(r"\d", inside)
 
 
 @dataclass

@@ -137,8 +137,8 @@ RANK_RE = re.compile(
     r"(?P<ord3>" + _ORD + r")\s+(?P<spot>spot|place|slot)\b|"
     r"(?P<nth>\d+)(?:st|nd|rd|th)-ranked)", re.IGNORECASE)
 RECORD_RE = re.compile(r"\b(?:the\s+)?(?:largest|highest|biggest|lowest|smallest|strongest|"
-                       r"weakest)\s+(?:[A-Za-z-]+\s+){0,5}?(?:since\s+(?=[A-Z0-9]|the\b|"
-                       r"[a-z]+\s+[A-Z])|in recent history|on record|ever)", re.IGNORECASE)
+                       r"weakest)\s+(?:[A-Za-z-]+\s+){0,5}?(?:since\s+(?:the\s+)?(?:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?|\d{4})"
+                       r"(?:\s+\d{4})?|in recent history|on record|ever)")
 
 MONTHS = {m: i + 1 for i, m in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
