@@ -39,17 +39,21 @@ CHUNK_SERIES = 25_000
 FLOWS = ("X", "M")  # Comtrade's flow codes: export, import
 
 #: Big traders first, roughly by size of trade; then the rest of ISO 3166 alphabetically.
-#: Taiwan is left out: tradestat stores it as Comtrade's "Other Asia, nes" (S19), and the demo
-#: keeps file codes and stored codes identical.
+#: Taiwan is written as Comtrade's "Other Asia, nes" (S19), the code tradestat stores it
+#: under, so the demo's file codes and stored codes stay identical.
 BIG_TRADERS = (
     "CHN", "USA", "DEU", "NLD", "JPN", "KOR", "ITA", "FRA", "HKG", "BEL", "MEX", "GBR", "CAN",
-    "SGP", "IND", "CHE", "ESP", "VNM", "ARE", "POL", "MYS", "THA", "AUS", "RUS", "BRA", "SAU",
-    "IDN", "CZE", "AUT", "SWE", "TUR", "IRL", "PHL", "DNK", "NOR", "HUN", "SVK", "ISR", "CHL",
-    "BGD", "ROU", "PRT", "FIN", "ZAF", "QAT", "KAZ", "ARG", "NZL", "GRC", "PER", "COL", "EGY",
-    "NGA", "PAK", "MAR", "KWT", "UKR", "SVN", "LTU", "OMN", "IRQ", "DZA",
+    "SGP", "S19", "IND", "CHE", "ESP", "VNM", "ARE", "POL", "MYS", "THA", "AUS", "RUS", "BRA",
+    "SAU", "IDN", "CZE", "AUT", "SWE", "TUR", "IRL", "PHL", "DNK", "NOR", "HUN", "SVK", "ISR",
+    "CHL", "BGD", "ROU", "PRT", "FIN", "ZAF", "QAT", "KAZ", "ARG", "NZL", "GRC", "PER", "COL",
+    "EGY", "NGA", "PAK", "MAR", "KWT", "UKR", "SVN", "LTU", "OMN", "IRQ", "DZA",
 )
 N_COUNTRIES = 200
 ZIPF = 1.0
+#: Zipf exponent of the other products' shares: flatter than the countries' (1.0 made one
+#: random subheading, sacks and bags once, China's largest export by far; real trade's
+#: largest subheadings are a few per cent of the total).
+PRODUCT_ZIPF = 0.5
 NOT_TRADERS = {"TWN", "ATA", "BVT", "HMD", "UMI", "IOT", "ATF", "SGS", "PCN", "CCK", "CXR",
                "NFK", "TKL", "NIU", "ALA", "SJM", "ESH", "VAT", "BES", "SXM", "CUW", "MAF",
                "BLM", "SPM", "WLF", "MSR", "FLK", "SHN", "GGY", "JEY", "IMN", "GIB"}
@@ -64,17 +68,27 @@ GROUPS = {
     "apparel": (("61", "62"), 0.022, 0.14, "u", 6.0, 25.0),
 }
 GROUP_NAMES = ("other", *GROUPS)
+#: How evenly a group's value is spread over its subheadings (Dirichlet concentration):
+#: apparel's 260 subheadings get a few big ones, as garments have, so that a small file
+#: holds enough of it to compare.
+SPLIT = {"apparel": 0.15}
 #: Yearly growth by product group, and the exceptions written into the synthetic world.
 GROWTH = {"other": 0.03, "ic": 0.08, "semi": 0.0, "car": 0.05, "phone": 0.03, "apparel": 0.0}
 GROWTH_SPECIAL = {("CHN", "ic", "X"): 0.20, ("CHN", "car", "X"): 0.35,
                   ("CHN", "apparel", "X"): 0.0, ("CHN", "phone", "X"): 0.02,
                   ("CHN", "semi", "X"): -0.05}
 #: Comparative advantage: multipliers of a reporter's trade in a group (X exports, M imports).
+#: Chosen so that the proportions follow real published orders of magnitude (not their
+#: values): integrated circuits are among China's largest exports, level with apparel and
+#: ahead of phones and cars; Hong Kong, China, Taiwan, Korea, Malaysia and Singapore lead the
+#: exporters of integrated circuits.
 AFFINITY = {
-    ("CHN", "apparel", "X"): 4.0, ("CHN", "phone", "X"): 4.0, ("CHN", "semi", "X"): 3.0,
-    ("CHN", "ic", "X"): 1.2, ("CHN", "ic", "M"): 3.0, ("HKG", "ic", "X"): 6.0,
-    ("HKG", "ic", "M"): 5.0, ("KOR", "ic", "X"): 4.0, ("SGP", "ic", "X"): 4.0,
-    ("MYS", "ic", "X"): 5.0, ("VNM", "phone", "X"): 6.0, ("VNM", "apparel", "X"): 4.0,
+    ("CHN", "apparel", "X"): 2.6, ("CHN", "phone", "X"): 1.8, ("CHN", "semi", "X"): 3.0,
+    ("CHN", "car", "X"): 1.0, ("CHN", "ic", "X"): 1.2, ("CHN", "ic", "M"): 3.0,
+    ("HKG", "ic", "X"): 16.0,
+    ("HKG", "ic", "M"): 8.0, ("KOR", "ic", "X"): 5.4, ("SGP", "ic", "X"): 8.0,
+    ("S19", "ic", "X"): 18.0, ("MYS", "ic", "X"): 12.0, ("USA", "ic", "X"): 0.3,
+    ("VNM", "phone", "X"): 6.0, ("VNM", "apparel", "X"): 4.0,
     ("BGD", "apparel", "X"): 20.0, ("DEU", "car", "X"): 3.0, ("JPN", "car", "X"): 3.0,
     ("MEX", "car", "X"): 3.0, ("KOR", "car", "X"): 2.0, ("USA", "car", "M"): 2.0,
     ("USA", "phone", "M"): 2.0, ("USA", "apparel", "M"): 2.0,
@@ -140,14 +154,14 @@ def world(seed: int = 2024) -> World:
     price = np.ones(len(products))
     per_kg = np.exp(rng.normal(np.log(8.0), 1.2, len(products)))
     others = np.flatnonzero(group == 0)
-    zipf = 1.0 / rng.permutation(np.arange(1, len(others) + 1))
+    zipf = 1.0 / rng.permutation(np.arange(1, len(others) + 1)) ** PRODUCT_ZIPF
     draw[others] = share[others] = zipf / zipf.sum()
     draw *= 1 - sum(g[2] for g in GROUPS.values())
     share *= 1 - sum(g[1] for g in GROUPS.values())
-    for g, (_prefixes, value_share, draw_share, u, unit_price, usd_kg) in enumerate(
-            GROUPS.values(), start=1):
+    for g, (name, (_prefixes, value_share, draw_share, u, unit_price, usd_kg)) in enumerate(
+            GROUPS.items(), start=1):
         members = np.flatnonzero(group == g)
-        split = rng.dirichlet(np.full(len(members), 2.0))
+        split = rng.dirichlet(np.full(len(members), SPLIT.get(name, 2.0)))
         share[members], draw[members] = value_share * split, draw_share / len(members)
         unit[members], price[members] = u, unit_price
         per_kg[members] = usd_kg * np.exp(rng.normal(0, 0.3, len(members)))
@@ -185,7 +199,8 @@ def draw_series(w: World, n: int, seed: int) -> np.ndarray:
         p = np.searchsorted(cdf_c, rng.random(DRAW_BATCH) * cdf_c[-1], side="right")
         h = np.searchsorted(w.draw_cdf, rng.random(DRAW_BATCH) * w.draw_cdf[-1], side="right")
         f = rng.integers(0, 2, DRAW_BATCH)
-        ids = (((r * nc + p) * nh + h) * 2 + f)[r != p]
+        ids = _with_featured((((r * nc + p) * nh + h) * 2 + f)[r != p],
+                             _featured(w, rng, DRAW_BATCH // FEATURED_EVERY, cdf_c))
         uniq, first = np.unique(ids, return_index=True)
         is_new = np.ones(len(uniq), dtype=bool)
         if len(seen):
@@ -195,6 +210,53 @@ def draw_series(w: World, n: int, seed: int) -> np.ndarray:
         total += len(fresh)
         seen = np.union1d(seen, fresh)
     return np.concatenate(found)[:n]
+
+
+#: One draw in this many is of a featured (reporter, group, flow) of AFFINITY: drawing by
+#: size alone ignores the affinities, and a small file then missed Hong Kong's or Taiwan's
+#: chips, which make the story the demo tells.
+FEATURED_EVERY = 8
+#: Featured groups spread over many subheadings and partners are drawn more often (their
+#: values are unchanged): a few rows of apparel would show a fraction of it.
+DRAW_BOOST = {"apparel": 5.0}
+
+
+def _featured(w: World, rng: np.random.Generator, n: int, cdf_c: np.ndarray) -> np.ndarray:
+    """``n`` series ids of the featured (reporter, group, flow) pairs, weighted by their
+    expected value; partner by size, product by its share of the group."""
+    nc, nh = len(w.countries), len(w.products)
+    keys = list(AFFINITY)
+    where = {c: i for i, c in enumerate(w.countries)}
+    reporters = np.array([where[k[0]] for k in keys])
+    groups = np.array([GROUP_NAMES.index(k[1]) for k in keys])
+    weight = np.array([AFFINITY[k] * GROUPS[k[1]][1] * DRAW_BOOST.get(k[1], 1.0)
+                       for k in keys]) * w.size[reporters]
+    pick = rng.choice(len(keys), n, p=weight / weight.sum())
+    r, g = reporters[pick], groups[pick]
+    f = np.array([FLOWS.index(k[2]) for k in keys])[pick]
+    p = np.searchsorted(cdf_c, rng.random(n) * cdf_c[-1], side="right")
+    u = rng.random(n)
+    h = np.empty(n, dtype=np.int64)
+    for gi in np.unique(g):
+        members = np.flatnonzero(w.group == gi)
+        cdf = np.cumsum(w.value_share[members])
+        mine = g == gi
+        h[mine] = members[np.searchsorted(cdf, u[mine] * cdf[-1], side="right").clip(
+            max=len(members) - 1)]
+    return (((r * nc + p) * nh + h) * 2 + f)[r != p]
+
+
+def _with_featured(ids: np.ndarray, featured: np.ndarray) -> np.ndarray:
+    """The featured ids spread evenly among the others (order is priority: first wins)."""
+    out = np.empty(len(ids) + len(featured), dtype=np.int64)
+    slots = np.zeros(len(out), dtype=bool)
+    slots[np.linspace(0, len(out) - 1, len(featured)).astype(np.int64)] = True
+    slots_idx = np.flatnonzero(slots)[: len(featured)]
+    mask = np.zeros(len(out), dtype=bool)
+    mask[slots_idx] = True
+    out[mask] = featured[: mask.sum()]
+    out[~mask] = ids[: (~mask).sum()]
+    return out
 
 
 def _split(w: World, ids: np.ndarray) -> tuple[np.ndarray, ...]:
