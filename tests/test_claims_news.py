@@ -211,3 +211,16 @@ def test_approximate_names_the_release_the_text_saw(tmp_path: Path,
     assert c.verdict == "approximate"
     assert "as of 2019-01-20" in c.reason and "revision since" in c.reason
     assert c.result.evidence["as_published"]["value"] == pytest.approx(478.4e9)
+
+
+def test_partner_against_partner(china_store: Store, partners: pd.Series) -> None:
+    usa, kor, mex = (partners[(2020, p)] for p in ("USA", "KOR", "MEX"))
+    assert usa > kor > mex
+    c, = check("In 2020, China's exports to the United States exceeded exports to South Korea.",
+               china_store).claims
+    assert (c.claim.partner, c.claim.comparison["partners"], c.verdict) == (
+        "USA", ["KOR"], "supported")
+    assert c.readings[c.result.chosen].value == pytest.approx((usa / kor - 1) * 100)
+    c, = check("In 2020, China's exports to Mexico exceeded exports to South Korea.",
+               china_store).claims
+    assert c.verdict == "contradicted"

@@ -417,8 +417,10 @@ class Context:
                     c.ranked = {"by": "reporter", "behind": obj.data["code"]}
                     new.append(c)
                     continue
-                if obj.kind == "country":
-                    c.comparison["reporters"] = [obj.data["code"]]
+                if obj.kind == "country":  # "more than South Korea"; "overtook China as
+                    # Taiwan's largest export destination": partners where the claim has one
+                    who = "partners" if c.partner else "reporters"
+                    c.comparison[who] = [obj.data["code"]]
                     c.comparison["products"] = list(c.products)
                 else:
                     c.comparison["products"] = list(obj.data["readings"])
@@ -535,7 +537,7 @@ class Context:
             objs = [m for m in found if m.kind == "product" and verb.end <= m.start < limit]
             if not objs:
                 objs = [m for m in found if m.kind == "country" and verb.end <= m.start < limit
-                        and m.data["role"] in ("partner", "bare", "object")][:1]
+                        and m.data["role"] != "party"][:1]
             if objs:
                 out.append((verb, objs))
                 objects.update(id(o) for o in objs)

@@ -102,13 +102,14 @@ class Engine:
         return self._cache[key]
 
     def figure(self, c: Claim, item: str, currency: str | None = None,
-               reporter: str | None = None, as_of: str | None = None) -> Any:
+               reporter: str | None = None, as_of: str | None = None,
+               partner: str | None = None) -> Any:
         from tradestat import analytics
 
-        who, when = reporter or c.reporter, as_of or self.as_of
-        key = ("figure", who, c.partner, c.flow, c.period, item, currency, when)
+        who, when, to = reporter or c.reporter, as_of or self.as_of, partner or c.partner
+        key = ("figure", who, to, c.flow, c.period, item, currency, when)
         return self._memo(key, lambda: analytics.figure(
-            self.store, who, c.flow, c.period, partner=c.partner, currency=currency,
+            self.store, who, c.flow, c.period, partner=to, currency=currency,
             as_of=when, **item_args(item)))
 
     def partners(self, c: Claim, item: str) -> Any:
@@ -283,28 +284,30 @@ def growth_readings(c: Claim, eng: Engine) -> list[Reading]:
 
 def reporter_comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
     """"China exported more integrated circuits than South Korea": the same figure for each
-    reporter, side by side; a partial figure on either side decides nothing."""
+    reporter (or, "exports to the US exceeded exports to China", each partner), side by side;
+    a partial figure on either side decides nothing."""
     out = []
-    other = c.comparison["reporters"][0]
+    by = "partner" if c.comparison.get("partners") else "reporter"
+    other = c.comparison[f"{by}s"][0]
+    me = c.partner if by == "partner" else c.reporter
     for item in c.products:
-        mine, theirs = eng.figure(c, item), eng.figure(c, item, reporter=other)
-        ev = {"query": {"function": "figure", "reporters": [c.reporter, other],
-                        "flow": c.flow, "period": c.period, "partner": c.partner,
-                        **item_args(item)},
+        mine, theirs = eng.figure(c, item), eng.figure(c, item, **{by: other})
+        ev = {"query": {"function": "figure", f"{by}s": [me, other], "flow": c.flow,
+                        "period": c.period, **item_args(item)},
               "values": {}}
         bad = [x for x in (mine, theirs) if isinstance(x, TradestatError) or x.value is None]
         if bad or not theirs.value:
-            out.append(Reading(f"{item}: {c.reporter} vs {other}", item, "none", None, "%", ev))
+            out.append(Reading(f"{item}: {me} vs {other}", item, "none", None, "%", ev))
             continue
         diff = (mine.value / theirs.value - 1) * 100
         ev |= {"value": diff, "unit": "% difference",
-               "values": {c.reporter: mine.value, other: theirs.value},
-               "relation": f"{c.reporter} {_fmt_money(mine.value, mine.currency)} against "
+               "values": {me: mine.value, other: theirs.value},
+               "relation": f"{me} {_fmt_money(mine.value, mine.currency)} against "
                            f"{other} {_fmt_money(theirs.value, theirs.currency)} "
                            f"({diff:+.1f} %)",
                "mine": evidence(mine, "figure", **_query(c, item)),
-               "theirs": evidence(theirs, "figure", **_query(c, item, reporter=other))}
-        r = Reading(f"{item}: {c.reporter} vs {other}", item, mine.currency, diff, "%", ev,
+               "theirs": evidence(theirs, "figure", **_query(c, item, **{by: other}))}
+        r = Reading(f"{item}: {me} vs {other}", item, mine.currency, diff, "%", ev,
                     figure_gaps(mine) + figure_gaps(theirs))
         if partial(mine) or partial(theirs):
             r.bound = "lower"
@@ -319,7 +322,7 @@ def _fmt_money(value: float, currency: str) -> str:
 
 def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
     """Each pairing of the subject's and the object's product readings, side by side."""
-    if c.comparison.get("reporters"):
+    if c.comparison.get("reporters") or c.comparison.get("partners"):
         return reporter_comparison_readings(c, eng)
     out = []
     want = c.comparison.get("currency")

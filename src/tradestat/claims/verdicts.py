@@ -116,7 +116,8 @@ def _money(value: float, currency: str) -> str:
 def said(c: Claim) -> str:
     if c.kind == "comparison" and c.comparison["relation"] != "record":
         rel = {">": "more than", "<": "less than", "=": "level with"}[c.comparison["relation"]]
-        who = f"{c.reporter} " if c.comparison.get("reporters") else ""
+        who = f"{c.reporter} " if c.comparison.get("reporters") else (
+            f"{c.reporter} to {c.partner}: " if c.comparison.get("partners") else "")
         return f"{who}{c.product_said} {rel} {c.comparison['said']}"
     return c.text.strip()
 
