@@ -8,8 +8,9 @@ A server that cannot be reached (a closed port) or that dies during a query is a
 error within the connect timeout. The server-killing test comes last: it ends the module's
 server.
 
-Run time (2-core machine, -n 0): about 70 s for the module, of which the server's start is
-about 10-15 s and the first query on a new session about 15 s (benchmarks/RESULTS.md).
+Run time (2-core machine shared with other runs, -n 0): 53 s for the module's 12 tests, of
+which the server's start is about 10 s, the first question on a new session 12 s, the CLI's
+closed-port run 9 s (benchmarks/RESULTS.md, "Spark Connect").
 
 Like the other Spark tests these skip without PySpark, its Spark Connect client (grpcio) or
 Java 17+, except in CI (``CI=true`` or ``TRADESTAT_REQUIRE_DATA``), where they fail.
