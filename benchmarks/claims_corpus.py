@@ -54,6 +54,8 @@ class Score:
     scored: dict = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     non_claims: int = 0
     taken: int = 0
+    #: non-claims the extractor reads as numbers but marks as not trade (production, ...)
+    marked: int = 0
     misses: dict = field(default_factory=lambda: {f: [] for f in (*FIELDS, "found",
                                                                    "taken")})
 
@@ -106,8 +108,8 @@ def score_passage(record: dict, score: Score) -> None:
     from tradestat.claims import extract
 
     text, golds = record["text"], record["claims"]
-    found = [c for c in extract(text, record.get("published_date"), about=record.get("context"))
-             if c.topic == "trade"]
+    every = extract(text, record.get("published_date"), about=record.get("context"))
+    found = [c for c in every if c.topic == "trade"]
     pairs = match(found, golds)
     first: dict[int, object] = {}
     for c, i in pairs:
@@ -131,6 +133,8 @@ def score_passage(record: dict, score: Score) -> None:
                                           f"annotated {expected(gold, name)} "
                                           f"[{gold['evidence'][:90]}]")
     _false_alarms(record, pairs, score)
+    score.marked += sum(1 for nc in record["non_claims"] if any(
+        c.topic != "trade" and _inside(text, nc["text"], c.span) for c in every))
 
 
 def _false_alarms(record: dict, pairs: list, score: Score) -> None:
@@ -146,6 +150,11 @@ def _false_alarms(record: dict, pairs: list, score: Score) -> None:
             score.taken += 1
             score.misses["taken"].append(f"{record['id']}: {hits[0].text!r} in "
                                          f"{nc['text']!r} ({nc['why']})")
+
+
+def _inside(text: str, part: str, span: tuple[int, int]) -> bool:
+    at = text.find(part)
+    return at >= 0 and at <= span[0] and span[1] <= at + len(part)
 
 
 def run(data: Path) -> Score:
@@ -166,6 +175,8 @@ def lines(s: Score) -> list[str]:
         out.append(f"{name:<14} {r:4d} / {d:4d}  {pct(r, d):5.1f} %")
     out.append(f"non-claims taken as claims {s.taken} / {s.non_claims}  "
                f"{pct(s.taken, s.non_claims):.1f} %")
+    out.append(f"  (non-claims read as numbers but marked not trade: {s.marked} / "
+               f"{s.non_claims}; check reports them as unverifiable with that reason)")
     return out
 
 

@@ -337,13 +337,17 @@ def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
                 continue
             rel = cmp.relations[0]
             gaps = [w for i in cmp.items for w in figure_gaps(i.figure)]
+            parts = [p for i in cmp.items for p in partial(i.figure)]
             covs = [i.figure.coverage["current"] for i in cmp.items]
             ev |= {"value": rel["diff_pct"], "unit": "% difference",
                    "values": {i.label: i.figure.value for i in cmp.items},
                    "relation": rel["text"], "basis": cmp.items[0].figure.basis,
                    "releases": sorted({x for c in covs for x in c["releases"]}),
                    "sources": sorted({x for c in covs for x in c["sources"]})}
-            out.append(Reading(f"{a} vs {b}", a, cmp.currency, rel["diff_pct"], "%", ev, gaps))
+            r = Reading(f"{a} vs {b}", a, cmp.currency, rel["diff_pct"], "%", ev, gaps)
+            if parts:  # a side summed from part of what it names decides nothing
+                r.bound, r.note = "lower", "; ".join(p["message"] for p in parts)
+            out.append(r)
     return out
 
 
@@ -400,8 +404,12 @@ def _share_of_total(c: Claim, eng: Engine, item: str) -> Reading:
     if bad or not whole.value:
         return Reading(f"{item} in all products", item, "none", None, "%", ev)
     gaps = figure_gaps(part) + figure_gaps(whole)
-    return Reading(f"{item} in all products", item, "share-of-total",
-                   100 * part.value / whole.value, "%", ev, gaps)
+    r = Reading(f"{item} in all products", item, "share-of-total",
+                100 * part.value / whole.value, "%", ev, gaps)
+    parts = partial(part) + partial(whole)
+    if parts:  # a total summed from the codes present makes any share of it meaningless
+        r.bound, r.note = "lower", "; ".join(p["message"] for p in parts)
+    return r
 
 
 def revision(c: Claim, eng: Engine, r: Reading) -> dict | None:
