@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 #: percent read exactly as annotated (found: of all annotated claims; fields: of found ones)
-FLOORS = {"found": 96.6, "reporter": 99.5, "partner": 98.0, "flow": 100.0, "period": 85.3}
+FLOORS = {"found": 97.1, "reporter": 99.5, "partner": 98.0, "flow": 100.0, "period": 85.3}
 #: percent of the non-claims taken as claims, at most
 TAKEN_CEILING = 0.0
 

@@ -224,3 +224,18 @@ def test_partner_against_partner(china_store: Store, partners: pd.Series) -> Non
     c, = check("In 2020, China's exports to Mexico exceeded exports to South Korea.",
                china_store).claims
     assert c.verdict == "contradicted"
+
+
+def test_partner_share_rests_on_the_partial_world(china_store: Store,
+                                                  partners: pd.Series) -> None:
+    """'Exports to the US were N % of China's exports': the store's world is three partners,
+    so the share computed (USA / three partners) would be far too high; it decides nothing."""
+    three = partners.loc[2020]
+    assert 100 * three["USA"] / three.sum() > 70  # China's real share was about 17 %
+    c, = check("In 2020, exports to the United States accounted for 17 percent of China's "
+               "total exports.", china_store, about="CHN").claims
+    assert (c.claim.partner, c.verdict) == ("USA", "unverifiable")
+    assert "lower bound" in c.reason and "world figure is the sum" in c.reason
+    c, = extract("Exports to China accounted for half of Japan's domestic exports of chip-making "
+                 "equipment in 2023.", about="JPN")
+    assert (c.kind, c.share["pct"], c.partner) == ("share", 50.0, "CHN")

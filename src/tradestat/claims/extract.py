@@ -175,6 +175,26 @@ def percents(text: str, offset: int) -> list[Mention]:
     return out
 
 
+#: "accounted for half of Japan's exports of …": a share in words
+_SHARE_WORDS = re.compile(r"\b(?:account(?:s|ed|ing)? for|made up|makes? up|represent(?:s|ed|"
+                          r"ing)?)\s+(?P<w>half|a third|a quarter|two-thirds|three-quarters)"
+                          r"\s+of\b", re.IGNORECASE)
+_FRACTIONS = {"half": 50.0, "a third": 100 / 3, "a quarter": 25.0, "two-thirds": 200 / 3,
+              "three-quarters": 75.0}
+
+
+def shares_in_words(text: str, offset: int) -> list[Mention]:
+    """"half of", "a third of" after a share verb: a share stated loosely (±5 points)."""
+    out = []
+    for m in _SHARE_WORDS.finditer(text):
+        pct = _FRACTIONS[m.group("w").lower()]
+        share = lx.SHARE_RE.match(text[m.end() - 2:])
+        out.append(Mention("share", offset + m.start("w"), offset + m.end(), {
+            "pct": pct, "low": pct - 5, "high": pct + 5, "qualifier": "~",
+            "of": _share_of(share)}))
+    return out
+
+
 #: "(US$ 1.50 trillion, 9 per cent)" in a text about shares: the percentage is a share
 _LISTED_SHARE = re.compile(r"\(\s*[^()]{0,30}(?:trillion|billion|million)\s*,\s*$")
 _QTY_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five)"
@@ -499,7 +519,7 @@ def records(text: str, offset: int) -> list[Mention]:
 
 
 def mentions(text: str, offset: int) -> list[Mention]:
-    found = [*money(text, offset), *percents(text, offset)]
+    found = [*money(text, offset), *percents(text, offset), *shares_in_words(text, offset)]
     found += [q for q in quantities(text, offset)
               if not any(x.start <= q.start < x.end or q.start <= x.start < q.end
                          for x in found)]

@@ -24,6 +24,8 @@ INCOMPLETE = ("missing-month", "no-data", "code-missing")
 #: warnings that make a figure the sum of part of what the claim covers (the sub-codes
 #: present, a world from a few partners): a lower bound of the claimed total, never its value
 PARTIAL = ("product-from-parts", "world-from-partners", "code-missing")
+#: ``partner=WORLD`` asks an Engine figure for the world, whatever the claim's partner
+WORLD = "world"
 #: reporters missing from a ranking: at or above this weight (% of the previous total) they
 #: could change ranks and shares
 MISSING_WEIGHT_PCT = 1.0
@@ -106,7 +108,8 @@ class Engine:
                partner: str | None = None) -> Any:
         from tradestat import analytics
 
-        who, when, to = reporter or c.reporter, as_of or self.as_of, partner or c.partner
+        who, when = reporter or c.reporter, as_of or self.as_of
+        to = None if partner == WORLD else (partner or c.partner)
         key = ("figure", who, to, c.flow, c.period, item, currency, when)
         return self._memo(key, lambda: analytics.figure(
             self.store, who, c.flow, c.period, partner=to, currency=currency,
@@ -377,7 +380,7 @@ def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
         return partner_rank_readings(c, eng)
     out = []
     for item in c.products:
-        if c.share and c.share["of"] == "total":
+        if c.share and (c.share["of"] == "total" or c.partner):
             out.append(_share_of_total(c, eng, item))
             continue
         r = eng.ranking(c, item)
@@ -397,15 +400,23 @@ def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
 
 
 def _share_of_total(c: Claim, eng: Engine, item: str) -> Reading:
-    part, whole = eng.figure(c, item), eng.figure(c, "TOTAL")
+    """A product's share of all products, or (a claim with a partner: "exports to China
+    accounted for half of Japan's exports of …") a partner's share of the world."""
+    if c.partner:
+        whole_item, label = item, f"{item} to {c.partner} in {item} to the world"
+        whole = eng.figure(c, item, partner=WORLD)
+        whole_q = _query(c, item, partner=None)
+    else:
+        whole_item, label = "TOTAL", f"{item} in all products"
+        whole, whole_q = eng.figure(c, "TOTAL"), _query(c, "TOTAL")
+    part = eng.figure(c, item)
     ev = {"part": evidence(part, "figure", **_query(c, item)),
-          "whole": evidence(whole, "figure", **_query(c, "TOTAL"))}
+          "whole": evidence(whole, "figure", **whole_q)}
     bad = [x for x in (part, whole) if isinstance(x, TradestatError) or x.value is None]
     if bad or not whole.value:
-        return Reading(f"{item} in all products", item, "none", None, "%", ev)
+        return Reading(label, whole_item, "none", None, "%", ev)
     gaps = figure_gaps(part) + figure_gaps(whole)
-    r = Reading(f"{item} in all products", item, "share-of-total",
-                100 * part.value / whole.value, "%", ev, gaps)
+    r = Reading(label, item, "share-of-total", 100 * part.value / whole.value, "%", ev, gaps)
     parts = partial(part) + partial(whole)
     if parts:  # a total summed from the codes present makes any share of it meaningless
         r.bound, r.note = "lower", "; ".join(p["message"] for p in parts)

@@ -42,6 +42,9 @@ NOT_YET = {
     "record": "a comparison with earlier records ('the largest since …') is not checked yet",
     "product-rank": "a ranking of products is not checked yet",
     "total_trade": "exports and imports together (total trade): not checked yet",
+    "share-of-other": "a share of a total the text names but the checker does not compute "
+                      "(only shares of the world's reporters, of all products, or of a "
+                      "partner in the reporter's trade are checked)",
     "days": "a period of days within a month (10- or 20-day data): the store holds whole "
             "months",
 }
@@ -233,11 +236,12 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
 
 def _lower_bound(c: Claim, readings: list[Reading], i: int) -> Verdict:
     r = readings[i]
-    what = {"growth": "a growth rate", "comparison": "a comparison"}.get(
+    what = {"growth": "a growth rate", "comparison": "a comparison", "share": "a share"}.get(
         c.kind, "the claimed figure")
+    is_ = "is a lower bound" if c.kind == "value" else "rests on it"
     return Verdict(UNVERIFIABLE, f"{said(c)}: the data hold only part of what the claim "
-                   f"covers ({r.note}): {_val(c, r)} under {r.label} is a lower bound, which "
-                   f"cannot confirm or contradict {what}", r.evidence, i)
+                   f"covers ({r.note}), a lower bound: {_val(c, r)} under {r.label} {is_}, "
+                   f"which cannot confirm or contradict {what}", r.evidence, i)
 
 
 def _approximate(c: Claim, readings: list[Reading], i: int) -> Verdict:
@@ -269,6 +273,8 @@ def _not_checkable(c: Claim) -> Verdict | None:
             else "product-rank" if (c.ranked or {}).get("by") == "product"
             else "total_trade" if c.flow == "total_trade"
             else "days" if c.period and c.period.count("-") > 2 else c.kind)
+    if c.kind == "share" and c.share["of"] == "other" and not c.partner:
+        kind = "share-of-other"
     if kind in NOT_YET and c.topic == "trade":
         return Verdict(UNVERIFIABLE, f"{said(c)}: {NOT_YET[kind]}", {"kind": kind})
     if c.topic != "trade":
