@@ -8,6 +8,7 @@ tests/artifacts/ (ignored by git) for a person to look at."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -83,7 +84,7 @@ def test_report_chn_2024_against_three_baskets(browser, store: Store, annual: pd
     built = report.build(store, "CHN", "export", "2024", product="8542", compare=COMPARE)
     page = _open_report(browser, built, tmp_path, "chn")
     headline = page.inner_text("p.headline")
-    first = headline.split(". ")[0] + "."
+    first = page.locator("p.headline span.sentence").first.inner_text()
     assert first == (f"China's exports of HS 8542 (Electronic integrated circuits) reached "
                      f"{fmt.money(chn[2024], 'USD')} in 2024, {_change(chn[2024], chn[2023])} "
                      f"from {fmt.money(chn[2023], 'USD')} in 2023.")
@@ -117,7 +118,7 @@ def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
     ragged = int((months < 8).sum())
     built = report.build(store, "USA", "export", "2025-01..2025-08", product="8542")
     page = _open_report(browser, built, tmp_path, "usa")
-    first = page.inner_text("p.headline").split(". ")[0] + "."
+    first = page.locator("p.headline span.sentence").first.inner_text()
     assert first.startswith(f"The United States' exports of HS 8542 (Electronic integrated "
                             f"circuits) reached {fmt.money(usa, 'USD')} in January–August "
                             "2025; there is no figure for January–August 2024")
@@ -126,8 +127,11 @@ def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
     # one line for the 72 ragged reporters of the ranking (it was one line each)
     assert len(built.warnings()) - len(warnings) >= ragged - 1
     assert sum(f"Month missing ({ragged})" in w for w in missing) == 1
-    # the figure, the ranking, the top products and each line of the monthly chart
-    assert len(missing) == 5
+    # the figure and the top products (one shared line), the ranking, and each line of the
+    # monthly chart
+    assert len(missing) == 4
+    assert any(w.startswith("figure, top products — Month missing: United States has no "
+                            "data for August 2025") for w in missing)
     notes = page.locator("ol.notes li").all_inner_texts()
     assert sum(f"{ragged} reporters have months without data" in n for n in notes) == 1
     charts = _charts(page)
@@ -160,8 +164,9 @@ def test_report_without_data_says_what_there_is(browser, store: Store, annual: p
 # ---------------------------------------------------------------- the dashboard
 
 
-@pytest.fixture(scope="module")
-def server(store: Store) -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(store: Store) -> Iterator[str]:
+    """uvicorn serving ``store`` on a free loopback port, in a thread."""
     import uvicorn
 
     from tradestat.server import create_app
@@ -175,9 +180,17 @@ def server(store: Store) -> Iterator[str]:
     while not srv.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(store: Store) -> Iterator[str]:
+    with _serve(store) as url:
+        yield url
 
 
 def _view(browser, server: str, query: str):
@@ -272,3 +285,89 @@ def test_dashboard_no_data_offers_the_closest_question(browser, server: str,
     assert f"period={year}&" in page.url or page.url.endswith(f"period={year}")
     assert elsewhere == []
     page.close()
+
+
+# ---------------------------------------------------------------- the demo
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from tradestat import demo
+
+    root = tmp_path_factory.mktemp("demo")
+    return demo.run(Store(root / "store"), root, rows=200_000, seed=2024)
+
+
+def _demo_frame(run: dict) -> pd.DataFrame:
+    df = pd.read_csv(run["csv"], dtype={"hs6": str})
+    return df[(df["flow"] == "X")]
+
+
+def _chn(df: pd.DataFrame, prefixes: tuple[str, ...], start: int, end: int) -> float:
+    rows = df[(df["reporter"] == "CHN") & df["period"].between(start, end)
+              & df["hs6"].str.startswith(prefixes)]
+    return float(rows["value_usd"].sum())
+
+
+DEMO_BASKETS = {"passenger cars": ("8703",), "mobile phones": ("851713", "851714"),
+                "apparel": ("61", "62")}
+
+
+def test_demo_report_tells_chips_against_cars_phones_and_apparel(browser, demo_run: dict
+                                                                 ) -> None:
+    df = _demo_frame(demo_run)
+    now, before = _chn(df, ("8542",), 202501, 202511), _chn(df, ("8542",), 202401, 202411)
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(Path(demo_run["report"]).as_uri())
+    first, second = page.locator("p.headline span.sentence").all_inner_texts()[:2]
+    assert first == (f"China's exports of integrated circuits reached "
+                           f"{fmt.money(now, 'USD')} in January–November 2025, "
+                           f"{_change(now, before)} from {fmt.money(before, 'USD')} in "
+                           "January–November 2024.")
+    for name, prefixes in DEMO_BASKETS.items():  # each item in plain words, with its value
+        other = _chn(df, prefixes, 202501, 202511)
+        assert other > 0 and f"{name} ({fmt.money(other, 'USD')})" in second
+        ratio = now / other
+        said = f"{ratio:,.1f} times" if ratio >= 2 else f"{(ratio - 1) * 100:,.1f} % more than"
+        assert ratio > 1.5 and f"{said} {name}" in second  # chips well ahead of each
+    # China's largest HS4 export in the demo is integrated circuits, as published data have it
+    chn = df[(df["reporter"] == "CHN") & df["period"].between(202501, 202511)]
+    assert chn.groupby(chn["hs6"].str[:4])["value_usd"].sum().idxmax() == "8542"
+    first_row = page.locator("h2:has-text('Top products') + div table tbody tr").first
+    assert first_row.locator("td").nth(1).inner_text() == "8542"
+    # Hong Kong, Taiwan, Korea and Malaysia among the leading exporters of chips in 2024
+    y2024 = df[(df["period"] // 100 == 2024) & df["hs6"].str.startswith("8542")]
+    leaders = list(y2024.groupby("reporter")["value_usd"].sum().nlargest(6).index)
+    assert {"HKG", "S19", "KOR", "MYS"} <= set(leaders), leaders
+    assert "SYNTHETIC DEMO DATA" in page.inner_text("body")
+    charts = _charts(page)
+    assert list(charts) == ["monthly", "ytd", "comparison", "ranking"]
+    assert all(c["sized"] >= 4 for c in charts.values()), charts
+    rules = _expected_rules("CHN", 202501, 202511)
+    svg = page.locator('figure.chart[data-name="monthly"] svg').first
+    assert svg.evaluate(RULES_JS) == len(rules) > 0
+    _shoot(page, "report-demo")
+    page.close()
+
+
+def test_demo_dashboard(browser, demo_run: dict) -> None:
+    df = _demo_frame(demo_run)
+    now = _chn(df, ("8542",), 202501, 202511)
+    compare = "".join(f"&compare={c}" for c in COMPARE)
+    with _serve(Store(demo_run["store"])) as url:
+        page, elsewhere = _view(browser, url, "reporter=CHN&flow=export"
+                                "&basket=integrated_circuits&period=2025-01..2025-11" + compare)
+        page.wait_for_selector("#chart-comparison[data-ready]")
+        assert float(page.get_attribute("#value", "data-value")) == pytest.approx(now,
+                                                                                  rel=1e-9)
+        assert page.inner_text("#sentence").startswith(
+            f"China's exports of integrated circuits reached {fmt.money(now, 'USD')} in "
+            "January–November 2025, ")
+        for chart in ("monthly", "comparison", "ranking"):
+            assert page.get_attribute(f"#chart-{chart}", "data-ready") == "true", chart
+            assert _svg_marks(page, chart) >= 4, chart
+        rules = _expected_rules("CHN", 202501, 202511)
+        assert page.locator("#chart-monthly svg").first.evaluate(RULES_JS) == len(rules)
+        _shoot(page, "dashboard-demo")
+        assert elsewhere == []
+        page.close()

@@ -192,7 +192,10 @@ def comparison(comp: Comparison) -> dict:
 def ranking(rank: Ranking, highlight: str | None = None) -> dict:
     """The ranked rows as bars, first at the top; ``highlight`` colours one code (the
     reporter of the report, say)."""
-    rows = [{"rank": r.rank, "code": r.code, "label": _name(f"{r.rank}. {r.name or r.code}"),
+    from tradestat.report.words import reader_name
+
+    rows = [{"rank": r.rank, "code": r.code,
+             "label": _name(f"{r.rank}. {reader_name(r.code, r.name)}"),
              "value": r.value, "share_pct": r.share_pct,
              "highlight": r.code == highlight} for r in rank.rows]
     rows, axis = _scaled(rows, rank.currency)

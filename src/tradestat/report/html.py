@@ -64,7 +64,8 @@ def _headline(r: Report) -> str:
     parts = []
     for s in r.sentences:
         refs = ",".join(f'<a href="#note-{n}">{n}</a>' for n in s.notes)
-        parts.append(escape(s.text) + (f'<sup class="refs">{refs}</sup>' if refs else ""))
+        parts.append(f'<span class="sentence">{escape(s.text)}</span>'
+                     + (f'<sup class="refs">{refs}</sup>' if refs else ""))
     notes = "".join(f'<li id="note-{n.number}" data-subject="{escape(n.subject)}">'
                     f"<strong>{escape(n.subject)}.</strong> {escape(n.text)}</li>"
                     for n in r.notes)

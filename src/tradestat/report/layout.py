@@ -79,7 +79,11 @@ def warning_lines(r: Report) -> list[tuple[str, str, str]]:
             out += [(concerns, w["title"], readable(w["message"])) for w in items]
         else:
             out.append(_grouped(concerns, code, items))
-    return out
+    # one line for a warning shared by several parts, naming them all
+    parts: dict[tuple[str, str], list[str]] = {}
+    for concerns, title, text in out:
+        parts.setdefault((title, text), []).append(concerns)
+    return [(", ".join(dict.fromkeys(who)), title, text) for (title, text), who in parts.items()]
 
 
 def _grouped(concerns: str, code: str, items: list[dict]) -> tuple[str, str, str]:

@@ -58,7 +58,8 @@ def comparison(r: Report) -> Table | None:
 def _ranked(rank: Ranking | None, title: str, what: str, code: str) -> Table | None:
     if rank is None:
         return None
-    rows = [[str(x.rank), x.code, x.name, fmt.exact(x.value), fmt.pct(x.share_pct, False),
+    rows = [[str(x.rank), x.code, words.reader_name(x.code, x.name), fmt.exact(x.value),
+             fmt.pct(x.share_pct, False),
              fmt.pct(x.yoy_pct)] for x in rank.rows]
     note = (f"Total of the {rank.n} {what}s: {fmt.exact(rank.total)} {rank.currency} "
             f"({fmt.pct(rank.total_yoy_pct)} year on year).")

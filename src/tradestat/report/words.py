@@ -93,6 +93,12 @@ def place(code: str) -> str:
     return known[0] if known else country_name(code)
 
 
+def reader_name(code: str, name: str) -> str:
+    """``name`` as given, except where readers know the place by another (S19: Taiwan)."""
+    known = READER_NAMES.get(code)
+    return known[0] if known else (name or code)
+
+
 def place_note(code: str) -> str | None:
     """The note that goes with a reader's name (once per report), or None."""
     known = READER_NAMES.get(code)
