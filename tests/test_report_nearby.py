@@ -126,3 +126,21 @@ def test_the_api_answers_it_beside_the_figure(store: Store, annual: pd.DataFrame
     assert doc["nearby"]["suggestion"]["options"] == {"period": str(year)}
     assert doc["nearby"]["lines"][-1].endswith(f"try --period {year}.")
     assert "nearby" not in found
+
+
+def test_the_report_command_says_it_too(store: Store, annual: pd.DataFrame,
+                                        tmp_path: Path) -> None:
+    year = annual[annual["reporter"] == "CHN"]["period"].max()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADESTAT_")}
+    out = tmp_path / "none.html"
+    proc = subprocess.run([str(TRADESTAT), "report", "--reporter", "CHN", "--flow", "export",
+                           "--product", "8542", "--period", f"{year}-11", "--store",
+                           str(store.root), "--out", str(out)], capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("error: no data in the store for this query; annual data "
+                                   f"only: try --period {year}")
+    assert f"try --period {year}" in out.read_text()
+    # as the store stood before any release: nothing to suggest
+    early = nearby(store, "CHN", "export", f"{year}-11", product="8542", as_of="2000-01-01")
+    assert early.held == [] and early.suggestion is None

@@ -605,7 +605,7 @@ def figure_cmd(
     _analytic(debug, as_json, lambda: analytics.figure(
         Store(store), reporter, flow, period, product, basket, partner, currency, engine,
         as_of, source=source), text.figure_lines, lambda r: r.value is None,
-        lambda: nearby(Store(store), reporter, flow, period, product, basket))
+        lambda: nearby(Store(store), reporter, flow, period, product, basket, as_of=as_of))
 
 
 @app.command("compare")
@@ -722,8 +722,9 @@ def report_cmd(
         k: v for k, v in rep.to_dict().items() if k != "charts"}
     _emit(as_json, doc, lambda: [_say(f"wrote {written[0]}"), _say(rep.headline)])
     if rep.figure.value is None:
-        err.print("error: no data in the store for this query (see the warnings)",
-                  markup=False)
+        hint = (rep.nearby or {}).get("suggestion")
+        tail = f"; {hint['say']}" if hint else " (see the warnings)"
+        err.print(f"error: no data in the store for this query{tail}", markup=False)
         raise typer.Exit(2)
 
 

@@ -54,6 +54,8 @@ class Report:
     notes: list[Note] = field(default_factory=list)
     #: policy events in the span, drawn as rules on the monthly and YTD charts
     events: list[Event] = field(default_factory=list)
+    #: without a figure: what the store holds nearby (:mod:`tradestat.report.nearby`)
+    nearby: dict | None = None
 
     @property
     def headline(self) -> str:
@@ -97,7 +99,7 @@ class Report:
         return {"query": self.query, "title": self.title, "synthetic": self.synthetic,
                 "headline": self.headline, "sentences": [s.to_dict() for s in self.sentences],
                 "notes": [n.to_dict() for n in self.notes],
-                "events": [e.to_dict() for e in self.events],
+                "events": [e.to_dict() for e in self.events], "nearby": self.nearby,
                 "figure": self.figure.to_dict(), "comparison": doc(self.comparison),
                 "ranking": doc(self.ranking), "top_products": doc(self.top_products),
                 "top_partners": doc(self.top_partners), "series": {
@@ -167,11 +169,12 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     now, prev = _series(store, code, flow, product, basket, fig.period, kw)
     who = words.named(words.place(code))
     sentences, book = _headline(fig, comp, ranking, code, who, _what(fig))
+    near = None
     if fig.value is None:  # what the store does hold, and the closest question it answers
         from tradestat.report.nearby import nearby
 
-        sentences.append(Sentence(" ".join(
-            nearby(store, code, flow, period, product, basket, _what(fig)).lines())))
+        near = nearby(store, code, flow, period, product, basket, _what(fig), as_of)
+        sentences.append(Sentence(" ".join(near.lines())))
     if _synthetic(fig):  # said in the paragraph too: it is what gets pasted elsewhere
         sentences.append(Sentence("These figures come from tradestat's synthetic demo world, "
                                   "not from real trade statistics."))
@@ -184,7 +187,8 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     return Report(query, title, fig, comp, ranking if ranking.n > 1 else None,
                   tops if tops.rows else None, partners if partners.rows else None, now, prev,
                   sentences, _synthetic(fig), omitted, book.items,
-                  _events(store, code, product, basket, fig.period))
+                  _events(store, code, product, basket, fig.period),
+                  near.to_dict() if near is not None else None)
 
 
 def _events(store: Any, code: str, product: str | None, basket: str | None,

@@ -78,15 +78,17 @@ class Nearby:
 
 
 def nearby(store: Any, reporter: str, flow: str, period: str, product: str | None = None,
-           basket: str | None = None, label: str | None = None) -> Nearby:
-    """What the store holds for the reporter and product near ``period`` (see the module)."""
+           basket: str | None = None, label: str | None = None,
+           as_of: str | None = None) -> Nearby:
+    """What the store holds for the reporter and product near ``period`` (see the module),
+    as it stood on ``as_of`` (None: now)."""
     from tradestat.analytics import Span, engine
     from tradestat.analytics.common import country_code, open_store
 
     store = open_store(store)
     reporter, _ = country_code(reporter, "--reporter")
     span = Span.parse(period)
-    t = engine.records(store)
+    t = engine.records(store, as_of=as_of)
     match = _product_match(t, store, product, basket)
     held = _held(t, t.reporter == reporter, match)
     from tradestat.report.words import place

@@ -84,7 +84,7 @@ async def figure(request: Request, reporter: Reporter, flow: Flow, period: Perio
             return with_display(fig)
         from tradestat.report.nearby import nearby
 
-        near = nearby(store, reporter, flow, period, product, basket)
+        near = nearby(store, reporter, flow, period, product, basket, as_of=as_of)
         return with_display(fig) | {"nearby": near.to_dict() | {"lines": near.lines()}}
     return await answer(request, ("figure", *args), run)
 
