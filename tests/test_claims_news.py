@@ -239,3 +239,25 @@ def test_partner_share_rests_on_the_partial_world(china_store: Store,
     c, = extract("Exports to China accounted for half of Japan's domestic exports of chip-making "
                  "equipment in 2023.", about="JPN")
     assert (c.kind, c.share["pct"], c.partner) == ("share", 50.0, "CHN")
+
+
+def test_ranks_of_all_goods_on_a_store_of_one_heading(ic_store: Store,
+                                                      annual: pd.Series) -> None:
+    """The WTO's "China was the leading exporter" (all goods, 2015) against a store of HS 8542
+    only: China is not first in 8542, but 8542 is not all goods — nothing to accuse."""
+    y15 = annual.loc[2015].sort_values(ascending=False)
+    assert y15.index[0] != "CHN"
+    c, = check("In 2015, China was the leading exporter.", ic_store).claims
+    assert (c.claim.kind, c.claim.products, c.verdict) == ("rank", ("TOTAL",), "unverifiable")
+    assert "lower bound" in c.reason and "sub-codes" in c.reason
+
+
+def test_joined_products_read_in_their_wide_sense(ic_store: Store, annual: pd.Series) -> None:
+    """"Semiconductors and ICs" is 8541+8542; the store has no 8541, so a growth rate of the
+    pair is not judged, though 8542's own differs (Malaysia, 2021)."""
+    yoy = (annual[(2021, "MYS")] / annual[(2020, "MYS")] - 1) * 100
+    assert abs(yoy - 90) > 50
+    c, = check("Malaysia's exports of semiconductors and ICs grew 90% year-on-year in 2021.",
+               ic_store).claims
+    assert c.claim.products == ("semiconductors",) and c.verdict == "unverifiable"
+    assert "8541" in c.reason

@@ -323,7 +323,7 @@ class Context:
         pick = _near(own, at) or (before[-1] if before else None) or next(
             (m for m in goods if m.start >= at and id(m) not in objects), None)
         if pick:
-            return pick
+            return _joined(pick, goods, self._text)
         # a text that names no product speaks of all products
         return self.total if self.fresh else (self.subject or self.total)
 
@@ -564,6 +564,20 @@ def _shifted(bases: list[When], pending: tuple[int, int] | None
         if re.fullmatch(r"\d{4}(?:-\d{2})?", w.label):
             return f"{int(w.label[:4]) + 1}{w.label[4:]}", w.mention.data["said"]
     return None
+
+
+def _joined(pick: Mention, goods: list[Mention], text: str) -> Mention:
+    """"semiconductors and ICs": the wider of two products joined by "and" where it holds
+    the other, read in its wide sense only."""
+    for other in goods:
+        a, b = sorted((pick, other), key=lambda m: m.start)
+        if other is pick or not re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+            continue
+        wide, narrow = (a, b) if len(a.data["readings"]) > 1 else (b, a)
+        if narrow.data["readings"][0] in wide.data["readings"][1:]:
+            return Mention("product", a.start, b.end, {
+                "readings": wide.data["readings"][:1], "said": text[a.start:b.end]})
+    return pick
 
 
 def _near_when(items: list[When], at: int) -> When | None:

@@ -20,8 +20,8 @@ PRODUCTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:computer |memory |micro)?chips?", ("integrated_circuits", "semiconductors")),
     (r"electric (?:vehicles|cars)|\bEVs\b", ("electric_cars",)),
     (r"passenger cars?", ("passenger_cars", "motor_vehicles")),
-    (r"automobiles?|motor vehicles?|\bcars?\b|\bvehicles\b", ("motor_vehicles",
-                                                             "passenger_cars")),
+    (r"automobiles?|motor vehicles?|\bcars?\b|\bvehicles\b|\bauto\b(?=\s+(?:exports?|"
+     r"imports?|exporter|shipments))", ("motor_vehicles", "passenger_cars")),
     (r"mobile (?:phones?|telephones?)|smartphones?|cell ?phones?|handsets?", ("mobile_phones",)),
     (r"laptops?|notebook computers?", ("laptops",)),
     (r"computers?|automatic data processing (?:equipment|machines)", ("adp_machines",)),

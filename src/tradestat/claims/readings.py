@@ -369,8 +369,9 @@ def partner_rank_readings(c: Claim, eng: Engine) -> list[Reading]:
             continue
         ev |= {"value": float(row.rank), "unit": "rank", "row": row.to_dict(),
                "ahead": [x.code for x in r.rows if x.rank < row.rank]}
-        out.append(Reading(f"{item}: among {c.reporter}'s {r.n} partners", item, "partners",
-                           float(row.rank), "rank", ev, ranking_gaps(r)))
+        out.append(bounded(Reading(f"{item}: among {c.reporter}'s {r.n} partners", item,
+                                   "partners", float(row.rank), "rank", ev, ranking_gaps(r)),
+                           r))
     return out
 
 
@@ -394,8 +395,8 @@ def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
         value, unit = (row.share_pct, "%") if c.share else (float(row.rank), "rank")
         ev |= {"value": value, "unit": unit, "total": r.total, "row": row.to_dict(),
                "reporters": r.n, "ahead": [x.code for x in r.rows if x.rank < row.rank]}
-        out.append(Reading(f"{item}: among {r.n} reporters", item, "reporters", value, unit,
-                           ev, ranking_gaps(r)))
+        out.append(bounded(Reading(f"{item}: among {r.n} reporters", item, "reporters", value,
+                                   unit, ev, ranking_gaps(r)), r))
     return out
 
 

@@ -220,6 +220,8 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
     if where("approximate"):
         return _approximate(c, readings, where("approximate")[0])
     gaps = where("incomplete")
+    if where("lower-bound") and not gaps:  # a reading the data hold only part of may be
+        return _lower_bound(c, readings, where("lower-bound")[0])  # the one meant
     if gaps:
         r = readings[gaps[0]]
         misses = [f"{readings[i].label}: {_val(c, readings[i])}" for i in where("mismatch")]
@@ -229,8 +231,6 @@ def decide(c: Claim, readings: list[Reading], store_note: Any = None) -> Verdict
                        r.evidence, gaps[0])
     if where("mismatch"):
         return _contradicted(c, readings, where("mismatch"))
-    if where("lower-bound"):
-        return _lower_bound(c, readings, where("lower-bound")[0])
     return _no_data(c, readings, conv, store_note)
 
 
@@ -239,9 +239,11 @@ def _lower_bound(c: Claim, readings: list[Reading], i: int) -> Verdict:
     what = {"growth": "a growth rate", "comparison": "a comparison", "share": "a share"}.get(
         c.kind, "the claimed figure")
     is_ = "is a lower bound" if c.kind == "value" else "rests on it"
+    misses = [f"{x.label}: {_val(c, x)}" for x in readings if x.status == "mismatch"]
+    tail = f"; not reproduced under {'; '.join(misses)}" if misses else ""
     return Verdict(UNVERIFIABLE, f"{said(c)}: the data hold only part of what the claim "
                    f"covers ({r.note}), a lower bound: {_val(c, r)} under {r.label} {is_}, "
-                   f"which cannot confirm or contradict {what}", r.evidence, i)
+                   f"which cannot confirm or contradict {what}{tail}", r.evidence, i)
 
 
 def _approximate(c: Claim, readings: list[Reading], i: int) -> Verdict:
