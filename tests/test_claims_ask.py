@@ -145,3 +145,11 @@ def test_cli_ask_json(store: Store, annual: pd.Series) -> None:
                           "How much did China export in widgets in 2024?", "--store",
                           str(store.root)], capture_output=True, text=True)
     assert bad.returncode == 1 and "widgets" in bad.stdout
+
+
+def test_rank_of_one_reporter(store: Store, annual: pd.Series) -> None:
+    a = ask("What was Korea's rank in integrated circuit exports in 2023?", store, today=TODAY)
+    order = list(annual.loc[2023].sort_values(ascending=False).index)
+    assert a.intent == "rank" and a.value == order.index("KOR") + 1
+    a = ask("Which countries imported the most chips in 2023?", store, today=TODAY)
+    assert a.rows == [] and a.text.startswith("no data")  # the files hold exports only

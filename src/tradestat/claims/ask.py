@@ -236,14 +236,23 @@ def _ranking(a: Answer, store: Any, as_of: str | None, top: int | None) -> Any:
 
 
 def _rank(a: Answer, store: Any, as_of: str | None) -> None:
+    """The first N reporters; "What was Korea's rank …": that reporter's place."""
     from tradestat.analytics.common import money
 
-    ranking = _ranking(a, store, as_of, a.reading.get("top") or 5)
+    who = a.reading["reporter"]
+    ranking = _ranking(a, store, as_of, None if who else a.reading.get("top") or 5)
     a.result = ranking
-    a.rows = [x.to_dict() for x in ranking.rows]
-    a.text = f"{a.reading['flow']}s of {a.reading['product']} in {a.reading['period']}: " + \
-        "; ".join(f"{x.rank}. {x.code} {money(x.value, ranking.currency)} "
-                  f"({x.share_pct:.1f} %)" for x in ranking.rows)
+    what = f"{a.reading['flow']}s of {a.reading['product']} in {a.reading['period']}"
+    rows = [x for x in ranking.rows if x.code == who] if who else ranking.rows
+    a.rows = [x.to_dict() for x in rows]
+    if not rows:
+        a.text = f"no data in the store for {who or 'any reporter'}'s {what}"
+        return
+    if who:
+        a.value = float(rows[0].rank)
+    a.text = f"{what}: " + "; ".join(
+        f"{x.rank}. {x.code} {money(x.value, ranking.currency)} ({x.share_pct:.1f} %)"
+        for x in rows) + (f" (of {ranking.n} reporters)" if who else "")
 
 
 def _share(a: Answer, store: Any, as_of: str | None) -> None:
