@@ -770,6 +770,21 @@ def check_cmd(
     _emit(as_json, rep.to_dict(), lambda: [_say(line) for line in render.lines(rep)])
 
 
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="A question in words, quoted.")],
+    as_of: AsOfOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Answer a question in words: the figure, ranking or comparison, and how it was read."""
+    from tradestat.claims import ask
+
+    res = _run(debug, as_json, lambda: ask.ask(question, Store(store), as_of=as_of))
+    _emit(as_json, res.to_dict(), lambda: [_say(line) for line in res.lines()])
+    if not res.answered or res.empty:
+        raise typer.Exit(2 if res.empty else 1)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"tradestat {__version__}")

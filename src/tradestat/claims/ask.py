@@ -69,6 +69,11 @@ class Answer:
     def answered(self) -> bool:
         return self.result is not None and not self.not_understood
 
+    @property
+    def empty(self) -> bool:
+        """Understood and asked, but the store has no data for it (the CLI exits 2)."""
+        return self.answered and self.value is None and not self.rows
+
     def to_dict(self) -> dict:
         doc = self.result.to_dict() if hasattr(self.result, "to_dict") else self.result
         return {"question": self.question, "intent": self.intent, "reading": self.reading,
