@@ -1,9 +1,9 @@
-"""The headline written from the numbers: one sentence per figure (value, currency and basis,
-span, year-on-year change; the comparison; the rank among reporters), each followed by the
-warnings that concern it, in plain words.
+"""The headline written from the numbers, in words a reader can quote: the figure with its
+span and change in one sentence; the comparison in plain words and the rank in a second. The
+caveats are not here: they are the numbered notes of :mod:`tradestat.report.notes`.
 
-    >>> figure_sentence(fig, "China", "integrated circuits").text       # doctest: +SKIP
-    'China's exports of integrated circuits reached $136.8 bn in January–November 2025 ...'
+    >>> figure_sentence(fig, "China", "integrated circuits")            # doctest: +SKIP
+    "China's exports of integrated circuits reached $159.7 bn in 2024, up 17.2 % from ..."
 """
 
 from __future__ import annotations
