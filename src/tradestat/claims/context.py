@@ -86,6 +86,14 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _span(label: str | None) -> Span | None:
+    """The span of a period label; None for none or a span of days ("2024-03-01..")."""
+    try:
+        return Span.parse(label) if label else None
+    except ValueError:
+        return None
+
+
 def _wordy_parenthesis(text: str, at: int) -> bool:
     """The parenthesis at ``at`` encloses words only."""
     if text[at] == "(":
@@ -150,13 +158,12 @@ class Context:
             back = 0 if rel == "this-month" else 1
             y, m = (y, m - back) if m > back else (y - 1, 12)
             return Span(y, 1, y, m).label if rel == "ytd" else Span(y, m, y, m).label
-        if rel in ("previous-month", "preceding-month") and ref:
-            span = Span.parse(ref)
+        span = _span(ref)
+        if rel in ("previous-month", "preceding-month") and span:
             y, m = span.end_year, span.end_month
             y, m = (y, m - 1) if m > 1 else (y - 1, 12)
             return Span(y, m, y, m).label
-        if rel == "year-ago" and ref:  # "the year-ago quarter": the same months a year back
-            span = Span.parse(ref)
+        if rel == "year-ago" and span:  # "the year-ago quarter": the same months a year back
             return Span(span.start_year - 1, span.start_month, span.end_year - 1,
                         span.end_month).label
         return None
@@ -312,7 +319,9 @@ class Context:
     def _since(self, w: When) -> str:
         """"Since the third quarter of 2023, it has accounted for …": from then to the end
         of the period the text is about."""
-        a, b = Span.parse(w.label), Span.parse(self.period[0])
+        a, b = _span(w.label), _span(self.period[0])
+        if a is None or b is None:
+            return self.period[0]
         return Span(a.start_year, a.start_month, b.end_year, b.end_month).label
 
     def _product_for(self, found: list[Mention], at: int, clause: tuple[int, int],
