@@ -1,10 +1,11 @@
 """Extraction: quantitative trade claims in English text, each with its parts parsed.
 
 Rule-based: the text is cut into sentences; in each, the mentions (money, percentages,
-products, countries, flows, periods, comparisons, ranks) are found with the patterns of
-:mod:`tradestat.claims.lexicon`; each number or comparison becomes one :class:`Claim`, its
-subject taken from the nearest product before it in the sentence, else from the sentences
-before (a figure stated in one sentence and compared in the next).
+quantities, products, countries with their role, flows, periods, comparisons, ranks,
+records) are found with the patterns of :mod:`tradestat.claims.lexicon`; each number or
+comparison becomes one :class:`Claim` whose reporter, partner, flow, product and period
+:mod:`tradestat.claims.context` takes from its own clause, then its sentence, then the
+passage (and ``about``, the country the text is about).
 
     >>> [c.kind for c in extract("China's chip exports rose 20.3 percent to $15 billion "
     ...                          "in 2024.")]
