@@ -261,3 +261,31 @@ def test_joined_products_read_in_their_wide_sense(ic_store: Store, annual: pd.Se
                ic_store).claims
     assert c.claim.products == ("semiconductors",) and c.verdict == "unverifiable"
     assert "8541" in c.reason
+
+
+@pytest.mark.parametrize(("text", "about", "expected"), [
+    # roles from the words
+    ("Chinese imports of soybeans rose 12 percent in 2023.", None,
+     ("CHN", None, "import", ("1201",), "2023")),
+    ("Under Biden's predecessor, US exports to China rose 5 percent in 2019.", None,
+     ("USA", "CHN", "export", ("TOTAL",), "2019")),
+    # a partner named in the sentence before carries; the subject country carries
+    ("The trade surplus with the United States widened. Exports rose 5% in 2018.", "CHN",
+     ("CHN", "USA", "export", ("TOTAL",), "2018")),
+    # a country that buys the reporter's goods is its partner
+    ("Among importers of Chinese vehicles, Russia ranked first from January to November "
+     "2023.", None, ("CHN", "RUS", "export", ("motor_vehicles", "passenger_cars"),
+                     "2023-01..2023-11")),
+])
+def test_roles_from_words(text: str, about: str | None, expected: tuple) -> None:
+    c = extract(text, "2024-01-13", about=about)[-1]
+    assert (c.reporter, c.partner, c.flow, c.products, c.period) == expected
+
+
+def test_respectively_gives_each_number_its_item() -> None:
+    exports, imports = extract("Exports and imports were $10 billion and $8 billion, "
+                               "respectively, in 2023.", about="KOR")
+    assert (exports.flow, imports.flow) == ("export", "import")
+    a, b = extract("Exports to Africa and Latin America rose 28.2 percent and 14.1 percent, "
+                   "respectively, in 2025.", about="CHN")
+    assert (a.partner, b.partner) == ("Africa", "Latin America")

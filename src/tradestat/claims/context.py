@@ -528,7 +528,10 @@ class Context:
         else:
             c.rank = m.data["rank"]
             c.flow = m.data["flow"] or c.flow
-            c.ranked = {"by": m.data.get("by", "reporter"), "top": m.data.get("top")}
+            by = m.data.get("by", "reporter")
+            if by == "reporter" and c.partner and self.list_role == "partner":
+                by = "partner"  # "Among importers of Chinese vehicles, Russia ranked first"
+            c.ranked = {"by": by, "top": m.data.get("top")}
 
     @staticmethod
     def _comparisons(found: list[Mention], text: str, start: int, end: int
