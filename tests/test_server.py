@@ -492,3 +492,22 @@ def test_a_bad_json_body_names_the_field(client: TestClient, body: bytes, field:
     doc = assert_error(r, 422, field)
     assert doc["errors"][0]["in"] == "body"
     assert doc["error"].startswith(f"{field}: ") and words in doc["error"], doc["error"]
+
+
+def test_event_before_and_after_equals_pandas(client: TestClient, monthly: pd.DataFrame
+                                              ) -> None:
+    bra = monthly[monthly["reporter"] == "BRA"].set_index("period")["value"]
+    doc = client.get("/api/event", params={"date": "2025-04-05", "reporter": "BRA",
+                                           "flow": "export", "product": "8542",
+                                           "window": 3}).json()
+    before, after = bra.loc[202501:202503].sum(), bra.loc[202505:202507].sum()
+    assert doc["before"]["value"] == pytest.approx(before, rel=REL)
+    assert doc["after"]["value"] == pytest.approx(after, rel=REL)
+    assert doc["change_pct"] == pytest.approx((after / before - 1) * 100, rel=1e-9)
+    assert [e["date"] for e in doc["events"]] == ["2025-04-05"]
+    assert_error(client.get("/api/event", params={"date": "2025-02-30", "reporter": "BRA",
+                                                  "flow": "export", "product": "8542"}),
+                 400, "date")
+    timeline = client.get("/api/events").json()["events"]
+    assert {"2022-10-07", "2023-10-17", "2024-12-02", "2023-08-01"} <= {
+        e["date"] for e in timeline}

@@ -44,6 +44,8 @@ VALID: dict[str, list[dict]] = {
                                  "query": {"version": "HS2017"}}],
     "POST /api/check": [{"body": {"text": "Brazil's exports of integrated circuits rose in "
                                   "the first eight months of 2025."}}],
+    "GET /api/event": [{"query": {"date": "2025-04-05", "reporter": "BRA", "flow": "export",
+                                  "product": "8542", "window": 3}}],
     "GET /api/chart/{kind}": [{"path_parameters": {"kind": k},
                                "query": _BRA | {"compare": ["semiconductors"]}}
                               for k in ("monthly", "ytd", "comparison", "ranking")],

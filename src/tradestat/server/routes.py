@@ -170,6 +170,32 @@ async def series(request: Request, flow: Flow,
     return await answer(request, ("series", *args), lambda: analytics.series(store, *args))
 
 
+@router.get("/event", response_model=None, responses={200: {"model": schemas.Document}},
+            summary="The N months before a policy event against the N months after it")
+async def event(request: Request, reporter: Reporter, flow: Flow,
+                date: Annotated[str, Query(description="The event's date, YYYY-MM-DD.",
+                                           max_length=40)],
+                product: Product = None, basket: Basket = None,
+                window: Annotated[int, Query(description="Months on each side.", ge=1,
+                                             le=120)] = 12,
+                as_of: AsOf = None) -> JSONDoc:
+    from tradestat.report import events
+
+    args = (date, reporter, flow, product, basket, window, as_of)
+    store = store_of(request)
+    return await answer(request, ("event", *args), lambda: events.around(store, *args))
+
+
+@router.get("/events", response_model=None, responses={200: {"model": schemas.Document}},
+            summary="The policy timeline: shipped events and the store's events.toml")
+async def timeline(request: Request) -> JSONDoc:
+    from tradestat.report import events
+
+    root = store_of(request).root
+    return await answer(request, ("events",), lambda: {
+        "events": [e.to_dict() for e in events.load(root)]})
+
+
 @router.get("/releases", response_model=None, responses={200: {"model": schemas.Releases}},
             summary="The store's releases (vintages), oldest first")
 async def releases(request: Request) -> JSONDoc:
