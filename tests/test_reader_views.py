@@ -275,6 +275,9 @@ def test_dashboard_no_data_offers_the_closest_question(browser, server: str,
     assert f"annual data only: try --period {year}" in page.inner_text("#nearby")
     assert page.eval_on_selector_all(".chart svg", "e => e.length") == 0
     _shoot(page, "dashboard-no-data")
+    page.set_viewport_size({"width": 390, "height": 844})  # the suggestion fits a phone
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    _shoot(page, "dashboard-no-data-phone")
     page.click("#try-nearby")
     page.wait_for_function(f"document.getElementById('value').dataset.value === "
                            f"'{chn[year]:.0f}' || document.getElementById('value')"
