@@ -90,9 +90,9 @@ class Answer:
                                                if v is not None))
         out += [f"also considered: {c}" for c in self.considered]
         if self.query:
-            out.append("query: " + " ".join(f"--{k} {v}" for k, v in self.query.items()
-                                           if v is not None and k != "function")
-                       .join((f"{self.query.get('function', '')} ", "")))
+            opts = " ".join(f"--{k} {v}" for k, v in self.query.items()
+                            if v is not None and k != "function")
+            out.append(f"query: {self.query.get('function', '')} {opts}")
         doc = self.to_dict()
         out += [f"warning [{w['code']}]: {w['message']}" for w in doc["warnings"]]
         out += [f"could not understand: {n}" for n in self.not_understood]
