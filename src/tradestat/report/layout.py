@@ -75,7 +75,9 @@ def warning_lines(r: Report) -> list[tuple[str, str, str]]:
     out = [("comparison", "No data", "no data in the store for "
             + words.join(list(dict.fromkeys(empty))))] if empty else []
     for (concerns, code), items in groups.items():
-        if len(items) <= GROUP_OVER:
+        # months missing are grouped; other kinds keep their detail here (the code changes
+        # of a concordance, say), which the notes only count
+        if len(items) <= GROUP_OVER or code != "missing-month":
             out += [(concerns, w["title"], readable(w["message"])) for w in items]
         else:
             out.append(_grouped(concerns, code, items))
