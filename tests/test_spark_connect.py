@@ -49,6 +49,8 @@ pytestmark = [
     # PySpark 4.0 and Ibis 12 call pandas APIs that pandas 3 deprecates (as in test_engines)
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:The 'future.infer_string' option:DeprecationWarning"),
+    # PySpark 4.0's client logs a lost server through Logger.warn
+    pytest.mark.filterwarnings("ignore:The 'warn' method is deprecated:DeprecationWarning"),
 ]
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 #: How long the server may take to start listening (about 10 s here; CI shares 2 cores).
