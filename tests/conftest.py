@@ -91,6 +91,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
     if known:
         terminalreporter.write_line("known, unsettled disagreements (tests/test_differential.py"
-                                    " KNOWN; issue 13 open on them):")
+                                    " KNOWN; docs/figures.md \"Not yet settled\"):")
         for k, v in sorted(known.items()):
             terminalreporter.write_line(f"  {v:5d}  {k}")

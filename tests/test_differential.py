@@ -579,44 +579,11 @@ def run_shard(seed: int, stores: int, per_store: dict[str, int], engine: str = "
     return findings
 
 
-#: Disagreements found and not yet settled (issue 13 stays open on them): each class, by
-#: (analytic, what differs), with the judgement made of it. A run fails on any class not
-#: listed here; a listed class that no longer occurs is reported so the entry is removed.
-_PUBLISHED = ("engine: compare's items lose the change published beside a one-record value "
-              "(R12: an item is a figure)")
-_SERIES = ("engine: a monthly series answers January from the month value where R6.1 takes "
-           "the cumulative one, and breaks on an annual row inside its span")
-_BY_PARTNER = ("engine: a ranking by partner chooses its source (R4) and takes its warnings "
-               "from world rows, which the ranking does not read")
-_COMBINED = ("doc: months-combined in a span with no data at all: the oracle reads R6.3 "
-             "literally, the engine says only no-data")
-_R11_4 = "engine: rank rows and the total ignore R11.4 (basket codes alike in both spans)"
-_BEFORE = ("engine: R4 counts the cumulative value of the month before a span, read only to "
-           "derive its first month, as a row of the span: a source that cannot answer wins")
-KNOWN: dict[tuple[str, str], str] = {
-    ("compare", "published_yoy_pct"): _PUBLISHED,
-    ("rank by reporter", "total_yoy_pct"): _R11_4,
-    ("rank by reporter", "warnings-yoy-withheld"): _R11_4,
-    **{("rank by reporter", item): _BEFORE for item in (
-        "order", "rows[absent]", "total", "warnings-product-from-parts",
-        "warnings-world-from-reporters")},
-    ("rank by partner", "warnings-code-missing"): (
-        "engine: a ranking by partner chooses its source from world rows it does not read"),
-    ("rank by product", "warnings-months-combined"): (
-        "doc: months-combined in a span with no data at all (R6.3)"),
-    ("compare", "warnings-yoy-published-differs"): _PUBLISHED,
-    ("series", "points[=]"): _SERIES,
-    ("series", "points[absent]"): _SERIES,
-    ("series", "error:InputError"): _SERIES,
-    ("rank by reporter", "rows[=]"): _R11_4,
-    **{("rank by partner", item): _BY_PARTNER for item in (
-        "warnings+month-derived", "warnings+freq-mix", "warnings-missing-month",
-        "previous_total", "warnings-yoy-withheld", "warnings-release-mix",
-        "warnings-months-combined", "warnings-hs-version-mix", "warnings-freq-mix",
-        "warnings+no-data", "warnings+months-combined", "total", "rows[absent]", "order")},
-    **{(analytic, "warnings-months-combined"): _COMBINED
-       for analytic in ("figure", "compare", "top", "rank by reporter")},
-}
+#: Disagreements found and not yet settled: each class, by (analytic, what differs), with the
+#: judgement made of it (docs/figures.md "Not yet settled"). A run fails on any class not
+#: listed here. Empty: every class met so far is settled in the page and fixed in the engine
+#: or the oracle; a new one is settled the same way, listed here only while it is.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _verdict(findings: Findings, record_property: Callable[[str, object], None]) -> None:

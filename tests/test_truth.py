@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import tradestat
-from analytics_data import ANNUAL, read_comtrade
+from analytics_data import ANNUAL, ingest_frame, read_comtrade
 from test_analytics_cli import one_line_error
 from test_analytics_cli import tradestat as run
 from tradestat import ComtradeReader, MappedCsvReader, Store
@@ -182,3 +182,41 @@ def test_json_names_the_source_of_every_figure(mixed: Store, tmp_path: Path) -> 
     doc = json.loads(proc.stdout)
     assert doc["coverage"]["current"]["sources"] == ["comtrade"]
     assert doc["query"]["source"] is None
+
+
+def test_a_monthly_series_takes_january_from_the_cumulative_value(tmp_path: Path) -> None:
+    """R6.1 and R12: January's point is the cumulative value to January (it carries the
+    revision), as a figure for 2023-01 is; an annual row inside the span is not a month and
+    does not break the series (found by the differential tests)."""
+    store = Store(tmp_path / "store")
+    ingest_frame(store, tmp_path, "annual", [("VNM", "WLD", "2022", "8542", 9000)],
+                 source="csv")  # one source: R4 chooses one per reporter for a series
+    (tmp_path / "m.toml").write_text(
+        '[columns]\nreporter = "R"\nfreq = "F"\nperiod = "P"\nproduct = "HS"\nvalue = "V"\n'
+        '[constants]\nflow = "export"\nclassification = "HS2022"\n'
+        '[formats]\nperiod = "YYYY-MM"\n')
+    (tmp_path / "m.csv").write_text("R,F,P,HS,V\nVNM,M,2023-01,8542,1406\n"
+                                    "VNM,C,2023-01,8542,1431\nVNM,M,2023-02,8542,1500\n")
+    store.ingest(MappedCsvReader(tmp_path / "m.toml"), tmp_path / "m.csv")
+    january = tradestat.figure(store, "VNM", "export", "2023-01", product="8542")
+    assert january.value == 1431
+    s = tradestat.series(store, "VNM", "export", product="8542", freq="M",
+                         period="2022..2023-02")
+    points = {p.period: p.value for p in s.points}
+    assert points["2023-01"] == 1431 and points["2023-02"] == 1500
+    assert {points[f"2022-{m:02d}"] for m in range(1, 13)} == {None}  # annual only
+    yearly = tradestat.series(store, "VNM", "export", product="8542", freq="A",
+                              period="2022..2023")
+    assert [p.value for p in yearly.points] == [9000, 1431 + 1500]
+
+
+def test_no_product_means_all_products(gacc: Store, shared_data: Path) -> None:
+    """R8.1: no code is TOTAL, in the library (so in the API, which passes it on) and the
+    CLI alike; China Customs' published 2019 total."""
+    expected = _published(shared_data, 2019, 12, "value_ytd") * 1000
+    assert tradestat.figure(gacc, "CHN", "export", "2019").value == pytest.approx(expected)
+    proc = run("figure", "--reporter", "CHN", "--flow", "export", "--period", "2019", "--json",
+               store=gacc.root)
+    assert json.loads(proc.stdout)["value"] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="exactly one of --product CODE and --basket NAME"):
+        tradestat.figure(gacc, "CHN", "export", "2019", product="85", basket="semiconductors")

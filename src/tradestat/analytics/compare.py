@@ -153,7 +153,9 @@ def item_rows(df: pl.DataFrame, prods: products.Products) -> pl.DataFrame:
     mine = rules.drop_covered(mine, "product_key")
     mine = mine.with_columns(plen=pl.when(key == model.TOTAL_PRODUCT).then(0)
                              .otherwise(key.str.len_chars()).cast(df.schema["plen"]))
-    return mine.group_by(GROUP).agg(pl.col("value").sum(), pl.col("rows").sum())
+    # R12: a one-record value keeps the change published beside it, as in figure
+    return mine.group_by(GROUP).agg(pl.col("value").sum(), pl.col("rows").sum(),
+                                    pl.col("published_yoy_pct").max())
 
 
 def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] | None = None,
@@ -182,7 +184,7 @@ def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] 
     figures = []
     for p in wanted:
         rows, warnings = rules.apply(item_rows(df, p), spans, parts=p.kind != "basket",
-                                     partner=partner_code)
+                                     partner=partner_code, source=sel.source)
         query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
                  "product": p.to_dict(), "engine": engine, "as_of": as_of,
                  "source": sel.source}

@@ -97,25 +97,34 @@ def unlike(cur: pl.DataFrame, prev: pl.DataFrame, basket: bool = False) -> list[
         if before[reporter] - shifted:
             out.append(f"{reporter} has data for {_months(before[reporter] - shifted)} in "
                        "the previous span but not for the same months of the current one")
-    if basket:
-        codes_now = set(cur.get_column("code").to_list())
-        codes_before = set(prev.get_column("code").to_list())
-        if codes_now != codes_before:
-            out.append(f"basket codes with data differ: {', '.join(sorted(codes_now))} now, "
-                       f"{', '.join(sorted(codes_before))} a year earlier")
+    if basket:  # R11.4, reporter by reporter: one reporter's code does not stand in for
+        codes_now, codes_before = _codes(cur), _codes(prev)  # another's
+        for reporter in sorted(now.keys() & before.keys()):
+            if codes_now[reporter] != codes_before[reporter]:
+                out.append(f"basket codes with data for {reporter} differ: "
+                           f"{', '.join(sorted(codes_now[reporter]))} now, "
+                           f"{', '.join(sorted(codes_before[reporter]))} a year earlier")
     src_now, src_before = _sources(cur), _sources(prev)
     if any(src_now[r] != src_before[r] for r in now.keys() & before.keys()):
         out.append("the sources differ between the spans")
     return out
 
 
-def unlike_reporters(cur: pl.DataFrame, prev: pl.DataFrame) -> set[str]:
-    """Reporters with data in both spans whose months (shifted by a year) or source differ:
-    their own change is withheld (R11)."""
+def unlike_reporters(cur: pl.DataFrame, prev: pl.DataFrame, basket: bool = False
+                     ) -> set[str]:
+    """Reporters with data in both spans whose months (shifted by a year), source or (for a
+    basket) basket codes with data differ: their own change is withheld (R11)."""
     now, before = _by_reporter(cur), _by_reporter(prev)
     src_now, src_before = _sources(cur), _sources(prev)
+    codes_now, codes_before = (_codes(cur), _codes(prev)) if basket else ({}, {})
     return {r for r in now.keys() & before.keys()
-            if {p - 100 for p in now[r]} != before[r] or src_now[r] != src_before[r]}
+            if {p - 100 for p in now[r]} != before[r] or src_now[r] != src_before[r]
+            or codes_now.get(r) != codes_before.get(r)}
+
+
+def _codes(df: pl.DataFrame) -> dict[str, set[str]]:
+    """The basket codes each reporter's rows are data of."""
+    return _per_reporter(df, "code")
 
 
 def _by_reporter(df: pl.DataFrame) -> dict[str, set[int]]:
@@ -127,10 +136,14 @@ def _by_reporter(df: pl.DataFrame) -> dict[str, set[int]]:
 
 def _sources(df: pl.DataFrame) -> dict[str, set[str]]:
     """The sources of each reporter's rows."""
+    return _per_reporter(df, "source")
+
+
+def _per_reporter(df: pl.DataFrame, column: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for reporter, source in zip(df.get_column("reporter").to_list(),
-                                df.get_column("source").to_list(), strict=True):
-        out.setdefault(reporter, set()).add(source)
+    for reporter, value in zip(df.get_column("reporter").to_list(),
+                               df.get_column(column).to_list(), strict=True):
+        out.setdefault(reporter, set()).add(value)
     return out
 
 

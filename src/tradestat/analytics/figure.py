@@ -136,7 +136,7 @@ def other_sources(df: pl.DataFrame, spans: dict[str, Span], parts: bool, unit: s
     if cur.get_column("source").n_unique() <= 1:
         return {}, []
     chosen = set(rules.chosen_sources(df.filter(pl.col("which").is_not_null()),
-                                      parts).values())
+                                      parts, spans).values())
     out, notes = {}, []
     for source in sorted(set(cur.get_column("source").to_list()) - chosen,
                          key=rules.source_rank):
@@ -209,7 +209,8 @@ def figure(store: Any, reporter: str, flow: str, period: str, product: str | Non
     sel.codes = prods.codes
     parts = prods.kind != "basket"
     found = fetch(t, sel, spans)
-    df, warnings = rules.apply(found, spans, parts=parts, partner=partner_code)
+    df, warnings = rules.apply(found, spans, parts=parts, partner=partner_code,
+                               source=sel.source)
     query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
              "product": prods.to_dict(), "engine": engine, "as_of": as_of, "source": source}
     warnings = [*prods.warnings, *basket_warnings(df, prods), *warnings,

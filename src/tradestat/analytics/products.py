@@ -30,9 +30,12 @@ class Products:
 
 def parse(product: str | None = None, basket: str | None = None,
           store: object = None, baskets_file: str | None = None) -> Products:
-    """Check the product arguments (exactly one of ``product`` and ``basket``)."""
-    if (product is None) == (basket is None):
+    """Check the product arguments (at most one of ``product`` and ``basket``; neither
+    means all products, TOTAL, docs/figures.md R8.1)."""
+    if product is not None and basket is not None:
         raise InputError("give exactly one of --product CODE and --basket NAME")
+    if basket is None and product is None:
+        product = model.TOTAL_PRODUCT
     if basket is not None:
         from tradestat.reference import baskets
 

@@ -188,7 +188,7 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
         keys = () if by == "reporter" else (by,)
         df, warnings = rules.apply(fetch(t, sel, spans, by=keys, level=level), spans, keys,
                                    level, parts=prods.kind != "basket" and by != "product",
-                                   partner=partner_code)
+                                   partner=partner_code, source=sel.source)
         cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
         warnings = [*warnings, *basket_warnings(cur, prods)]
         unit = target_currency(cur if cur.height else prev, currency)
@@ -196,8 +196,10 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
         before, prev_conv = sum_by(prev, _KEY[by], unit)
         placed = select.place(now, before, top)
     rows = _rows(placed, by)
-    unlike = coverage.unlike(cur, prev, prods.kind == "basket" and by != "product")
-    _withhold(rows, by, unlike, coverage.unlike_reporters(cur, prev) if unlike else set())
+    basket = prods.kind == "basket" and by != "product"
+    unlike = coverage.unlike(cur, prev, basket)
+    _withhold(rows, by, unlike,
+              coverage.unlike_reporters(cur, prev, basket) if unlike else set())
     cov = {"current": coverage.describe(cur, span),
            "previous": coverage.describe(prev, span.previous())}
     many = sel.reporters is None or len(sel.reporters) > 1
@@ -246,7 +248,8 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
             or min(cov.get_column("plen").to_list(), default=level) < level
             or select.mixed_depth(cov, level)):
         return None
-    kept, warnings = rules.apply(cov, spans, parts=False, partner=sel.partner)
+    kept, warnings = rules.apply(cov, spans, parts=False, partner=sel.partner,
+                                 source=sel.source)
     cur, prev = _split(kept)
     unit = target_currency(cur if cur.height else prev, currency)
     if kept.height != cov.height or set(kept.get_column("currency").to_list()) - {unit}:

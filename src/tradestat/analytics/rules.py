@@ -38,24 +38,37 @@ def source_rank(source: str) -> tuple[int, str]:
             source)
 
 
-def chosen_sources(df: pl.DataFrame, own_code: bool = True) -> dict[str, str]:
+def chosen_sources(df: pl.DataFrame, own_code: bool = True,
+                   spans: dict[str, Span] | None = None) -> dict[str, str]:
     """The source answering each reporter (docs/figures.md R4): among the sources with rows
     in the current span (else in any span), one that publishes the asked code itself (``own
     code``: a row whose code is the one asked, or TOTAL) before one with sub-codes only, then
-    :data:`SOURCE_ORDER`."""
-    col = {c: df.get_column(c).to_list() for c in ("which", "reporter", "source", "code",
-                                                    "plen")}
-    current = {r for w, r in zip(col["which"], col["reporter"], strict=True)
-               if w == "current"}
+    :data:`SOURCE_ORDER`. A cumulative value of a month outside its span (read only to derive
+    the span's first month, or to see that January was published with February) is not a
+    row of the span (R4.2)."""
+    names = ("which", "reporter", "source", "code", "plen", "freq", "period")
+    col = {c: df.get_column(c).to_list() for c in names}
+    outside = _outside(col, spans or {})
+    current = {r for w, r, out in zip(col["which"], col["reporter"], outside, strict=True)
+               if w == "current" and not out}
     seen: dict[str, dict[str, bool]] = {}
-    for which, reporter, source, code, plen in zip(*col.values(), strict=True):
-        if reporter in current and which != "current":
+    for which, reporter, source, code, plen, out in zip(
+            *(col[c] for c in names[:5]), outside, strict=True):
+        if out or (reporter in current and which != "current"):
             continue
         own = own_code and _own(code, plen)
         mine = seen.setdefault(reporter, {})
         mine[source] = mine.get(source, False) or own
     return {r: min(found, key=lambda s: (not found[s], source_rank(s)))
             for r, found in seen.items()}
+
+
+def _outside(col: dict[str, list], spans: dict[str, Span]) -> list[bool]:
+    """Per row: a cumulative value whose month is not one of its span's months."""
+    bounds = {w: (s.start_year * 100 + s.start_month, s.end_year * 100 + s.end_month)
+              for w, s in spans.items()}
+    return [f == model.CUMULATIVE and w in bounds and not bounds[w][0] <= p <= bounds[w][1]
+            for w, f, p in zip(col["which"], col["freq"], col["period"], strict=True)]
 
 
 def _own(code: str | None, plen: int) -> bool:
@@ -65,11 +78,14 @@ def _own(code: str | None, plen: int) -> bool:
     return plen == 0 if code == model.TOTAL_PRODUCT else plen == len(code)
 
 
-def choose_source(df: pl.DataFrame, own_code: bool = True) -> pl.DataFrame:
-    """Keep, per reporter, the rows of the source that answers it (:func:`chosen_sources`)."""
-    if df.get_column("source").n_unique() <= 1:
+def choose_source(df: pl.DataFrame, own_code: bool = True,
+                  spans: dict[str, Span] | None = None) -> pl.DataFrame:
+    """Keep, per reporter, the rows of the source that answers it (:func:`chosen_sources`);
+    a reporter whose rows are all outside its spans (R4.2) has no source and keeps none."""
+    if df.get_column("source").n_unique() <= 1 and (
+            not spans or model.CUMULATIVE not in set(df.get_column("freq").to_list())):
         return df
-    chosen = chosen_sources(df, own_code)
+    chosen = chosen_sources(df, own_code, spans)
     keep = [chosen.get(r) == s for r, s in zip(df.get_column("reporter").to_list(),
                                                 df.get_column("source").to_list(), strict=True)]
     return df.filter(pl.Series(keep))
@@ -180,16 +196,21 @@ def parts_warnings(df: pl.DataFrame) -> list[CoverageWarning]:
 
 def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
           level: int | None = None, parts: bool = True, compared: bool = True,
-          partner: str | None = None) -> tuple[pl.DataFrame, list[CoverageWarning]]:
+          partner: str | None = None, source: str | None = None
+          ) -> tuple[pl.DataFrame, list[CoverageWarning]]:
     """The rows to sum, and the warnings the choices made on the way call for.
 
     ``partner``: the one partner asked (its rows are all there is: no world row to prefer).
+    ``source``: the one source asked (R4.1: it answers, whatever rows it has).
     """
     # Each frame operation costs a hand-over to Polars' threads (0.1-0.5 ms on a frame of
     # a few rows, the first after a pause the most): none where nothing would change.
     if df.get_column("which").null_count():
         df = df.filter(pl.col("which").is_not_null())
-    df = choose_source(df, own_code=parts)
+    if "partner" in by:  # a ranking by partner reads partner rows only (R7.3, R12): the
+        df = df.filter(~pl.col("is_world"))  # world rows choose nothing and warn of nothing
+    if source is None:
+        df = choose_source(df, own_code=parts, spans=spans)
     df, w1 = choose_freq(df, spans, compared)
     df, w0 = resolve_cumulative(df, spans)
     df, w2 = (df, []) if partner not in (None, model.WORLD) else \
@@ -239,7 +260,7 @@ def resolve_cumulative(df: pl.DataFrame, spans: dict[str, Span]
         which = group.get_column("which")[0]
         span, answers = spans.get(which), True
         if span is None:  # every month found (a series): no span answered at once
-            periods = group.get_column("period")
+            periods = group.filter(pl.col("freq") != "A").get_column("period")
             span, answers = Span.parse(f"{periods.min()}..{periods.max()}"), False
         rows, months, joint = _resolve_series(group, span, answers)
         parts.append(rows)
@@ -263,8 +284,9 @@ def _resolve_series(g: pl.DataFrame, span: Span, answers: bool = True
     for year in span.years:
         first = span.start_month if year == span.start_year else 1
         last = span.end_month if year == span.end_year else 12
-        if first == 1 and answers:
-            upto = max((m for m in range(1, last + 1) if year * 100 + m in cum), default=0)
+        if first == 1:  # R6.1; month by month (a series), only January to January
+            upto = max((m for m in range(1, (last if answers else 1) + 1)
+                        if year * 100 + m in cum), default=0)
             if upto:
                 keep.append(g.filter((freq == model.CUMULATIVE) & (period == year * 100 + upto)))
                 first = upto + 1

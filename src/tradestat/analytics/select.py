@@ -96,13 +96,15 @@ def cumulative_periods(span: Span) -> list[int]:
     """The cumulative ("1 to M", freq C) periods a span may be answered or derived from.
 
     In each year of the span, from the month before its first month (a month is the
-    difference of two consecutive cumulative values) to its last month.
+    difference of two consecutive cumulative values) to its last month; where the span ends
+    in January, February too (a January-February value with no January one says that
+    January was published only with February: R6.3).
     """
     out = []
     for year in span.years:
         first = span.start_month if year == span.start_year else 1
         last = span.end_month if year == span.end_year else 12
-        out += [year * 100 + m for m in range(max(first - 1, 1), last + 1)]
+        out += [year * 100 + m for m in range(max(first - 1, 1), max(last, 2) + 1)]
     return out
 
 
@@ -137,9 +139,14 @@ def _span_filter(t: ir.Table, spans: dict[str, Span]) -> list[ir.Value]:
     if len(windows) > 1 or any(s.start_year != s.end_year for s in spans.values()):
         return [*preds, ibis.or_(*[_in_span(t, s) for s in spans.values()])]
     first, last = windows.pop()
-    preds += [t.freq.isin(["M", model.CUMULATIVE]), t.month.between(max(first - 1, 1), last)]
-    if first > 1:  # the month before the span counts only as a cumulative value
+    # as cumulative values only: the month before the span, and February where the span
+    # ends in January (see cumulative_periods)
+    preds += [t.freq.isin(["M", model.CUMULATIVE]),
+              t.month.between(max(first - 1, 1), max(last, 2))]
+    if first > 1:
         preds.append((t.freq != "M") | (t.month != first - 1))
+    if last < 2:
+        preds.append((t.freq != "M") | (t.month != 2))
     return preds
 
 

@@ -85,8 +85,9 @@ def relabel(df: pl.DataFrame, freq: str) -> tuple[pl.DataFrame, list[CoverageWar
     if freq == "M":
         df, warnings = rules.derive_months(df)  # months not published, from cumulative values
         annual_only = sorted(set(df.filter(pl.col("freq") == "A").get_column("reporter"))
-                             - set(df.filter(pl.col("freq") == "M").get_column("reporter")))
-        df = df.filter(pl.col("freq") == "M").with_columns(
+                             - set(df.filter(pl.col("freq") != "A").get_column("reporter")))
+        # a cumulative value left standing is January's own (R6.1): the month of January
+        df = df.filter(pl.col("freq") != "A").with_columns(
             which=pl.format("{}-{}", pl.col("period") // 100,
                             (pl.col("period") % 100).cast(pl.String).str.zfill(2)))
         warnings += [CoverageWarning(
@@ -175,7 +176,7 @@ def series(store: Any, reporter: str | list[str] | None, flow: str, product: str
     df, warnings = relabel(fetch(t, sel, spans), freq)
     found = sorted(df.get_column("which").unique().to_list())
     df, more = rules.apply(df, {w: _span(w) for w in found}, parts=prods.kind != "basket",
-                           compared=False, partner=partner_code)
+                           compared=False, partner=partner_code, source=sel.source)
     unit = target_currency(df, currency)
     points, bases = [], set()
     for label in _labels(found, freq, span):
