@@ -60,6 +60,10 @@ _BASE_NUMBER = re.compile(r"(?:\bfrom|\bcompared (?:with|to)|\bvs\.?|\bagainst)\
                           re.IGNORECASE)
 
 
+#: what lies between a "from" part's period and a number of the "to" part after it
+_TO_NEXT = re.compile(r"\s+to\b[^.;,]*$")
+
+
 def _first(found: list[Mention], kind: str) -> Mention | None:
     return next((m for m in found if m.kind == kind), None)
 
@@ -138,6 +142,8 @@ class Context:
         self._text = ""
         #: the months of a period said without a year the text could not resolve
         self.pending: tuple[int, int] | None = None
+        #: claims made while ``pending`` could not be resolved, dated once a year is found
+        self.undated: list[tuple[Claim, tuple[int, int]]] = []
 
     # -- periods ---------------------------------------------------------------------------
 
@@ -279,7 +285,7 @@ class Context:
                     found: list[Mention]) -> tuple[str, str] | None:
         ok = [w for w in whens if w.label and not w.base and not w.aside]
         in_clause = [w for w in whens if w.label and clause[0] <= w.mention.start < clause[1]]
-        own = [w for w in in_clause if w in ok]
+        own = self._own_part([w for w in in_clause if w in ok], at)
         pick = (self._stated_for(whens, at, in_clause) or _nearest_when(own, at)
                 or _near_when(ok, at))
         if pick:
@@ -293,7 +299,25 @@ class Context:
         shifted = _shifted([w for w in whens if w.base and w.label], self.pending)
         if shifted:
             self.year = int(shifted[0][:4])
+            self._date_undated(shifted)
         return shifted
+
+    def _date_undated(self, shifted: tuple[str, str]) -> None:
+        """"Mexico was the largest partner … in January. Compared with the same period in
+        2022, …": the year found later dates the months said before without one."""
+        for c, (m0, m1) in self.undated:
+            c.period = Span(self.year, m0, self.year, m1).label
+            c.period_said = shifted[1]
+        self.undated = []
+
+    def _own_part(self, own: list[When], at: int) -> list[When]:
+        """"from 167th in FY15 to the top export in FY25": a period closed by "to" dates the
+        "from" part, not a number after the "to" where that part has its own period."""
+        after = [w for w in own if w.mention.start >= at]
+        if not after:
+            return own
+        return [w for w in own if w in after or not _TO_NEXT.match(
+            self._text[w.mention.end:at])]
 
     def _stated_for(self, whens: list[When], at: int, in_clause: list[When]) -> When | None:
         """The period a number is stated for even where it is a base or an aside: "(€186.5
@@ -347,6 +371,8 @@ class Context:
         c.reporter = reporter[0] if reporter else None
         c.flow = parts["flow"]
         c.period, c.period_said = parts["period"] or (None, None)
+        if c.period is None and self.pending:
+            self.undated.append((c, self.pending))
         subject = parts["subject"]
         if subject is not None:
             c.products, c.product_said = subject.data["readings"], subject.data["said"]
