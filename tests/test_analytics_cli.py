@@ -69,13 +69,16 @@ def test_figure_human_line_and_warnings(store: Path) -> None:
     proc = tradestat(*FIG, "--period", "2024", store=store)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0].startswith(
-        "CHN export of 8542 in 2024: US$159.7 bn, +17.2 % on 2023")
+        "China export of HS 8542 (Electronic integrated circuits) in 2024: US$159.7 bn, "
+        "+17.2 % on 2023")
     proc = tradestat("figure", "--reporter", "United States", "--flow", "export", "--product",
                      "8542", "--period", "2025-01..2025-08", store=store)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("USA export of 8542 in 2025-01..2025-08: US$30.6 bn")
-    assert "warning: USA has no data for 2025-08 in the current span 2025-01..2025-08" in lines
+    assert lines[0].startswith("United States export of HS 8542 (Electronic integrated "
+                               "circuits) in January–August 2025: US$30.6 bn")
+    assert ("warning: United States has no data for August 2025 in the current span "
+            "January–August 2025") in lines
     assert all(line.startswith("warning: ") for line in lines[1:])
 
 
@@ -104,6 +107,34 @@ def test_rank_human_table(store: Path) -> None:
     assert lines[4].split()[:3] == ["1", "HKG", "Hong"]
     assert any(line.startswith("warning: 57 reporters of the previous span are missing")
                for line in lines)
+
+
+def test_human_lines_name_places(store: Path, annual: pd.DataFrame) -> None:
+    """Names where a reader would see codes: Taiwan for Comtrade's S19 (its note once), the
+    reporters missing from 2024 named with their 2023 shares (pandas over the file)."""
+    y23 = annual[annual["period"] == 2023].groupby("reporter")["value"].sum()
+    y24 = annual[annual["period"] == 2024].groupby("reporter")["value"].sum()
+    gone = (y23[y23.index.difference(y24.index)] / y23.sum() * 100).sort_values()[::-1]
+    assert list(gone.index[:2]) == ["S19", "SGP"]
+    lines = tradestat("rank", "--flow", "export", "--product", "8542", "--period", "2024",
+                      "--top", "3", store=store).stdout.splitlines()
+    missing = next(x for x in lines if "reporters of the previous span are missing" in x)
+    assert f"(Taiwan {gone['S19']:.1f} %, Singapore {gone['SGP']:.1f} %," in missing
+    assert not any("S19" in x or "SGP" in x for x in lines if x.startswith("warning"))
+    taiwan = [x for x in lines if "'Other Asia, nes' (code 490)" in x]
+    assert len(taiwan) == 1 and taiwan[0].startswith("note: Taiwan is reported")
+    lines = tradestat(*FIG[:2], "490", *FIG[3:], "--period", "2023",
+                      store=store).stdout.splitlines()
+    s19 = annual[annual["reporter"] == "S19"].set_index("period")["value"]
+    assert lines[0].startswith("Taiwan export of HS 8542 (Electronic integrated circuits) "
+                               f"in 2023: US${s19[2023] / 1e9:.1f} bn, "
+                               f"{(s19[2023] / s19[2022] - 1) * 100:+.1f} % on 2022")
+    assert sum("(code 490)" in x for x in lines) == 1
+    lines = tradestat("compare", "--reporter", "CHN", "--flow", "export", "--period", "2024",
+                      "--basket", "integrated_circuits", "--basket", "passenger_cars",
+                      store=store).stdout.splitlines()
+    assert lines[0].startswith("China export, 2024, in USD (ratios to integrated circuits)")
+    assert not any("_" in x for x in lines)
 
 
 def test_compare_top_series_json(store: Path) -> None:

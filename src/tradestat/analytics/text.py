@@ -1,11 +1,18 @@
-"""Plain-text renderings of analytic results, for the command line and reports.
+"""Plain-text renderings of analytic results, for the command line and reports: places by
+the names a reader knows (Taiwan for Comtrade's 490/S19, with its note once), products with
+their HS description, codes in warnings written as names.
 
     >>> figure_line(f)                                              # doctest: +SKIP
-    'CHN export of 8542 in 2024: US$159.7 bn, +17.2 % on 2023 (US$136.3 bn)'
+    'China export of HS 8542 (Electronic integrated circuits) in 2024: US$159.7 bn, +17.2 % on
+    2023 (US$136.3 bn)'
+
+The wording helpers are the report's (:mod:`tradestat.report.words`, ``notes``), imported
+where used: these lines are a presentation of results, not part of the engine.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tradestat.analytics.common import money, pct
@@ -35,15 +42,58 @@ def _short(text: str, width: int = NAME_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def place(code: str) -> str:
+    """A reporter's or partner's name as a reader knows it ("Taiwan" for S19)."""
+    from tradestat.report.words import place as reader_place
+
+    return reader_place(code) if code else code
+
+
+def span_words(span: object) -> str:
+    """"2024", "January–August 2025"."""
+    from tradestat.report.words import span_words as in_words
+
+    return in_words(span)
+
+
+def readable(message: str) -> str:
+    """A message with names for country codes ("S19 17.5 %" -> "Taiwan 17.5 %")."""
+    from tradestat.report.notes import readable as names_for_codes
+
+    return names_for_codes(message)
+
+
+def product_words(product: dict) -> str:
+    """"HS 8542 (Electronic integrated circuits)", "passenger cars", "all products"."""
+    from tradestat.analytics.common import product_name
+    from tradestat.report.words import item_name
+
+    if product["kind"] != "code":
+        return item_name(product["label"], product["kind"])
+    name = _short(product_name(product["label"]), 60)
+    return f"HS {product['label']}" + (f" ({name})" if name else "")
+
+
+def place_notes(codes: list[str], warnings: list = ()) -> list[str]:
+    """The note that goes with a reader's name (Taiwan for S19), once, when any code or
+    warning names such a place."""
+    from tradestat.report.words import READER_NAMES, place_note
+
+    said = " ".join([*codes, *(w.message for w in warnings)])
+    return [f"note: {place_note(code)}" for code in READER_NAMES
+            if re.search(rf"\b{code}\b", said)]
+
+
 def warning_lines(warnings: list, prefix: str = "") -> list[str]:
-    return [f"warning: {prefix}{w.message}" for w in warnings]
+    return [f"warning: {prefix}{readable(w.message)}" for w in warnings]
 
 
 def figure_line(f: Figure) -> str:
     q = f.query
-    to = f" to {q['partner']}" if q.get("partner") not in (None, "WLD") else ""
-    head = f"{q['reporter']} {q['flow']}{to} of {q['product']['label']} in {f.period.label}"
-    prev = f.period.previous().label
+    to = f" to {place(q['partner'])}" if q.get("partner") not in (None, "WLD") else ""
+    head = (f"{place(q['reporter'])} {q['flow']}{to} of {product_words(q['product'])} in "
+            f"{span_words(f.period)}")
+    prev = span_words(f.period.previous())
     if f.value is None:
         return f"{head}: no data"
     value = money(f.value, f.currency)
@@ -64,53 +114,61 @@ def figure_lines(f: Figure) -> list[str]:
     lines = [figure_line(f)]
     if f.basis not in (None, "published"):
         lines.append(f"  converted to {f.currency} at {f.basis} rates")
-    return lines + warning_lines(f.warnings)
+    q = f.query
+    return (lines + warning_lines(f.warnings)
+            + place_notes([q["reporter"], q.get("partner") or ""], f.warnings))
 
 
 def ranking_lines(r: Ranking) -> list[str]:
-    rows = [[str(x.rank), x.code, _short(x.name), money(x.value, r.currency),
+    from tradestat.report.words import reader_name
+
+    rows = [[str(x.rank), x.code, _short(reader_name(x.code, x.name)),
+             money(x.value, r.currency),
              pct(x.share_pct, signed=False), pct(x.yoy_pct)] for x in r.rows]
     what = {"reporter": "reporters", "partner": "partners", "product": "products"}[r.by]
-    who = f"{', '.join(r.query['reporters'])} " if r.query.get("reporters") else ""
-    label = r.query["product"]["label"]
-    of = "" if label == "TOTAL" else f" of {label}"
+    reporters = r.query.get("reporters") or []
+    who = f"{', '.join(map(place, reporters))} " if reporters else ""
+    of = "" if r.query["product"]["kind"] == "total" else \
+        f" of {product_words(r.query['product'])}"
     lines = [f"{who}{r.query['flow']}{of} by {r.by}"
              + (f" (HS level {r.query['level']})" if r.query.get("level") else "")
-             + f", {r.period.label}, in {r.currency}", ""]
+             + f", {span_words(r.period)}, in {r.currency}", ""]
     lines += table(["rank", "code", "name", "value", "share", "yoy"], rows, {0, 3, 4, 5})
     if r.others:
         lines.append(f"... {r.others['count']} more {what}: {money(r.others['value'], r.currency)}"
                      f" ({pct(r.others['share_pct'], signed=False)})")
-    change = (f"{pct(r.total_yoy_pct)} on {r.period.previous().label}"
+    change = (f"{pct(r.total_yoy_pct)} on {span_words(r.period.previous())}"
               if r.total_yoy_pct is not None else
-              f"no change computed on {r.period.previous().label} ("
+              f"no change computed on {span_words(r.period.previous())} ("
               + ("not covered alike, see the warnings)" if r.previous_total else "no data)"))
     lines.append(f"total ({r.n} {what}): {money(r.total, r.currency)}, {change}")
-    return lines + warning_lines(r.warnings)
+    codes = [*reporters, *(x.code for x in r.rows)]
+    return lines + warning_lines(r.warnings) + place_notes(codes, r.warnings)
 
 
 def comparison_lines(c: Comparison) -> list[str]:
-    rows = [[str(i.rank), _short(i.label), money(i.figure.value, c.currency),
+    rows = [[str(i.rank), _short(readable(i.label)), money(i.figure.value, c.currency),
              pct(i.figure.yoy_pct), f"{i.ratio:.2f}" if i.ratio is not None else "n/a"]
             for i in c.items]
-    lines = [f"{c.query['reporter']} {c.query['flow']}, {c.period.label}, in {c.currency} "
-             f"(ratios to {c.reference})", ""]
+    lines = [f"{place(c.query['reporter'])} {c.query['flow']}, {span_words(c.period)}, in "
+             f"{c.currency} (ratios to {readable(c.reference)})", ""]
     lines += table(["rank", "item", "value", "yoy", "ratio"], rows, {0, 2, 3, 4})
-    lines += ["", *(r["text"] for r in c.relations)]
+    lines += ["", *(readable(r["text"]) for r in c.relations)]
     shared: dict[str, list[str]] = {}  # the same warning for several items is printed once
     for i in c.items:
         for w in i.figure.warnings:
-            shared.setdefault(w.message, []).append(i.label)
+            shared.setdefault(readable(w.message), []).append(readable(i.label))
     lines += [f"warning: [{', '.join(labels)}] {message}" for message, labels in shared.items()]
-    return lines + warning_lines(c.warnings)
+    every = [w for i in c.items for w in i.figure.warnings] + list(c.warnings)
+    return lines + warning_lines(c.warnings) + place_notes([c.query["reporter"]], every)
 
 
 def series_lines(s: Series) -> list[str]:
     q = s.query
-    who = ", ".join(q["reporters"]) if q["reporters"] else "all reporters"
+    who = ", ".join(map(place, q["reporters"])) if q["reporters"] else "all reporters"
     rows = [[p.period, money(p.value, s.currency), str(p.coverage.get("n_reporters", 0)),
              "yes" if p.coverage.get("complete") else "no"] for p in s.points]
-    lines = [f"{who} {q['flow']} of {q['product']['label']}, "
+    lines = [f"{who} {q['flow']} of {product_words(q['product'])}, "
              f"{'monthly' if s.freq == 'M' else 'annual'}, in {s.currency}", ""]
     lines += table(["period", "value", "reporters", "complete"], rows, {1, 2})
-    return lines + warning_lines(s.warnings)
+    return lines + warning_lines(s.warnings) + place_notes(q["reporters"] or [], s.warnings)
