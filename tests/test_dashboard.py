@@ -219,3 +219,33 @@ def test_a_failed_question_clears_the_previous_figure(browser, server: str) -> N
     assert page.eval_on_selector_all(".chart svg", "els => els.length") == 0
     assert elsewhere == []
     page.close()
+
+
+def test_a_question_is_answered_in_words_with_its_reading(browser, server: str,
+                                                          shared_data: Path) -> None:
+    annual = read_comtrade(shared_data / "comtrade" / ANNUAL)
+    kor = annual[(annual["reporter"] == "KOR") & (annual["period"] == 2022)]["value"].sum()
+    page, elsewhere = _page(browser, server, 390, 844)
+    page.fill("#question", "How much did South Korea export in integrated circuits in 2022?")
+    page.focus("#question")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#asked:not([hidden])")
+    assert float(page.get_attribute("#ask-answer", "data-value")) == pytest.approx(kor,
+                                                                                   rel=1e-9)
+    assert f"{kor / 1e9:.1f} bn" in page.inner_text("#ask-answer")
+    reading = page.inner_text("#ask-reading")
+    assert reading.startswith("Read as: ") and "reporter KOR" in reading
+    assert "period 2022" in reading and "product integrated_circuits" in reading
+    # a question without a period: the API names q, the page says what it could not read
+    page.fill("#question", "How much did South Korea export in integrated circuits?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#ask-error:not([hidden])")
+    assert "which period" in page.inner_text("#ask-error")
+    assert page.is_hidden("#asked")
+    assert page.get_attribute("#question", "aria-invalid") == "true"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-ask.png"), full_page=True)
+    assert elsewhere == []
+    page.close()

@@ -511,3 +511,60 @@ def test_event_before_and_after_equals_pandas(client: TestClient, monthly: pd.Da
     timeline = client.get("/api/events").json()["events"]
     assert {"2022-10-07", "2023-10-17", "2024-12-02", "2023-08-01"} <= {
         e["date"] for e in timeline}
+
+
+# ---------------------------------------------------------------- ask
+
+
+def test_ask_answers_a_value_as_figure_and_pandas_do(client: TestClient, store: Store,
+                                                     annual: pd.DataFrame) -> None:
+    chn = annual[annual["reporter"] == "CHN"].groupby("period")["value"].sum()
+    q = "How much did China export in integrated circuits in 2024?"
+    r = client.get("/api/ask", params={"q": q})
+    doc = r.json()
+    assert r.status_code == 200, doc
+    fig = tradestat.figure(store, "CHN", "export", "2024", basket="integrated_circuits")
+    assert doc["value"] == pytest.approx(chn[2024], rel=REL)
+    assert doc["value"] == fig.value
+    assert {k: doc["reading"][k] for k in ("reporter", "flow", "product", "period")} == {
+        "reporter": "CHN", "flow": "export", "product": "integrated_circuits",
+        "period": "2024"}
+    assert f"{chn[2024] / 1e9:.1f} bn" in doc["answer"]
+    assert doc["query"]["function"] == "figure" and doc["truncated"] is False
+    assert doc["not_understood"] == []
+
+
+def test_ask_a_span_a_ranking_and_a_comparison(client: TestClient, store: Store,
+                                               annual: pd.DataFrame,
+                                               monthly: pd.DataFrame) -> None:
+    bra = monthly[(monthly["reporter"] == "BRA")
+                  & monthly["period"].between(202501, 202508)]["value"].sum()
+    doc = client.get("/api/ask", params={
+        "q": "How much did Brazil export in chips in January-August 2025?"}).json()
+    assert doc["reading"]["period"] == "2025-01..2025-08"
+    assert doc["value"] == pytest.approx(bra, rel=REL)
+    assert doc["value"] == tradestat.figure(store, "BRA", "export", "2025-01..2025-08",
+                                            basket="integrated_circuits").value
+    assert doc["considered"]  # "chips" has another reading, named
+    by_reporter = annual[annual["period"] == 2023].groupby("reporter")["value"].sum()
+    top = by_reporter.sort_values(ascending=False).head(5)
+    doc = client.get("/api/ask", params={
+        "q": "Which countries exported the most integrated circuits in 2023?"}).json()
+    assert [row["code"] for row in doc["rows"]] == list(top.index)
+    assert [row["value"] for row in doc["rows"]] == pytest.approx(list(top), rel=REL)
+    doc = client.get("/api/ask", params={
+        "q": "Did China export more integrated circuits than South Korea in 2023?"}).json()
+    assert doc["value"] == pytest.approx(
+        (by_reporter["CHN"] / by_reporter["KOR"] - 1) * 100, rel=1e-9)
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("How much did China export in integrated circuits?", "which period"),
+    ("How much did China export of widgets in 2024?", "widgets"),
+    ("What was China's trade surplus with Korea in 2024?", "balance")])
+def test_ask_a_question_not_understood_is_400_on_q(client: TestClient, q: str,
+                                                   words: str) -> None:
+    doc = assert_error(client.get("/api/ask", params={"q": q}), 400, "q")
+    assert words in doc["error"] and doc["not_understood"]
+    assert doc["reading"]["reporter"] == "CHN"  # what was read is said too
+    assert_error(client.get("/api/ask", params={"q": ""}), 422, "q")

@@ -44,6 +44,10 @@ VALID: dict[str, list[dict]] = {
                                  "query": {"version": "HS2017"}}],
     "POST /api/check": [{"body": {"text": "Brazil's exports of integrated circuits rose in "
                                   "the first eight months of 2025."}}],
+    "GET /api/ask": [{"query": {"q": "How much did Brazil export in chips in January-August "
+                                      "2025?"}},
+                     {"query": {"q": "Which countries exported the most integrated circuits "
+                                     "in 2023?"}}],
     "GET /api/event": [{"query": {"date": "2025-04-05", "reporter": "BRA", "flow": "export",
                                   "product": "8542", "window": 3}}],
     "GET /api/chart/{kind}": [{"path_parameters": {"kind": k},

@@ -277,3 +277,31 @@ async def check(request: Request, claim: schemas.ClaimRequest) -> JSONDoc:
     store = store_of(request)
     return await answer(request, ("check", claim.text, claim.as_of),
                          lambda: check_claims(claim.text, store, as_of=claim.as_of))
+
+
+@router.get("/ask", response_model=None, responses={200: {"model": schemas.Asked}},
+            summary="A question in words answered from the store, with the reading chosen")
+async def ask(request: Request, q: Annotated[str, Query(
+        description="The question, e.g. 'How much did China export in chips in 2024?'",
+        min_length=1, max_length=500)], as_of: AsOf = None) -> JSONDoc:
+    """A question the parser cannot read (no period, no country, an unknown product) is a
+    400 naming ``q`` whose ``not_understood`` says what was missing; a question understood
+    for which the store has no data is a 200 whose answer says so (as /api/figure)."""
+    import datetime as dt
+
+    store = store_of(request)
+    today = dt.date.today()
+    return await answer(request, ("ask", q, as_of, today),
+                        lambda: answered(q, store, as_of, today))
+
+
+def answered(q: str, store: CachedStore, as_of: str | None, today: Any) -> dict:
+    """``claims.ask`` as a document; a question not understood raises (400 on ``q``)."""
+    from tradestat.claims.ask import ask as ask_question
+
+    res = ask_question(q, store, as_of=as_of, today=today)
+    if not res.answered:
+        raise InputError("could not understand the question: "
+                         + "; ".join(res.not_understood), parameter="q", value=q,
+                         reading=res.reading, not_understood=res.not_understood)
+    return res.to_dict()

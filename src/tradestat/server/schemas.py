@@ -163,6 +163,24 @@ class Checked(Capped):
     summary: dict[str, Any]
 
 
+class Asked(Capped):
+    """A question in words answered (``tradestat ask``): the answer in words, the reading
+    chosen and the others considered, the query run, coverage and warnings."""
+
+    question: str
+    intent: str | None
+    reading: dict[str, Any]
+    considered: list[str]
+    query: dict[str, Any] | None
+    answer: str
+    value: float | None
+    rows: list[dict[str, Any]]
+    coverage: dict[str, Any] | None = None
+    warnings: list[dict[str, Any]]
+    not_understood: list[str]
+    result: dict[str, Any] | None = None
+
+
 class Chart(Capped):
     kind: str
     spec: dict[str, Any]

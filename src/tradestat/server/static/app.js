@@ -272,6 +272,49 @@ async function onCheck(event) {
   }
 }
 
+// The reading a question was given, in words: "reporter CHN, flow export, period 2024".
+function readingWords(reading) {
+  return Object.entries(reading || {})
+    .filter(([key, value]) => value !== null && key !== "product_said")
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join(", ") : value}`)
+    .join("; ");
+}
+
+function note(text, className) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  if (className) li.className = className;
+  return li;
+}
+
+function showAnswer(doc) {
+  byId("ask-answer").textContent = doc.answer;
+  byId("ask-answer").dataset.value = doc.value === null ? "" : String(doc.value);
+  byId("ask-reading").textContent = `Read as: ${readingWords(doc.reading)}.`;
+  byId("ask-notes").replaceChildren(
+    ...doc.considered.map((c) => note(`Also considered: ${c}`)),
+    ...doc.warnings.map((w) => note(w.message, "warning")));
+  byId("asked").hidden = false;
+}
+
+async function onAsk(event) {
+  event.preventDefault();
+  const form = byId("ask");
+  byId("ask-error").hidden = true;
+  byId("asked").hidden = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    const doc = await api("/api/ask", new URLSearchParams({ q: byId("question").value }));
+    showAnswer(doc);
+  } catch (err) {
+    showError(byId("ask-error"), err, form);
+    const reading = err.doc && err.doc.reading;
+    if (reading) byId("ask-error").textContent += ` (read so far: ${readingWords(reading)})`;
+  } finally {
+    form.removeAttribute("aria-busy");
+  }
+}
+
 function claimKeys(event) {
   if (event.key === "Enter" && !event.shiftKey) {
     event.preventDefault();
@@ -285,6 +328,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   byId("query").addEventListener("submit", onQuery);
   byId("check").addEventListener("submit", onCheck);
+  byId("ask").addEventListener("submit", onAsk);
   byId("claim").addEventListener("keydown", claimKeys);
   window.addEventListener("popstate", onHistory);
   whatChanged();
