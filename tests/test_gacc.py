@@ -144,6 +144,21 @@ def test_csv_notes_say_what_was_not_stored(store: Store) -> None:
     assert "table 3 gives 1,607,037,900,000 USD for export total C 201908" in notes
 
 
+def test_source_notes_kept_whole(store: Store, tidy: pd.DataFrame) -> None:
+    """The file's own notes (up to 275 characters) are in the release notes whole, not cut
+    at 200 characters mid-word; a note past the limit is cut at a word and marked."""
+    from tradestat.sources.gacc_html import NOTE_CHARS, clip
+
+    published = {n for n in tidy["note"] if n}
+    assert max(map(len, published)) == 275
+    notes = " ".join(store.releases()[0].notes)
+    assert all(n in notes for n in published)
+    words = " ".join(["semiconductor"] * 100)  # 1,399 characters
+    cut = clip(words)
+    assert cut.endswith(" …") and len(cut) <= NOTE_CHARS
+    assert cut[:-2].split(" ") == ["semiconductor"] * ((NOTE_CHARS - 2) // 14)
+
+
 def test_enterprise_breakdown_is_a_regime(store: Store, tidy: pd.DataFrame) -> None:
     t7 = tidy[(tidy["table_no"] == "7") & (tidy["measure"] == "value_ytd")
               & (tidy["row_label"] == "Ordinary Trade") & (tidy["breakdown"] == "SOE")]

@@ -345,7 +345,7 @@ def _notes(counts: Counter, dropped: list[tuple[dict, dict]], source_notes: dict
         out.append(_duplicates_note(dropped))
     for text, tables in sorted(source_notes.items()):
         out.append(f"source note ({len(tables)} table{'s' if len(tables) > 1 else ''}): "
-                   f"{text[:200]}")
+                   f"{gacc_html.clip(text)}")
     return out
 
 

@@ -58,6 +58,19 @@ FLOWS = {"exports": "export", "export": "export", "imports": "import", "import":
          "exports and imports": "total", "imports and exports": "total", "total trade": "total"}
 
 
+#: A source note kept in the release notes up to this many characters (a page's footnotes
+#: run to a few hundred; a longer text is cut at a word and marked).
+NOTE_CHARS = 600
+
+
+def clip(text: str, limit: int = NOTE_CHARS) -> str:
+    """``text`` whole when it fits, else cut at the last word boundary with " …"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2].rsplit(" ", 1)[0]
+    return f"{cut} …"
+
 @dataclass
 class Column:
     """What a numeric column holds, read off its header cells."""
@@ -238,7 +251,7 @@ def _skip_rows(cells: list[list[tuple[str, bool]]], page: Page) -> set[int]:
         out.add(i)
         across = len(row) > 1 and all(t == text for t, _ in row)  # one cell, the full width
         if across and not (TITLE.search(text) or UNIT.search(text + "\n")):
-            page.notes.append(f"source note: {text[:300]}")
+            page.notes.append(f"source note: {clip(text)}")
     return out
 
 
