@@ -113,7 +113,7 @@ def test_dashboard_shows_the_apis_figure_charts_and_verdicts(
     assert shown == pytest.approx(bra["value"].sum(), rel=1e-9)
     assert page.inner_text("#value") == api["display"]["value"]
     assert page.inner_text("#headline-title") == (
-        "Brazil: exports of integrated circuits, 2025-01..2025-06")
+        "Brazil: exports of integrated circuits, January–June 2025")
     codes = page.eval_on_selector_all("#warnings li", "els => els.map(e => e.dataset.code)")
     assert codes == [w["code"] for w in api["warnings"]] and "no-data" in codes
 

@@ -220,6 +220,8 @@ def test_dashboard_chn_2024_draws_only_charts_with_marks(browser, server: str,
     assert float(page.get_attribute("#value", "data-value")) == pytest.approx(chn[2024],
                                                                               rel=1e-9)
     assert page.inner_text("#value") == fmt.money(chn[2024], "USD")
+    assert page.inner_text("#headline-title") == (
+        "China: exports of HS 8542 (Electronic integrated circuits), 2024")
     assert page.inner_text("#sentence") == (
         f"China's exports of HS 8542 (Electronic integrated circuits) reached "
         f"{fmt.money(chn[2024], 'USD')} in 2024, {_change(chn[2024], chn[2023])} from "
@@ -248,6 +250,9 @@ def test_dashboard_usa_2025_monthly(browser, server: str, monthly: pd.DataFrame)
     assert page.inner_text("#sentence").startswith(
         f"The United States' exports of HS 8542 (Electronic integrated circuits) reached "
         f"{fmt.money(usa['value'].sum(), 'USD')} in January–August 2025; ")
+    assert page.inner_text("#headline-title") == (
+        "United States: exports of HS 8542 (Electronic integrated circuits), "
+        "January–August 2025")
     assert page.get_attribute("#chart-monthly", "data-ready") == "true"
     assert _svg_marks(page, "monthly") >= usa["period"].nunique()
     rules = _expected_rules("USA", 202501, 202508)

@@ -97,7 +97,8 @@ def with_display(fig: analytics.Figure) -> dict:
     return fig.to_dict() | {"display": {
         "value": fmt.money(fig.value, fig.currency),
         "previous": fmt.money(fig.previous_value, fig.currency), "yoy": fmt.pct(fig.yoy_pct),
-        "sentence": words.headline_sentence(fig),
+        "sentence": words.headline_sentence(fig), "what": words.what_words(fig),
+        "span": words.span_words(fig.period),
         "warnings": [sentence(readable(w.message)) for w in fig.warnings]}}
 
 

@@ -62,6 +62,10 @@ class Display(_Open):
     yoy: str
     #: the figure in one sentence, as the report's headline opens
     sentence: str | None = None
+    #: what the figure is of: "HS 8542 (Electronic integrated circuits)", "passenger cars"
+    what: str | None = None
+    #: the span in words: "2024", "January–June 2025"
+    span: str | None = None
     #: the warnings' messages with names for codes and months in words
     warnings: list[str] | None = None
 

@@ -73,11 +73,14 @@ function reporterName(code) {
 }
 
 function showFigure(fig) {
+  // the server writes what the figure is of with the product's name (HS 8542 (Electronic
+  // integrated circuits)) and the span in words, as the report does
   const product = fig.query.product;
-  const what = product.kind === "code" ? `HS ${product.label}`
-    : product.kind === "total" ? "all products" : product.label.replaceAll("_", " ");
+  const what = fig.display.what || (product.kind === "code" ? `HS ${product.label}`
+    : product.kind === "total" ? "all products" : product.label.replaceAll("_", " "));
+  const span = fig.display.span || fig.period.label;
   byId("headline-title").textContent =
-    `${reporterName(fig.query.reporter)}: ${fig.query.flow}s of ${what}, ${fig.period.label}`;
+    `${reporterName(fig.query.reporter)}: ${fig.query.flow}s of ${what}, ${span}`;
   byId("sentence").textContent = fig.display.sentence || "";
   const value = byId("value");
   value.textContent = fig.display.value;
