@@ -141,6 +141,23 @@ def test_the_report_command_says_it_too(store: Store, annual: pd.DataFrame,
     assert proc.stderr.strip() == ("error: no data in the store for this query; annual data "
                                    f"only: try --period {year}")
     assert f"try --period {year}" in out.read_text()
-    # as the store stood before any release: nothing to suggest
+    # as the store stood before any release: nothing held then, and the hint is to ask
+    # without --as-of (the store holds it now)
     early = nearby(store, "CHN", "export", f"{year}-11", product="8542", as_of="2000-01-01")
-    assert early.held == [] and early.suggestion is None
+    assert early.held == [] and early.suggestion["options"] == {"as_of": None}
+    assert early.lines()[0] == "The store holds nothing as of 2000-01-01 for China and 8542."
+
+
+def test_whole_years_of_monthly_data_suggest_the_nearest_whole_year() -> None:
+    """Monthly data of 2022-01..2025-12 asked for 2019: 2022 is the nearest year its months
+    cover whole; with 2025 cut at August, 2024 is the nearest whole year to 2026."""
+    from tradestat.analytics import Span
+    from tradestat.report.nearby import Held, suggest
+
+    held = [Held("export", "M", "x", 202201, 202512, 48)]
+    assert suggest(held, "export", Span.parse("2019"))["options"] == {"period": "2022"}
+    cut = [Held("export", "M", "x", 202201, 202508, 44)]
+    assert suggest(cut, "export", Span.parse("2026"))["options"] == {"period": "2024"}
+    gaps = [Held("export", "M", "x", 202201, 202512, 40)]  # months missing: every month held
+    assert suggest(gaps, "export", Span.parse("2019"))["options"] == {
+        "period": "2022-01..2025-12"}

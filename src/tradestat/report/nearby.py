@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tradestat import model
 from tradestat.report import fmt
 
 FREQ_WORDS = {"A": "annual", "M": "monthly", "C": "cumulative (January to month)"}
@@ -59,18 +58,21 @@ class Nearby:
     others: int = 0
     #: {"say": words, "options": {"period": "2024"}}, or None
     suggestion: dict | None = None
+    #: the day the holdings are read as of (None: now)
+    as_of: str | None = None
 
     def to_dict(self) -> dict:
         return {"reporter": self.reporter, "name": self.name, "product": self.product,
                 "held": [asdict(h) for h in self.held], "other_reporters": self.others,
-                "suggestion": self.suggestion}
+                "suggestion": self.suggestion, "as_of": self.as_of}
 
     def lines(self) -> list[str]:
         """The holdings and the suggestion in words, one line each."""
+        when = f" as of {self.as_of}" if self.as_of else ""
         if not self.held:
-            out = [f"The store holds nothing for {self.name} and {self.product}."]
+            out = [f"The store holds nothing{when} for {self.name} and {self.product}."]
         else:
-            out = [f"The store holds for {self.name} and {self.product}: "
+            out = [f"The store holds{when} for {self.name} and {self.product}: "
                    + "; ".join(h.words() for h in self.held) + "."]
         if self.suggestion:
             out.append(f"Closest question with an answer: {self.suggestion['say']}.")
@@ -93,8 +95,14 @@ def nearby(store: Any, reporter: str, flow: str, period: str, product: str | Non
     held = _held(t, t.reporter == reporter, match)
     from tradestat.report.words import place
 
-    found = Nearby(reporter, label or (basket or str(product)), place(reporter), held)
+    found = Nearby(reporter, label or (basket or str(product)), place(reporter), held,
+                   as_of=as_of)
     found.suggestion = suggest(held, flow, span)
+    if as_of and not held and _held(engine.records(store), engine.records(store).reporter
+                                    == reporter, match):
+        found.suggestion = {"say": f"every release holding it was published after {as_of}: "
+                            "try without --as-of", "options": {"as_of": None}}
+        return found
     if found.suggestion is None and not [h for h in held if h.flow == flow]:
         found.others = _reporters(t, flow, match)
         what = f"--basket {basket}" if basket else f"--product {product}"
@@ -113,8 +121,8 @@ def _product_match(t: Any, store: Any, product: str | None, basket: str | None) 
     from tradestat.analytics import products
 
     chosen = products.parse(product, basket, store.root)
-    if chosen.codes is None:
-        return t["product"] == model.TOTAL_PRODUCT
+    if chosen.codes is None:  # all products: a TOTAL row or any product's (R8.3)
+        return t["product"].notnull()
     codes = sorted({c for cs in chosen.codes.values() for c in cs})
     return reduce(lambda a, b: a | b, (t["product"].startswith(c) for c in codes))
 
@@ -179,8 +187,15 @@ def _annual(annual: Held | None, span: Any) -> dict | None:
 
 
 def _months_instead(monthly: Held | None, span: Any) -> dict | None:
+    """Whole years asked of monthly data: the nearest year its months cover whole (a
+    figure adds them up), else every month held."""
     if monthly is None:
         return None
+    (y0, m0), (y1, m1) = divmod(monthly.start, 100), divmod(monthly.end, 100)
+    whole = range(y0 + (m0 > 1), y1 + (m1 == 12))
+    if monthly.periods == (y1 - y0) * 12 + m1 - m0 + 1 and len(whole):
+        year = min(whole, key=lambda y: (abs(y - span.end_year), -y))
+        return _try(f"monthly data, {monthly.span()}", str(year))
     return _try(f"monthly data only, {monthly.span()}", _month_label(monthly.start,
                                                                      monthly.end))
 
