@@ -53,6 +53,19 @@ def test_the_shipped_events_are_dated_and_sourced() -> None:
     assert [e.date for e in events.load(None)] == sorted(dates)
 
 
+def test_the_shipped_events_say_whether_they_were_checked() -> None:
+    """Each shipped event says whether its date, label and citation were confirmed against
+    the published record (checked), and what was not (unconfirmed); readers never see it."""
+    raw = _shipped()
+    assert all(isinstance(e.get("checked"), bool) for e in raw)
+    assert all(e.get("unconfirmed") for e in raw if not e["checked"])
+    # US rules and notices cite their Federal Register page or the order itself
+    us = [e for e in raw if e["source"].startswith(("US Department", "Office of the US"))]
+    assert len(us) == 8 and all(" FR " in e["source"] for e in us)
+    shown = json.dumps([e.to_dict() for e in events.load(None)])
+    assert "checked" not in shown and "unconfirmed" not in shown
+
+
 def test_the_stores_own_events_join_them(tmp_path: Path) -> None:
     (tmp_path / "events.toml").write_text(
         '[[event]]\ndate = 2024-03-15\nlabel = "Port strike"\nsource = "Our desk"\n'
@@ -163,4 +176,5 @@ def test_event_against_pandas_on_the_demo_store(tmp_path: Path) -> None:
     assert got.change_pct == pytest.approx((after / before - 1) * 100, rel=1e-9)
     assert not any("seasonal" in n for n in got.notes)  # twelve months a side
     assert [e.label for e in got.events] == [
-        "US export controls on advanced computing and chipmaking equipment updated"]
+        "US export controls on advanced computing and chipmaking equipment updated (in force "
+        "17 November 2023)"]
