@@ -289,3 +289,16 @@ def test_respectively_gives_each_number_its_item() -> None:
     a, b = extract("Exports to Africa and Latin America rose 28.2 percent and 14.1 percent, "
                    "respectively, in 2025.", about="CHN")
     assert (a.partner, b.partner) == ("Africa", "Latin America")
+
+
+def test_a_sentence_opening_a_year_earlier_is_dated_a_year_back(ic_store: Store,
+                                                                annual: pd.Series) -> None:
+    """"A year earlier, …" dates its sentence (2023), where "up 17.2 % from a year earlier"
+    stays a comparison base; before, the sentence took 2024 and was called contradicted."""
+    chn = annual.xs("CHN", level="reporter")
+    text = (f"China's exports of integrated circuits reached ${chn[2024] / 1e9:.1f} billion in "
+            f"2024, up {(chn[2024] / chn[2023] - 1) * 100:.1f} percent from a year earlier. "
+            f"A year earlier, they were ${chn[2023] / 1e9:.1f} billion.")
+    rep = check(text, ic_store, about="CHN")
+    assert [c.claim.period for c in rep.claims] == ["2024", "2024", "2023"]
+    assert [c.verdict for c in rep.claims] == ["supported"] * 3

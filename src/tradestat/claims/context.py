@@ -169,7 +169,8 @@ class Context:
             y, m = span.end_year, span.end_month
             y, m = (y, m - 1) if m > 1 else (y - 1, 12)
             return Span(y, m, y, m).label
-        if rel == "year-ago" and span:  # "the year-ago quarter": the same months a year back
+        # "the year-ago quarter", "A year earlier, …": the same months a year back
+        if rel in ("year-ago", "year-earlier") and span:
             return Span(span.start_year - 1, span.start_month, span.end_year - 1,
                         span.end_month).label
         return None
@@ -401,8 +402,10 @@ class Context:
         whens = self._periods(found, text, spans)
         own = {k for k, kind in (("flow", "flow"), ("period", "period")) if _first(found, kind)}
         self._currency(found)
+        # a period relative to the text's ("A year earlier, they were …") keeps its subject
+        dated = any(m.kind == "period" and m.data.get("rel") != "year-earlier" for m in found)
         self.fresh = bool(any(m.kind == "country" and m.data["role"] == "reporter"
-                              for m in found) or own & {"period"}) and not _ANAPHORA.match(
+                              for m in found) or dated) and not _ANAPHORA.match(
             sentence) and _first(found, "product") is None
         objects, comparisons = self._comparisons(found, text, start, end)
         new = self._numbers(found, text, (start, end), spans, whens, objects, own)

@@ -443,7 +443,7 @@ def _period_data(kind: str, g: dict) -> dict:
         out["days"] = (int(g.get("d0") or 1), int(g["d1"]))
     if kind == "rel-month":
         out["rel"] = f"{(g.get('w') or 'previous').lower()}-month"
-    elif kind in ("ytd", "rel-year", "year-ago"):
+    elif kind in ("ytd", "rel-year", "year-ago", "year-earlier"):
         out["rel"] = kind
     if kind == "rel-year":
         out["yr"] = g["w"].lower()

@@ -180,6 +180,10 @@ PERIOD_RES = tuple((k, re.compile(p, re.IGNORECASE)) for k, p in (
     ("rel-month", r"\b(?P<w>last|past|this|previous|preceding)\s+month(?:’s|'s)?(?!s)\b|"
                   r"\bthe month before\b"),
     ("year-ago", r"\byear-ago (?:quarter|month|period)\b"),
+    # opening a sentence, it dates the sentence ("A year earlier, exports were …"); after a
+    # change ("up 5 % from a year earlier") it is a base, which no pattern here reads
+    ("year-earlier", r"^\s*(?:(?:a|one) year (?:earlier|before|ago)|(?:in )?the (?:previous|"
+                     r"preceding|prior) year)\b"),
     ("rel-year", r"\b(?P<w>last|this)\s+year\b"),
     ("year", r"\b(?:in|for|during|of|throughout|over|since|from)\s+(?:the\s+(?:whole\s+|full\s+)?"
              r"year\s+(?:of\s+)?)?(?P<y>(?:19|20)\d{2})\b(?![-–]\d)"),
