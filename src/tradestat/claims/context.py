@@ -60,6 +60,15 @@ _BASE_NUMBER = re.compile(r"(?:\bfrom|\bcompared (?:with|to)|\bvs\.?|\bagainst)\
                           re.IGNORECASE)
 
 
+#: "in 38 months" right before "since March 2022"
+_MONTHS_SINCE = re.compile(rf"\bin\s+(\d{{1,3}}|{'|'.join(lx.NUMBERS)})\s+months\s+since\s+$",
+                           re.IGNORECASE)
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else lx.NUMBERS[word.lower()]
+
+
 #: what lies between a "from" part's period and a number of the "to" part after it
 _TO_NEXT = re.compile(r"\s+to\b[^.;,]*$")
 
@@ -223,6 +232,8 @@ class Context:
                 self.year = w.explicit_year
             if w.label is None and m.data.get("months") and not m.data.get("rel"):
                 self.pending = m.data["months"]
+            if w.aside and self.pending:
+                self._count_since(w, text)
             if w.label and not w.base and not w.aside and not m.data.get("rel", "").startswith(
                     ("previous", "preceding")):
                 ref = ref if out and any(x.label and not x.base for x in out) else w.label
@@ -302,6 +313,22 @@ class Context:
             self.year = int(shifted[0][:4])
             self._date_undated(shifted)
         return shifted
+
+    def _count_since(self, w: When, text: str) -> None:
+        """"(in May …) the highest in 38 months since March 2022": March 2022 + 38 months is
+        May 2025, which dates the months said before without a year."""
+        count = _MONTHS_SINCE.search(text[max(0, w.mention.start - 30):w.mention.start])
+        since = _span(w.label)
+        if not count or since is None or since.start_month != since.end_month:
+            return
+        months = since.start_year * 12 + since.start_month - 1 + _count(count.group(1))
+        year, month = divmod(months, 12)
+        m0, m1 = self.pending
+        if m0 <= month + 1 <= m1:
+            self.year = year
+            said = f"{count.group(0).strip()} {w.mention.data['said']}"  # in 38 months since …
+            self.period = (Span(year, m0, year, m1).label, said)
+            self._date_undated(self.period)
 
     def _date_undated(self, shifted: tuple[str, str]) -> None:
         """"Mexico was the largest partner … in January. Compared with the same period in
