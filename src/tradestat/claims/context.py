@@ -60,6 +60,9 @@ _BASE_NUMBER = re.compile(r"(?:\bfrom|\bcompared (?:with|to)|\bvs\.?|\bagainst)\
                           re.IGNORECASE)
 
 
+#: the reporter and the partner said before, as a pair
+_BOTH_SIDES = re.compile(r"\bbetween the two (?:countries|economies|nations|sides)\b|"
+                         r"\bbilateral trade\b", re.IGNORECASE)
 #: "in 38 months" right before "since March 2022"
 _MONTHS_SINCE = re.compile(rf"\bin\s+(\d{{1,3}}|{'|'.join(lx.NUMBERS)})\s+months\s+since\s+$",
                            re.IGNORECASE)
@@ -149,6 +152,7 @@ class Context:
         self.list_role: str | None = None
         self.total = TOTAL
         self._text = ""
+        self._sentence = (0, 0)
         #: the months of a period said without a year the text could not resolve
         self.pending: tuple[int, int] | None = None
         #: claims made while ``pending`` could not be resolved, dated once a year is found
@@ -279,6 +283,8 @@ class Context:
         part = _near(parts, at) or _near([p for p in s_parts if p is not rep], at)
         # the partner of the sentence before carries, unless this one names its reporter
         partner = part.data["code"] if part else (None if s_reps else self.partner)
+        if part is None and self.partner and _BOTH_SIDES.search(self._text, *self._sentence):
+            partner = self.partner  # "trade between the two countries": the pair said before
         if part is None and partner:
             carried.append("partner")
         if partner == "WLD" or (reporter and partner == reporter[0]):
@@ -420,7 +426,7 @@ class Context:
     def read_sentence(self, text: str, start: int, end: int, found: list[Mention],
                       claims: list[Claim]) -> None:
         """Add the sentence's claims to ``claims`` and carry its context forward."""
-        self._text = text
+        self._text, self._sentence = text, (start, end)
         found = [m for m in found if m.kind != "product" or _names_goods(text, m)]
         spans = clauses(text, start, end)
         sentence = text[start:end]
