@@ -302,3 +302,19 @@ def test_a_sentence_opening_a_year_earlier_is_dated_a_year_back(ic_store: Store,
     rep = check(text, ic_store, about="CHN")
     assert [c.claim.period for c in rep.claims] == ["2024", "2024", "2023"]
     assert [c.verdict for c in rep.claims] == ["supported"] * 3
+
+
+def test_a_country_before_an_amount_takes_the_role_of_the_clause_before(
+        ic_store: Store, annual: pd.Series) -> None:
+    """Gapping: "…, and Hong Kong $219.8 billion" is Hong Kong's exports (it was read as
+    Korea's exports to Hong Kong); after "exports to the US …", "and Japan $5 billion" is a
+    partner."""
+    kor, hkg = annual[2024, "KOR"] / 1e9, annual[2024, "HKG"] / 1e9
+    text = (f"South Korea exported ${kor:.1f} billion of integrated circuits in 2024, and Hong "
+            f"Kong ${hkg:.1f} billion.")
+    rep = check(text, ic_store)
+    assert [(c.claim.reporter, c.claim.partner, c.verdict) for c in rep.claims] == [
+        ("KOR", None, "supported"), ("HKG", None, "supported")]
+    got = extract("Exports to the US rose to $10 billion in 2024, and Japan $5 billion.",
+                  about="CHN")
+    assert [(c.reporter, c.partner) for c in got] == [("CHN", "USA"), ("CHN", "JPN")]

@@ -246,12 +246,15 @@ class Context:
 
     # -- who -------------------------------------------------------------------------------
 
-    def _roles(self, places: list[Mention], flow: str | None, reporter: str | None
-               ) -> tuple[list[Mention], list[Mention]]:
-        """Countries as reporters and as partners, given the flow and the reporter so far."""
+    def _roles(self, places: list[Mention], flow: str | None, reporter: str | None,
+               gap: str = "reporter") -> tuple[list[Mention], list[Mention]]:
+        """Countries as reporters and as partners, given the flow and the reporter so far;
+        a gapped country ("…, and Hong Kong $219.8 billion") takes the role ``gap``."""
         reps, parts = [], []
         for p in places:
             role = p.data["role"]
+            if role == "gapped":
+                role = gap
             if role == "reporter" or (role == "from" and flow != "import") or (
                     role == "origin" and flow == "export") or (
                     role == "subject" and self.list_role != "partner") or (
@@ -269,8 +272,9 @@ class Context:
         """(reporter, partner, fields taken from beyond the sentence) for a number at ``at``."""
         places = [m for m in found if m.kind == "country"]
         own = [m for m in places if clause[0] <= m.start < clause[1]]
-        reps, parts = self._roles(own, flow, None)
-        s_reps, s_parts = self._roles(places, flow, None)
+        gap = "partner" if any(m.data["role"] == "partner" for m in places) else "reporter"
+        reps, parts = self._roles(own, flow, None, gap)
+        s_reps, s_parts = self._roles(places, flow, None, gap)
         rep = _near(reps, at) or _near(s_reps, at)
         carried = []
         reporter = (rep.data["code"], rep.data["said"]) if rep else None

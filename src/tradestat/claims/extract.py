@@ -264,6 +264,8 @@ _REPORTER_AFTER_RE = re.compile(
 _PARTNER_AFTER_RE = re.compile(
     r"^\s+(?:(?:was|is|were|became|remained|ranked)\b.{0,40}?\b(?:importer|buyer|"
     r"destination|market|partner)|received(?! export orders))", re.IGNORECASE)
+#: a country right before an amount: the verb of the clause before is left out ("gapping")
+_GAPPED_RE = re.compile(r"^\s*(?:US\s?\$|\$|USD\s?|€|EUR\s?|RMB\s?|CNY\s?|¥)\s?\d")
 _POSSESSIVE_RE = re.compile(r"^(?:'s|’s)")
 _PREP_RE = re.compile(r"\b(to|from|with|into|than|ahead of|of|after|behind|by|and)\s+(?:the\s+)?$",
                       re.IGNORECASE)
@@ -275,8 +277,8 @@ _SUBJECT_RE = re.compile(r"^\s+(?:now\s+)?(?:ranked|ranks|was|is|were|remained|b
 
 def _role(text: str, start: int, end: int, demonym: bool) -> str:
     """How a country is named: reporter, partner, party (to a war, a tariff), origin ("of
-    Chinese goods"), parallel ("China's figure"), subject ("China ranked third") or bare (in
-    a list)."""
+    Chinese goods"), parallel ("China's figure"), subject ("China ranked third"), gapped
+    ("…, and Hong Kong $219.8 billion": the role of the clause before) or bare (in a list)."""
     after = text[end:end + 60]
     prep = _PREP_RE.search(text[max(0, start - 14):start])
     prep = prep.group(1).lower() if prep else None
@@ -308,6 +310,8 @@ def _role_after(after: str, prep: str | None, demonym: bool) -> str:
         return "reporter"
     if _SUBJECT_RE.match(after):
         return "subject"
+    if _GAPPED_RE.match(after):
+        return "gapped"  # "Korea exported $120.2 billion, and Hong Kong $219.8 billion"
     return "parallel" if _POSSESSIVE_RE.match(after) else "bare"
 
 
