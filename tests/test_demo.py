@@ -114,6 +114,28 @@ def test_china_growth_is_written_into_the_world(demo_run: dict) -> None:
     assert abs(yoy["apparel"]) < 8
 
 
+def test_the_default_demo_tells_the_seed_story(tmp_path: Path) -> None:
+    """The default demo (1 M rows, seed 2024), read with pandas: China's chips of the order of
+    its apparel (both about $150-160 bn in 2024 as published) and well ahead of phones and
+    cars; 8542 China's largest HS4 export; Hong Kong the leading chip exporter in 2024
+    (UN Comtrade), Taiwan, Korea and Malaysia among the first six."""
+    csv, _ = demo.generate(tmp_path / "demo.csv", rows=1_000_000, seed=2024)
+    frame = _read(csv)
+    chips = _pandas_export(frame, ("8542",), 202501, 202511)
+    ratio = {name: chips / _pandas_export(frame, prefixes, 202501, 202511) for name, prefixes
+             in {"apparel": ("61", "62"), "phones": ("851713", "851714"),
+                 "cars": ("8703",)}.items()}
+    assert 0.75 < ratio["apparel"] < 1.33, ratio
+    assert ratio["phones"] > 1.5 and ratio["cars"] > 1.5, ratio
+    chn = frame[(frame.reporter == "CHN") & (frame.flow == "X")
+                & frame.period.between(202501, 202511)]
+    assert chn.groupby(chn.hs6.str[:4]).value_usd.sum().idxmax() == "8542"
+    y2024 = frame[(frame.flow == "X") & (frame.period // 100 == 2024)
+                  & frame.hs6.str.startswith("8542")]
+    leaders = list(y2024.groupby("reporter").value_usd.sum().nlargest(6).index)
+    assert leaders[0] == "HKG" and {"CHN", "S19", "KOR", "MYS"} <= set(leaders), leaders
+
+
 def test_second_run_is_unchanged_with_the_same_figures(demo_run: dict) -> None:
     root = Path(demo_run["store"]).parent
     again = demo.run(Store(root / "store"), root, rows=60_000, seed=2024, progress=None)
