@@ -75,5 +75,8 @@ def test_the_readme_paragraph_gets_a_verdict_and_reason_per_claim(tour_store: St
     assert expected == ["supported", "supported", "unverifiable", "unverifiable",
                         "approximate", "supported", "supported", "contradicted", "supported"]
     assert [c.verdict for c in report.claims] == expected
+    # the comparisons name the side without data (the store holds HS 8542 alone)
+    assert "motor_vehicles / passenger_cars (compared with" in report.claims[2].reason
+    assert "apparel (compared with" in report.claims[3].reason
     assert report.summary == {"supported": 5, "approximate": 1, "contradicted": 1,
                               "unverifiable": 2}

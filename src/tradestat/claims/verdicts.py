@@ -331,11 +331,26 @@ def _contradicted(c: Claim, readings: list[Reading], misses: list[int]) -> Verdi
                    r.evidence, i)
 
 
+def _compared_without_data(c: Claim, readings: list[Reading]) -> str:
+    """The side of a comparison the store has no data for, naming the other: "motor_vehicles
+    / passenger_cars (compared with semiconductors / integrated_circuits)"."""
+    values: dict[str, float | None] = {}
+    for r in readings:
+        for name, v in (r.evidence.get("values") or {}).items():
+            values[name] = values.get(name) if v is None else v
+    sides = [list(c.products), list(c.comparison["products"])]
+    empty = [s for s in sides if s and all(values.get(x, 0) is None for x in s)]
+    if len(empty) != 1:
+        return f"{' / '.join(sides[0])} or {' / '.join(sides[1])}"
+    other = sides[1] if empty[0] is sides[0] else sides[0]
+    return f"{' / '.join(empty[0])} (compared with {' / '.join(other)})"
+
+
 def _no_data(c: Claim, readings: list[Reading], conv: list[Reading],
              store_note: Any) -> Verdict:
     items = " / ".join(c.products)
     if c.kind == "comparison":
-        items = f"{items} or {' / '.join(c.comparison['products'])}"
+        items = _compared_without_data(c, readings)
     held = f"; the store holds {store_note}" if store_note else "; the store holds nothing " \
         f"for {c.reporter} {c.flow}s"
     to = f" {'to' if c.flow == 'export' else 'from'} {c.partner}" if c.partner else ""
