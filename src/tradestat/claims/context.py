@@ -60,6 +60,9 @@ _BASE_NUMBER = re.compile(r"(?:\bfrom|\bcompared (?:with|to)|\bvs\.?|\bagainst)\
                           re.IGNORECASE)
 
 
+#: between a name and the amount in parentheses after it
+_PAREN_AFTER = re.compile(r"\s*\(\s*[-–−]?\s*")
+_WITH_BEFORE = re.compile(r"\b(?:with|to|from)\s+(?:the\s+)?$", re.IGNORECASE)
 #: the reporter and the partner said before, as a pair
 _BOTH_SIDES = re.compile(r"\bbetween the two (?:countries|economies|nations|sides)\b|"
                          r"\bbilateral trade\b", re.IGNORECASE)
@@ -284,7 +287,8 @@ class Context:
         if not parts and reporter:  # "The United States now accounts for 10% of German exports"
             parts = [p for p in own if p.data["role"] in ("bare", "parallel", "subject")
                      and p.data["code"] != reporter[0] and self.list_role != "reporter"]
-        part = _near(parts, at) or _near([p for p in s_parts if p is not rep], at)
+        part = (self._named_before(places, at, reporter) or _near(parts, at)
+                or _near([p for p in s_parts if p is not rep], at))
         # the partner of the sentence before carries, unless this one names its reporter
         partner = part.data["code"] if part else (None if s_reps else self.partner)
         if part is None and self.partner and _BOTH_SIDES.search(self._text, *self._sentence):
@@ -294,6 +298,19 @@ class Context:
         if partner == "WLD" or (reporter and partner == reporter[0]):
             partner = None
         return reporter, partner, carried
+
+    def _named_before(self, places: list[Mention], at: int,
+                      reporter: tuple[str, str] | None) -> Mention | None:
+        """"… than that with China (-US$1.3 billion)": an amount in parentheses right after a
+        partner (or a partner compared with) is that partner's figure; after "ahead of Japan"
+        it would be Japan's own, not a partner's."""
+        for p in places:
+            as_partner = p.data["role"] == "partner" or _WITH_BEFORE.search(
+                self._text[max(0, p.start - 12):p.start])
+            if (as_partner and p.end <= at and _PAREN_AFTER.fullmatch(self._text[p.end:at])
+                    and (reporter is None or p.data["code"] != reporter[0])):
+                return p
+        return None
 
     # -- one claim -------------------------------------------------------------------------
 

@@ -264,6 +264,9 @@ _REPORTER_AFTER_RE = re.compile(
 _PARTNER_AFTER_RE = re.compile(
     r"^\s+(?:(?:was|is|were|became|remained|ranked)\b.{0,40}?\b(?:importer|buyer|"
     r"destination|market|partner)|received(?! export orders))", re.IGNORECASE)
+#: "more than that with China": China is what the claim is compared with, not its partner
+_THAN_THAT_RE = re.compile(r"\bthan\s+(?:that|those)\s+(?:with|to|from|of)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
 #: a country right before an amount: the verb of the clause before is left out ("gapping")
 _GAPPED_RE = re.compile(r"^\s*(?:US\s?\$|\$|USD\s?|€|EUR\s?|RMB\s?|CNY\s?|¥)\s?\d")
 _POSSESSIVE_RE = re.compile(r"^(?:'s|’s)")
@@ -285,7 +288,8 @@ def _role(text: str, start: int, end: int, demonym: bool) -> str:
     if _PARTY_RE.match(after) or (re.match(r"^[-–]\s?[A-Z]", after)
                                   and not re.match(r"^[-–]\s?\w+\s+trade\b", after)):
         return "party"  # "U.S.-Chinese trade war", "Chinese-made", "Biden administration"
-    if prep in ("than", "after", "behind", "ahead of"):
+    if prep in ("than", "after", "behind", "ahead of") or _THAN_THAT_RE.search(
+            text[max(0, start - 24):start]):
         return "object"  # of a comparison: "ahead of Japan", "after China"
     if prep in ("to", "with", "into") or (
             text[max(0, start - 1):start] in ("-", "–") and re.match(r"^\s+trade\b", after)):
