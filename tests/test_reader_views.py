@@ -375,11 +375,17 @@ def test_demo_dashboard(browser, demo_run: dict) -> None:
         assert page.inner_text("#sentence").startswith(
             f"China's exports of integrated circuits reached {fmt.money(now, 'USD')} in "
             "January–November 2025, ")
+        before = _chn(df, ("8542",), 202401, 202411)
+        assert page.inner_text("#yoy") == (f"{fmt.pct((now / before - 1) * 100)} on "
+                                           "January–November 2024")  # spans in words
         for chart in ("monthly", "comparison", "ranking"):
             assert page.get_attribute(f"#chart-{chart}", "data-ready") == "true", chart
             assert _svg_marks(page, chart) >= 4, chart
         rules = _expected_rules("CHN", 202501, 202511)
         assert page.locator("#chart-monthly svg").first.evaluate(RULES_JS) == len(rules)
+        legend = page.eval_on_selector_all("#chart-monthly svg .role-legend text",
+                                           "els => els.map(e => e.textContent)")
+        assert {"January–November 2025", "January–November 2024"} <= set(legend), legend
         _shoot(page, "dashboard-demo")
         assert elsewhere == []
         page.close()

@@ -276,7 +276,7 @@ def test_incomplete_months_are_stated_in_the_text(real: Store, shared_data: Path
 
     assert any("August 2025" in c for c in layout.captions(r, "monthly"))
     points = {p["period"]: p["value"] for p in r.charts["monthly"]["data"]["values"]
-              if p["series"] == "2025-01..2025-08"}
+              if p["series"] == "January–August 2025"}  # the legend in words
     assert points["2025-08"] is None
     assert "Top partners: the store holds no partner breakdown" in r.omitted[0]
 
@@ -357,5 +357,7 @@ def test_cli_report_without_data_writes_it_and_exits_2(small: Store, tmp_path: P
     assert res.exit_code == 2
     assert "no data in the store for 2024" in out.read_text()
     assert not (tmp_path / "none-charts").exists()  # no chart, no empty folder
-    assert res.output.rstrip().endswith("error: no data in the store for this query (see the "
-                                        "warnings)")
+    # the error line ends with the closest question (4a98da1: everything came after --as-of)
+    assert res.output.rstrip().endswith(
+        "error: no data in the store for this query; every release holding it was published "
+        "after 2000-01-01: try without --as-of")

@@ -52,7 +52,11 @@ def _scaled(rows: list[dict], currency: str) -> tuple[list[dict], str]:
 
 
 def _series_label(s: Series) -> str:
+    """The span a line shows, in words for the legend ("January–August 2025")."""
     period = s.query.get("period")
+    if period and period.get("start") and period.get("end"):
+        (y0, m0), (y1, m1) = (map(int, period[k].split("-")) for k in ("start", "end"))
+        return fmt.span(y0, m0, y1, m1)
     if period:
         return period["label"]
     return f"{s.points[0].period}..{s.points[-1].period}" if s.points else "no data"
@@ -167,7 +171,8 @@ def has_marks(spec: dict) -> bool:
 def comparison(comp: Comparison) -> dict:
     """Each item with data, in the span and a year earlier (grouped bars, largest first);
     items without data are left out (the report and dashboard say which)."""
-    now, prev = comp.period.label, comp.period.previous().label
+    now, prev = (fmt.span(p.start_year, p.start_month, p.end_year, p.end_month)
+                 for p in (comp.period, comp.period.previous()))
     items = with_data(comp)
     rows = []
     for item in items:

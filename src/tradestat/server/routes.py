@@ -99,6 +99,7 @@ def with_display(fig: analytics.Figure) -> dict:
         "previous": fmt.money(fig.previous_value, fig.currency), "yoy": fmt.pct(fig.yoy_pct),
         "sentence": words.headline_sentence(fig), "what": words.what_words(fig),
         "span": words.span_words(fig.period),
+        "previous_span": words.span_words(fig.period.previous()),
         "warnings": [sentence(readable(w.message)) for w in fig.warnings]}}
 
 

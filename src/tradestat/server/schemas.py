@@ -66,6 +66,8 @@ class Display(_Open):
     what: str | None = None
     #: the span in words: "2024", "January–June 2025"
     span: str | None = None
+    #: the span a year earlier, in words
+    previous_span: str | None = None
     #: the warnings' messages with names for codes and months in words
     warnings: list[str] | None = None
 

@@ -87,7 +87,7 @@ function showFigure(fig) {
   value.dataset.value = fig.value === null ? "" : String(fig.value);
   value.dataset.currency = fig.currency;
   byId("yoy").textContent = fig.yoy_pct === null ? "(no year-on-year change: see the warnings)"
-    : `${fig.display.yoy} on ${fig.previous.period.label}`;
+    : `${fig.display.yoy} on ${fig.display.previous_span || fig.previous.period.label}`;
   const exact = fig.value === null ? "no data"
     : `${fig.value.toLocaleString("en")} ${fig.currency}`;
   byId("detail").textContent = `Exact value: ${exact}; a year earlier: ${fig.display.previous}`
