@@ -143,6 +143,12 @@ def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
         svg = page.locator(f'figure.chart[data-name="{name}"] svg').first
         assert svg.evaluate(RULES_JS) == len(rules) > 0
     assert all(d in page.inner_text('figure.chart[data-name="monthly"]') for d in rules)
+    # spans in words in the tables' titles and cells, not "2025-01..2025-08"
+    titles = page.locator("h2").all_inner_texts()
+    assert "Rank among reporters (first 10), January–August 2025" in titles, titles
+    said = page.inner_text("p.headline") + " ".join(page.locator("table").all_inner_texts())
+    assert "2025-01..2025-08" not in said and "January–August 2025" in said  # the query
+    # line at the foot keeps the command's own syntax
     _shoot(page, "report-usa-2025")
     page.close()
 

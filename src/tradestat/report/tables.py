@@ -26,8 +26,9 @@ class Table:
 def figure(r: Report) -> Table:
     f = r.figure
     prev = f.period.previous()
-    rows = [["value", f.period.label, fmt.exact(f.value), fmt.money(f.value, f.currency)],
-            ["a year earlier", prev.label, fmt.exact(f.previous_value),
+    rows = [["value", words.span_words(f.period), fmt.exact(f.value),
+             fmt.money(f.value, f.currency)],
+            ["a year earlier", words.span_words(prev), fmt.exact(f.previous_value),
              fmt.money(f.previous_value, f.currency)],
             ["year on year", "", fmt.pct(f.yoy_pct), ""]]
     if f.published_yoy_pct is not None:
@@ -50,7 +51,8 @@ def comparison(r: Report) -> Table | None:
     rows = [[str(i.rank), words.item_name(i.label, i.products.kind), fmt.exact(i.figure.value),
              fmt.exact(i.figure.previous_value), fmt.pct(i.figure.yoy_pct),
              "" if i.ratio is None else f"{i.ratio:.3f}"] for i in c.items]
-    return Table(f"Comparison, {c.period.label} (a year earlier: {c.period.previous().label})",
+    return Table(f"Comparison, {words.span_words(c.period)} (a year earlier: "
+                 f"{words.span_words(c.period.previous())})",
                  ["rank", "item", f"value ({c.currency})", "a year earlier", "YoY",
                   f"ratio to {ref}"], rows, frozenset({0, 2, 3, 4, 5}))
 
@@ -63,7 +65,7 @@ def _ranked(rank: Ranking | None, title: str, what: str, code: str) -> Table | N
              fmt.pct(x.yoy_pct)] for x in rank.rows]
     note = (f"Total of the {rank.n} {what}s: {fmt.exact(rank.total)} {rank.currency} "
             f"({fmt.pct(rank.total_yoy_pct)} year on year).")
-    return Table(f"{title}, {rank.period.label}", ["rank", code, what,
+    return Table(f"{title}, {words.span_words(rank.period)}", ["rank", code, what,
                                                    f"value ({rank.currency})", "share", "YoY"],
                  rows, frozenset({0, 3, 4, 5}), note)
 
