@@ -143,6 +143,8 @@ def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
         svg = page.locator(f'figure.chart[data-name="{name}"] svg').first
         assert svg.evaluate(RULES_JS) == len(rules) > 0
     assert all(d in page.inner_text('figure.chart[data-name="monthly"]') for d in rules)
+    ytd = page.inner_text('figure.chart[data-name="ytd"]')  # sources said once, one chart up
+    assert all(d in ytd for d in rules) and "source:" not in ytd
     # spans in words in the tables' titles and cells, not "2025-01..2025-08"
     titles = page.locator("h2").all_inner_texts()
     assert "Rank among reporters (first 10), January–August 2025" in titles, titles

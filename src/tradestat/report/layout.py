@@ -36,13 +36,22 @@ def captions(r: Report, name: str) -> list[str]:
     """The chart's caption, then the cautions about its points (gaps, partial years)."""
     out = [CAPTIONS[name]]
     if name in ("monthly", "ytd") and r.events:
-        out.append("Dashed rules mark policy events in the span: " + "; ".join(
-            f"{e.date}, {e.label} (source: {e.source})" for e in r.events) + ".")
+        out.append(_events_caption(r, name))
     if name == "monthly":
         ws = [*(r.series_now.warnings if r.series_now else []),
               *(r.series_prev.warnings if r.series_prev else [])]
         out += words.cautions(ws)
     return out
+
+
+def _events_caption(r: Report, name: str) -> str:
+    """The events with their sources under the first monthly chart drawn; the YTD chart
+    under it names their dates only (the sources are one chart up)."""
+    if name == "ytd" and "monthly" in r.charts:
+        return ("Dashed rules mark the policy events listed under the monthly chart: "
+                + ", ".join(e.date for e in r.events) + ".")
+    return "Dashed rules mark policy events in the span: " + "; ".join(
+        f"{e.date}, {e.label} (source: {e.source})" for e in r.events) + "."
 
 
 def footer(r: Report, version: str) -> str:
