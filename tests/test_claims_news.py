@@ -73,6 +73,20 @@ def test_second_clause_has_its_own_reporter(ic_store: Store, annual: pd.Series) 
     assert ko.readings[ko.result.chosen].value == pytest.approx(kor, rel=1e-9)
 
 
+def test_an_amount_in_brackets_after_a_country_compared_is_its_own(
+        ic_store: Store, annual: pd.Series) -> None:
+    """"ahead of Japan ($30.9 billion)": Japan's figure, not China's (it was read as China's
+    and called contradicted)."""
+    chn, jpn = annual[(2023, "CHN")], annual[(2023, "JPN")]
+    assert 136.25e9 <= chn < 136.35e9 and 30.85e9 <= jpn < 30.95e9  # both as printed
+    rep = check("In 2023 China exported $136.3 billion of integrated circuits, ahead of Japan "
+                "($30.9 billion).", ic_store)
+    values = [c for c in rep.claims if c.claim.kind == "value"]
+    assert [c.claim.reporter for c in values] == ["CHN", "JPN"]
+    assert [c.verdict for c in rep.claims] == ["supported"] * 3
+    assert values[1].readings[values[1].result.chosen].value == pytest.approx(jpn, rel=1e-9)
+
+
 def test_china_2018_passage_read_as_a_reader_takes_it() -> None:
     surplus, growth, exports, imp_growth, imports = extract(CHINA_2018, "2019-01-14",
                                                             about="CHN")

@@ -278,7 +278,7 @@ class Context:
         gap = "partner" if any(m.data["role"] == "partner" for m in places) else "reporter"
         reps, parts = self._roles(own, flow, None, gap)
         s_reps, s_parts = self._roles(places, flow, None, gap)
-        rep = _near(reps, at) or _near(s_reps, at)
+        rep = self._paren_owner(places, at) or _near(reps, at) or _near(s_reps, at)
         carried = []
         reporter = (rep.data["code"], rep.data["said"]) if rep else None
         if reporter is None:
@@ -298,6 +298,16 @@ class Context:
         if partner == "WLD" or (reporter and partner == reporter[0]):
             partner = None
         return reporter, partner, carried
+
+    def _paren_owner(self, places: list[Mention], at: int) -> Mention | None:
+        """"… ahead of Japan ($32.5 billion)": an amount in parentheses right after a country
+        that is not a partner (no "with/to/from" before it) is that country's own figure."""
+        for p in places:
+            if (p.end <= at and _PAREN_AFTER.fullmatch(self._text[p.end:at])
+                    and p.data["role"] not in ("partner", "party")
+                    and not _WITH_BEFORE.search(self._text[max(0, p.start - 12):p.start])):
+                return p
+        return None
 
     def _named_before(self, places: list[Mention], at: int,
                       reporter: tuple[str, str] | None) -> Mention | None:
