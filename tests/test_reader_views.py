@@ -268,6 +268,10 @@ def test_dashboard_usa_2025_monthly(browser, server: str, monthly: pd.DataFrame)
     # warnings with names and months in words, not codes
     said = page.locator("#warnings li").all_inner_texts()
     assert said and "United States has no data for August 2025" in said[0]
+    # one line for the month the USA misses, one for the year before (no 2024 months held)
+    gaps = 8 - usa["period"].nunique()
+    assert gaps == 1 and not (monthly["period"] // 100 == 2024).any()
+    assert len(said) == 2, said
     assert not any("USA" in w for w in said)
     assert page.is_hidden("#chart-comparison")  # nothing chosen to compare: no frame
     _shoot(page, "dashboard-usa-2025")
