@@ -291,6 +291,9 @@ def test_dashboard_no_data_offers_the_closest_question(browser, server: str,
         f"for November {year}.")
     assert f"annual data only: try --period {year}" in page.inner_text("#nearby")
     assert page.eval_on_selector_all(".chart svg", "e => e.length") == 0
+    assert page.inner_text("#chart-monthly").startswith(
+        f"No chart: no monthly values in the store for November {year} or November "
+        f"{year - 1}")  # spans in words
     _shoot(page, "dashboard-no-data")
     page.set_viewport_size({"width": 390, "height": 844})  # the suggestion fits a phone
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

@@ -35,7 +35,7 @@ KINDS = ("monthly", "ytd", "comparison", "ranking")
 
 def _months(store: Any, reporter: str, flow: str, period: str, product: str | None,
             basket: str | None, as_of: str | None, kind: str) -> dict:
-    from tradestat.report import charts
+    from tradestat.report import charts, words
 
     span = analytics.Span.parse(period)
     before = span.previous()
@@ -46,9 +46,9 @@ def _months(store: Any, reporter: str, flow: str, period: str, product: str | No
     spec = draw(now, prev, found)
     return _drawn({"kind": kind, "spec": spec, "events": [e.to_dict() for e in found],
                    "result": {"now": now.to_dict(), "previous": prev.to_dict()}},
-                  charts.has_marks(spec), f"no monthly values in the store for {span.label} "
-                  f"or {before.label} (annual data only, or none); a monthly release would "
-                  "fill this chart")
+                  charts.has_marks(spec), f"no monthly values in the store for "
+                  f"{words.span_words(span)} or {words.span_words(before)} (annual data "
+                  "only, or none); a monthly release would fill this chart")
 
 
 def _events(store: Any, reporter: str, product: str | None, basket: str | None,
