@@ -149,6 +149,7 @@ def test_summary_is_labelled_synthetic_and_formatted(demo_run: dict) -> None:
     demo.print_summary(demo_run, Console(file=buffer, width=120))
     text = buffer.getvalue()
     assert "SYNTHETIC" in text and "Integrated circuits" in text and " bn" in text
+    assert "China's exports, January–November 2025 against January–November 2024" in text
     assert demo.money(123.45e9) == "$123.5 bn" and demo.percent(20.31) == "+20.3 %"
 
 

@@ -511,6 +511,14 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:+.1f} %"
 
 
+def _span_words(span: dict) -> str:
+    """{"start": "2025-01", "end": "2025-11"} -> "January–November 2025"."""
+    from tradestat.report import fmt
+
+    (y0, m0), (y1, m1) = (map(int, span[k].split("-")) for k in ("start", "end"))
+    return fmt.span(y0, m0, y1, m1)
+
+
 def print_summary(result: dict, console: Any) -> None:
     """A readable headline block on a Rich console, clearly labelled as synthetic."""
     from rich.table import Table
@@ -521,9 +529,9 @@ def print_summary(result: dict, console: Any) -> None:
     console.print(f"{ingest['rows']:,} rows in release {ingest['release']} ({ingest['status']})"
                   f", store {result['store']}", markup=False)
     first = result["figures"][0]
-    span, prev = first["span"], first["previous_span"]
-    table = Table(title=f"China's exports, {span['start']}..{span['end']} vs "
-                  f"{prev['start']}..{prev['end']} (synthetic)", title_justify="left")
+    span, prev = (_span_words(first[k]) for k in ("span", "previous_span"))
+    table = Table(title=f"China's exports, {span} against {prev} (synthetic)",
+                  title_justify="left")
     for name, justify in (("product", "left"), ("value", "right"), ("a year earlier", "right"),
                           ("year on year", "right")):
         table.add_column(name, justify=justify)
