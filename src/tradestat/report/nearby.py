@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tradestat import model
 from tradestat.report import fmt
 
 FREQ_WORDS = {"A": "annual", "M": "monthly", "C": "cumulative (January to month)"}
@@ -95,7 +96,7 @@ def nearby(store: Any, reporter: str, flow: str, period: str, product: str | Non
     held = _held(t, t.reporter == reporter, match)
     from tradestat.report.words import place
 
-    found = Nearby(reporter, label or (basket or str(product)), place(reporter), held,
+    found = Nearby(reporter, label or _what(product, basket), place(reporter), held,
                    as_of=as_of)
     found.suggestion = suggest(held, flow, span)
     if as_of and not held and _held(engine.records(store), engine.records(store).reporter
@@ -111,6 +112,21 @@ def nearby(store: Any, reporter: str, flow: str, period: str, product: str | Non
                                 f"try `tradestat rank --flow {flow} {what} --period "
                                 f"{span.label}`", "options": {"command": "rank"}}
     return found
+
+
+def _what(product: str | None, basket: str | None) -> str:
+    """The product in words: "HS 8542 (Electronic integrated circuits)", "semiconductors",
+    "all products"."""
+    from tradestat.analytics.common import product_name
+    from tradestat.report.words import item_name
+
+    if basket is not None:
+        return item_name(basket, "basket")
+    code = str(product or model.TOTAL_PRODUCT).strip().upper()
+    if code == model.TOTAL_PRODUCT:
+        return item_name(code, "total")
+    name = product_name(code)
+    return f"HS {code}" + (f" ({name[:60].rstrip()})" if name else "")
 
 
 def _product_match(t: Any, store: Any, product: str | None, basket: str | None) -> Any:
