@@ -30,6 +30,38 @@ def shared_data() -> Path:
     return path
 
 
+# The real Comtrade HS 8542 files, as most modules use them (a module that needs another
+# shape defines its own fixture of the same name, which takes precedence).
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path):
+    """A store of the annual and the monthly Comtrade file, one release each."""
+    from analytics_data import ANNUAL, MONTHLY
+    from tradestat import ComtradeReader, Store
+
+    s = Store(tmp_path_factory.mktemp("comtrade") / "store")
+    for name in (ANNUAL, MONTHLY):
+        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
+    return s
+
+
+@pytest.fixture(scope="module")
+def annual(shared_data: Path):
+    """The annual file as pandas reads it (the independent reference)."""
+    from analytics_data import ANNUAL, read_comtrade
+
+    return read_comtrade(shared_data / "comtrade" / ANNUAL)
+
+
+@pytest.fixture(scope="module")
+def monthly(shared_data: Path):
+    """The monthly file as pandas reads it."""
+    from analytics_data import MONTHLY, read_comtrade
+
+    return read_comtrade(shared_data / "comtrade" / MONTHLY)
+
+
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"

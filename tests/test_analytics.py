@@ -30,11 +30,6 @@ def real(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
 
 
 @pytest.fixture(scope="module")
-def annual(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / ANNUAL)
-
-
-@pytest.fixture(scope="module")
 def monthly(shared_data: Path) -> pd.DataFrame:
     df = read_comtrade(shared_data / "comtrade" / MONTHLY)
     return df.assign(month=df["period"].map(lambda p: f"{p // 100}-{p % 100:02d}"))

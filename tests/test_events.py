@@ -16,26 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics_data import ANNUAL, MONTHLY, read_comtrade
-from tradestat import ComtradeReader, Store, report
+from tradestat import Store, report
 from tradestat.errors import ConfigError
 from tradestat.report import charts, events
 
 TRADESTAT = Path(sys.executable).with_name("tradestat")
 REL = 1e-9
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
-    s = Store(tmp_path_factory.mktemp("events") / "store")
-    for name in (ANNUAL, MONTHLY):
-        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
-    return s
-
-
-@pytest.fixture(scope="module")
-def monthly(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / MONTHLY)
 
 
 def _shipped() -> list[dict]:

@@ -17,35 +17,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics_data import ANNUAL, MONTHLY, read_comtrade
 from conftest import ARTIFACTS
 from test_dashboard import WAIT, _free_port, _local_page
 from test_events import _expected_rules
 from test_report_browser import MARKS_JS
-from tradestat import ComtradeReader, Store, report
+from tradestat import Store, report
 from tradestat.report import fmt
 
 COMPARE = ["passenger_cars", "mobile_phones", "apparel"]
 #: The dashed rules (policy events) a chart's SVG draws.
 RULES_JS = "svg => [...svg.querySelectorAll('g.mark-rule.role-mark line')].length"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
-    s = Store(tmp_path_factory.mktemp("views") / "store")
-    for name in (ANNUAL, MONTHLY):
-        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
-    return s
-
-
-@pytest.fixture(scope="module")
-def annual(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / ANNUAL)
-
-
-@pytest.fixture(scope="module")
-def monthly(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / MONTHLY)
 
 
 def _change(now: float, before: float) -> str:

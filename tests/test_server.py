@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import tradestat
-from analytics_data import ANNUAL, MONTHLY, read_comtrade
+from analytics_data import ANNUAL, MONTHLY
 from tradestat import ComtradeReader, Store
 from tradestat.server import create_app
 from tradestat.server.queries import CachedStore, QueryTimeout, Runner, cap_rows
@@ -23,27 +23,9 @@ REL = 1e-9
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Store:
-    s = Store(tmp_path_factory.mktemp("server") / "store")
-    for name in (ANNUAL, MONTHLY):
-        s.ingest(ComtradeReader(), shared_data / "comtrade" / name)
-    return s
-
-
-@pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
     with TestClient(create_app(store), raise_server_exceptions=False) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def annual(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / ANNUAL)
-
-
-@pytest.fixture(scope="module")
-def monthly(shared_data: Path) -> pd.DataFrame:
-    return read_comtrade(shared_data / "comtrade" / MONTHLY)
 
 
 def without_server_keys(doc: dict) -> dict:
