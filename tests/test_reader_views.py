@@ -100,9 +100,12 @@ def test_report_usa_2025_groups_the_missing_months(browser, store: Store,
     built = report.build(store, "USA", "export", "2025-01..2025-08", product="8542")
     page = _open_report(browser, built, tmp_path, "usa")
     first = page.locator("p.headline span.sentence").first.inner_text()
+    held = set(monthly[monthly["reporter"] == "USA"]["period"] % 100)
+    assert sorted(set(range(1, 9)) - held) == [8]  # the file has no August for the USA
     assert first.startswith(f"The United States' exports of HS 8542 (Electronic integrated "
                             f"circuits) reached {fmt.money(usa, 'USD')} in January–August "
-                            "2025; there is no figure for January–August 2024")
+                            "2025 (no data for August 2025); there is no figure for "
+                            "January–August 2024")
     warnings = page.locator("ul.warnings li").all_inner_texts()
     missing = [w for w in warnings if "Month missing" in w]
     # one line for the 72 ragged reporters of the ranking (it was one line each)
@@ -238,7 +241,8 @@ def test_dashboard_usa_2025_monthly(browser, server: str, monthly: pd.DataFrame)
         usa["value"].sum(), rel=1e-9)
     assert page.inner_text("#sentence").startswith(
         f"The United States' exports of HS 8542 (Electronic integrated circuits) reached "
-        f"{fmt.money(usa['value'].sum(), 'USD')} in January–August 2025; ")
+        f"{fmt.money(usa['value'].sum(), 'USD')} in January–August 2025 (no data for "
+        "August 2025); ")  # August: the month the file lacks for the USA (test above)
     assert page.inner_text("#headline-title") == (
         "United States: exports of HS 8542 (Electronic integrated circuits), "
         "January–August 2025")

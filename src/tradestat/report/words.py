@@ -147,7 +147,7 @@ def figure_sentence(fig: Figure, who: str, what: str) -> str:
         return f"{head}: no data in the store for {span}."
     basis = "" if fig.basis in (None, "published") else \
         f" ({basis_words(fig.currency, fig.basis)})"
-    text = f"{head} reached {fmt.money(fig.value, fig.currency)} in {span}{basis}"
+    text = f"{head} reached {fmt.money(fig.value, fig.currency)} in {span}{gap_words(fig)}{basis}"
     if fig.yoy_pct is None and fig.previous_value is not None:
         text += (f"; {prev} ({fmt.money(fig.previous_value, fig.currency)}) is not covered "
                  "like it, so no change is computed")
@@ -159,6 +159,17 @@ def figure_sentence(fig: Figure, who: str, what: str) -> str:
     if fig.published_yoy_pct is not None:
         text += f" ({fmt.pct(fig.published_yoy_pct)} as published by the source)"
     return text + "."
+
+
+def gap_words(fig: Figure) -> str:
+    """' (no data for August 2025)' where the one reporter's value misses months of the
+    span: the sentence a reader quotes must not claim months the value lacks."""
+    from tradestat.report.notes import months_words
+
+    missing = (fig.coverage or {}).get("current", {}).get("missing_months") or {}
+    if len(missing) != 1:
+        return ""
+    return f" (no data for {months_words(next(iter(missing.values())))})"
 
 
 def change_words(pct: float) -> str:
