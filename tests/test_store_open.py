@@ -18,6 +18,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+from test_engines import MAPPING  # the ministry's monthly mapping, one copy
 from tradestat.analytics import engine, select
 from tradestat.analytics.figure import figure
 from tradestat.sources.mapped import MappedCsvReader
@@ -28,21 +29,6 @@ RELEASES = 300
 REVISE_EVERY = 12
 #: The target is 100 ms (measured about 55 ms here); the bound leaves room for a loaded box.
 BOUND_MS = 1000
-MAPPING = """\
-source = "ministry"
-published = "{published}"
-[columns]
-reporter = "Reporter"
-partner = "Partner"
-period = "Month"
-product = "HS"
-value = "Value"
-[constants]
-flow = "export"
-classification = "HS2022"
-[formats]
-period = "YYYY-MM"
-"""
 
 
 def _month(i: int) -> str:
