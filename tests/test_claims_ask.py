@@ -77,7 +77,7 @@ def test_comparison(store: Store, annual: pd.Series) -> None:
     diff = (annual[(2023, "CHN")] / annual[(2023, "KOR")] - 1) * 100
     assert (a.intent, a.reading["reporter"], a.reading["others"]) == (
         "comparison", "CHN", ["KOR"])
-    assert a.value == pytest.approx(diff, rel=1e-9) and "more than KOR" in a.text
+    assert a.value == pytest.approx(diff, rel=1e-9) and "more than South Korea" in a.text
 
 
 def test_balance_says_why_it_cannot(store: Store) -> None:

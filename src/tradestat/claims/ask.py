@@ -247,16 +247,16 @@ def _rank(a: Answer, store: Any, as_of: str | None) -> None:
     who = a.reading["reporter"]
     ranking = _ranking(a, store, as_of, None if who else a.reading.get("top") or 5)
     a.result = ranking
-    what = f"{a.reading['flow']}s of {a.reading['product']} in {a.reading['period']}"
+    what = f"{a.reading['flow']}s of {_product(a)} in {a.reading['period']}"
     rows = [x for x in ranking.rows if x.code == who] if who else ranking.rows
     a.rows = [x.to_dict() for x in rows]
     if not rows:
-        a.text = f"no data in the store for {who or 'any reporter'}'s {what}"
+        a.text = f"no data in the store for {_place(who) if who else 'any reporter'}'s {what}"
         return
     if who:
         a.value = float(rows[0].rank)
     a.text = f"{what}: " + "; ".join(
-        f"{x.rank}. {x.code} {money(x.value, ranking.currency)} ({x.share_pct:.1f} %)"
+        f"{x.rank}. {_place(x.code)} {money(x.value, ranking.currency)} ({x.share_pct:.1f} %)"
         for x in rows) + (f" (of {ranking.n} reporters)" if who else "")
 
 
@@ -265,11 +265,11 @@ def _share(a: Answer, store: Any, as_of: str | None) -> None:
     a.result = ranking
     row = next((x for x in ranking.rows if x.code == a.reading["reporter"]), None)
     if row is None:
-        a.text = f"{a.reading['reporter']} is not among the reporters with data"
+        a.text = f"{_place(a.reading['reporter'])} is not among the reporters with data"
         return
     a.value, a.rows = row.share_pct, [row.to_dict()]
-    a.text = (f"{row.code}: {row.share_pct:.1f} % of the {ranking.n} reporters' "
-              f"{a.reading['flow']}s of {a.reading['product']} in {a.reading['period']} "
+    a.text = (f"{_place(row.code)}: {row.share_pct:.1f} % of the {ranking.n} reporters' "
+              f"{a.reading['flow']}s of {_product(a)} in {a.reading['period']} "
               f"(rank {row.rank})")
 
 
@@ -289,14 +289,27 @@ def _comparison(a: Answer, store: Any, as_of: str | None) -> None:
     a.result = {"items": [f.to_dict() for f in figs],
                 "warnings": [w.to_dict() for f in figs for w in f.warnings]}
     if any(f.value is None for f in figs):
-        a.text = "no data for " + " and ".join(x for x, f in zip(who, figs, strict=False)
-                                               if f.value is None)
+        a.text = (f"no data in the store for {r['flow']}s of {_product(a)} in {r['period']} "
+                  "by " + " and ".join(_place(x) for x, f in zip(who, figs, strict=False)
+                                       if f.value is None))
         return
     a.value = (figs[0].value / figs[1].value - 1) * 100
     a.rows = [{"code": x, "value": f.value} for x, f in zip(who, figs, strict=False)]
     rel = "more than" if a.value > 0 else "less than"
-    a.text = (f"{who[0]} {money(figs[0].value, figs[0].currency)} — {abs(a.value):.1f} % "
-              f"{rel} {who[1]} {money(figs[1].value, figs[1].currency)}")
+    a.text = (f"{_place(who[0])} {money(figs[0].value, figs[0].currency)} — "
+              f"{abs(a.value):.1f} % {rel} {_place(who[1])} "
+              f"{money(figs[1].value, figs[1].currency)}")
+
+
+def _place(code: str) -> str:
+    """A reporter as a reader names it (Taiwan for S19)."""
+    from tradestat.report.words import place
+
+    return place(code)
+
+
+def _product(a: Answer) -> str:
+    return str(a.reading["product"]).replace("_", " ")
 
 
 def _balance(a: Answer, store: Any, as_of: str | None) -> None:
