@@ -220,3 +220,28 @@ def test_no_product_means_all_products(gacc: Store, shared_data: Path) -> None:
     assert json.loads(proc.stdout)["value"] == pytest.approx(expected)
     with pytest.raises(ValueError, match="exactly one of --product CODE and --basket NAME"):
         tradestat.figure(gacc, "CHN", "export", "2019", product="85", basket="semiconductors")
+
+
+def test_a_value_read_only_to_see_january_published_with_february_mixes_nothing(
+        tmp_path: Path) -> None:
+    """R5.3 on the rows that answer: a 2022 annual row answers the whole year of a span
+    that ends in January 2024, and the January-February 2024 value read to see that January
+    was published only with February (R6.3) answers nothing, so the span sums no monthly
+    rows: months-combined, no freq-mix (found by the long differential run)."""
+    store = Store(tmp_path / "store")
+    for fmt, rows in (("YYYY", "DEU,A,2022,8542,13290\nDEU,A,2022,TOTAL,13904\n"),
+                      ("YYYY-MM", "DEU,C,2024-02,8542,1618\nDEU,C,2024-02,TOTAL,1713\n")):
+        name = fmt.replace("-", "")
+        (tmp_path / f"{name}.toml").write_text(
+            'source = "baci"\n[columns]\nreporter = "R"\nfreq = "F"\nperiod = "P"\n'
+            'product = "HS"\nvalue = "V"\n[constants]\nflow = "export"\n'
+            f'classification = "HS2022"\n[formats]\nperiod = "{fmt}"\n')
+        (tmp_path / f"{name}.csv").write_text("R,F,P,HS,V\n" + rows)
+        store.ingest(MappedCsvReader(tmp_path / f"{name}.toml"), tmp_path / f"{name}.csv")
+    f = tradestat.figure(store, "DEU", "export", "2021-08..2024-01", product="TOTAL")
+    assert f.value == 13904 and f.previous_value == 13904  # 2022 is in both spans (R2)
+    codes = {w.code for w in f.warnings}
+    assert "months-combined" in codes and "freq-mix" not in codes
+    r = tradestat.rank(store, "export", "2021-08..2024-01", product="TOTAL",
+                       reporter=["DEU"])
+    assert r.total == 13904 and "freq-mix" not in {w.code for w in r.warnings}

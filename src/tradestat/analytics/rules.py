@@ -91,35 +91,39 @@ def choose_source(df: pl.DataFrame, own_code: bool = True,
     return df.filter(pl.Series(keep))
 
 
-def choose_freq(df: pl.DataFrame, spans: dict[str, Span], compared: bool = True
-                ) -> tuple[pl.DataFrame, list]:
+def choose_freq(df: pl.DataFrame) -> pl.DataFrame:
     """Per reporter, span and calendar year: the annual rows where there are any (they are
     read only for the years a span covers whole), the months otherwise (docs/figures.md R5).
-
-    Warns when one span sums annual and monthly rows, or (``compared``: the spans are
-    compared with each other) when a reporter is annual in one span and monthly in another.
     """
     if "A" not in set(df.get_column("freq").to_list()):
-        return df, []  # months and cumulative values only: nothing to choose or mix
+        return df  # months and cumulative values only: nothing to choose
     is_a = pl.col("freq") == "A"
     year = pl.when(is_a).then(pl.col("period")).otherwise(pl.col("period") // 100)
-    # months and the cumulative values left by resolve_cumulative are both "not annual"
-    df = df.filter(pl.when(is_a.any().over("which", "reporter", year)).then(is_a)
-                   .otherwise(~is_a))
-    warnings = []
+    # months and cumulative values are both "not annual"
+    return df.filter(pl.when(is_a.any().over("which", "reporter", year)).then(is_a)
+                     .otherwise(~is_a))
+
+
+def freq_warnings(df: pl.DataFrame, compared: bool = True) -> list[CoverageWarning]:
+    """R5.3 on the rows that answer (after :func:`resolve_cumulative`: a cumulative value
+    read only to derive a month or to see January published with February is gone): one
+    span summing annual and monthly rows, or (``compared``: the spans are compared with
+    each other) a reporter annual in one span and monthly in another."""
+    if "A" not in set(df.get_column("freq").to_list()):
+        return []
     per = df.select("which", "reporter", pl.col("freq").replace(model.CUMULATIVE, "M")
                     ).unique()
     mixed = per.group_by("which").agg(pl.col("freq").n_unique().alias("n")).filter(
         pl.col("n") > 1)
     both = per.group_by("reporter").agg(pl.col("freq").n_unique().alias("n")).filter(
         pl.col("n") > 1)
-    if mixed.height or (compared and both.height):
-        annual = sorted(per.filter(pl.col("freq") == "A").get_column("reporter").unique())
-        warnings.append(CoverageWarning(
-            "freq-mix", "annual figures are compared or summed with monthly ones "
-            f"(annual data for {_names(annual)}); both are complete-year totals, but they "
-            "may come from different releases", {"annual_reporters": annual}))
-    return df, warnings
+    if not (mixed.height or (compared and both.height)):
+        return []
+    annual = sorted(per.filter(pl.col("freq") == "A").get_column("reporter").unique())
+    return [CoverageWarning(
+        "freq-mix", "annual figures are compared or summed with monthly ones "
+        f"(annual data for {_names(annual)}); both are complete-year totals, but they "
+        "may come from different releases", {"annual_reporters": annual})]
 
 
 def choose_partner_rows(df: pl.DataFrame, by_partner: bool) -> tuple[pl.DataFrame, list]:
@@ -211,8 +215,9 @@ def apply(df: pl.DataFrame, spans: dict[str, Span], by: tuple[str, ...] = (),
         df = df.filter(~pl.col("is_world"))  # world rows choose nothing and warn of nothing
     if source is None:
         df = choose_source(df, own_code=parts, spans=spans)
-    df, w1 = choose_freq(df, spans, compared)
+    df = choose_freq(df)
     df, w0 = resolve_cumulative(df, spans)
+    w1 = freq_warnings(df, compared)
     df, w2 = (df, []) if partner not in (None, model.WORLD) else \
         choose_partner_rows(df, "partner" in by)
     warnings = [*w0, *w1, *w2]
