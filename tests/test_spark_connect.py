@@ -19,7 +19,6 @@ Java 17+, except in CI (``CI=true`` or ``TRADESTAT_REQUIRE_DATA``), where they f
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import signal
 import socket
@@ -34,6 +33,7 @@ import pandas as pd
 import pytest
 
 from analytics_data import ANNUAL, MONTHLY, read_comtrade
+from test_engines import assert_close as _close
 from tradestat import settings
 from tradestat.analytics import engine, spark
 from tradestat.analytics.figure import figure
@@ -185,21 +185,6 @@ def _no_engine(doc: object) -> object:
     return doc
 
 
-def _close(a: object, b: object, where: str = "") -> None:
-    """Deep equality of JSON-like values, floats within a relative 1e-9."""
-    if isinstance(a, float) or isinstance(b, float):
-        assert a is not None and b is not None, f"{where}: {a!r} != {b!r}"
-        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{where}: {a!r} != {b!r}"
-    elif isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), f"{where}: {a!r} != {b!r}"
-        for key in a:
-            _close(a[key], b[key], f"{where}.{key}")
-    elif isinstance(a, list | tuple):
-        assert isinstance(b, list | tuple) and len(a) == len(b), f"{where}: {a!r} != {b!r}"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _close(x, y, f"{where}[{i}]")
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
 
 
 def _coverages(doc: dict) -> list[dict]:
