@@ -99,8 +99,9 @@ def nearby(store: Any, reporter: str, flow: str, period: str, product: str | Non
     found = Nearby(reporter, label or _what(product, basket), place(reporter), held,
                    as_of=as_of)
     found.suggestion = suggest(held, flow, span)
-    if as_of and not held and _held(engine.records(store), engine.records(store).reporter
-                                    == reporter, match):
+    now = engine.records(store) if as_of and not held else None
+    if now is not None and _held(now, now.reporter == reporter,
+                                 _product_match(now, store, product, basket)):
         found.suggestion = {"say": f"every release holding it was published after {as_of}: "
                             "try without --as-of", "options": {"as_of": None}}
         return found
