@@ -3,10 +3,10 @@
 One Spark session per process, started on first use: local mode by default (the
 ``spark_master`` setting), or a Spark Connect server when ``spark_remote`` is set (see
 :mod:`tradestat.analytics.spark_connect`: a server that cannot be reached is an error within
-the ``spark_connect_timeout`` setting). The
-release files are read by :func:`load`, the one place where Spark's types are cast to the
-canonical schema; the supersede rule is :func:`current`, written in Ibis, so it means on
-Spark exactly what the DuckDB ``records`` view means (see :mod:`tradestat.store.query`).
+the ``spark_connect_timeout`` setting). The release files are read by :func:`load`, the one
+place where Spark's types are cast to the canonical schema; the supersede rule is
+:func:`tradestat.store.query.current`, written once in Ibis: the DuckDB ``records`` view is
+the same expression compiled for DuckDB.
 
     >>> t = records(Store("/data/store"), as_of="2025-03-01")      # doctest: +SKIP
     >>> figure(store, "CHN", "export", "2024", product="8542", engine="spark")  # doctest: +SKIP
@@ -69,31 +69,7 @@ def records(store: Store, as_of: str | None = None) -> ir.Table:
     if as_of is not None:
         releases = [r for r in releases if r.effective <= as_of]
     con = backend()
-    return current(con.table(_view(con, store.root, releases)), releases)
-
-
-def current(t: ir.Table, releases: list[Release]) -> ir.Table:
-    """Keep, per record slice, only the newest release's rows among releases that overlap.
-
-    The same rule as the DuckDB ``records`` view: rows of releases that supersede or are
-    superseded (within ``releases``) compete per record slice (:data:`model.SLICE`); the
-    release with the highest ``seq`` wins. Other rows pass unchanged.
-    """
-    ids = {r.id for r in releases}
-    contested = {r.id for r in releases if any(s in ids for s in r.supersedes)}
-    contested |= {s for r in releases for s in r.supersedes if s in ids}
-    if not contested:
-        return t
-    seqs = sorted((r.id, r.seq) for r in releases if r.id in contested)
-    names = [rid for rid, _ in seqs]
-    plain = t.filter(~t.release_id.isin(names))
-    rival = t.filter(t.release_id.isin(names))
-    rival = rival.mutate(_seq=rival.release_id.cases(*seqs))
-    # The window goes into a column before the filter: Ibis 12 compiles a filter on a window
-    # expression into SQL that Spark cannot resolve.
-    rival = rival.mutate(_newest=rival._seq.max().over(group_by=list(model.SLICE)))
-    rival = rival.filter(rival._seq == rival._newest).drop("_seq", "_newest")
-    return plain.union(rival)
+    return query.current(con.table(_view(con, store.root, releases)), releases)
 
 
 def load(spark: Any, root: Path, releases: list[Release]) -> Any:

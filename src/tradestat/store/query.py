@@ -9,13 +9,17 @@ per-period sums (:mod:`tradestat.store.summary`). With ``as_of``, only releases 
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
+import sqlglot
+from sqlglot import exp
 
 from tradestat import model
 from tradestat.errors import StoreError
@@ -23,24 +27,22 @@ from tradestat.store import summary
 from tradestat.store.manifest import Release
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     import polars as pl
 
-_CURRENT = """
-SELECT * FROM all_records WHERE release_id NOT IN (SELECT release_id FROM contested)
-UNION ALL BY NAME
-SELECT r.* EXCLUDE (seq) FROM (
-    SELECT a.*, c.seq FROM all_records a JOIN contested c USING (release_id)
-) r
-QUALIFY r.seq = max(r.seq) OVER (PARTITION BY {slice})
-""".format(slice=", ".join(model.SLICE))
-
-#: ``value_usd`` as readers see it: the files store it null where it equals ``value`` by
-#: construction (published in US dollars; see :func:`tradestat.store.store.stored_value_usd`),
-#: and releases written before that store the copy itself: both read the same.
+#: Every release's rows. ``value_usd`` as readers see it: the files store it null where it
+#: equals ``value`` by construction (published in US dollars; see
+#: :func:`tradestat.store.store.stored_value_usd`), and releases written before that store the
+#: copy itself: both read the same. Hive partitions let a filter on flow or year skip whole
+#: files (the Python read_parquet cannot pin their types: year would become BIGINT).
+_ALL_RECORDS = (
+    "CREATE VIEW all_records AS SELECT * REPLACE (:value_usd AS value_usd) FROM read_parquet("
+    ":files, union_by_name = :by_name, hive_partitioning = true, "
+    "hive_types = {'flow': 'VARCHAR', 'year': 'INTEGER'})")
+#: The expression of ``value_usd`` (also given to Spark as it is).
 VALUE_USD = ("coalesce(value_usd, CASE WHEN usd_basis = 'published' AND currency = 'USD' "
              "THEN value END)")
-
-_HIVE_TYPES = "{'flow': 'VARCHAR', 'year': 'INTEGER'}"
+_SUMMARY = "CREATE VIEW summary AS SELECT * FROM read_parquet(:files)"
 
 
 def connect(root: Path, releases: list[Release], as_of: str | None
@@ -56,29 +58,22 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     # Escaped: DuckDB reads a path with [ ] * ? in it as a glob pattern.
     files = [glob.escape(str(f)) for r in releases for f in data_files(root, r)]
     if files:
-        # Hive partitions let a filter on flow or year skip whole files (the Python
-        # read_parquet cannot pin their types: year would become BIGINT).
-        union = "false" if one_schema(releases) else "true"
-        con.execute(f"CREATE VIEW all_records AS SELECT * REPLACE ({VALUE_USD} AS value_usd) "
-                    f"FROM read_parquet("
-                    f"[{', '.join(map(_text, files))}], union_by_name = {union}, "
-                    f"hive_partitioning = true, hive_types = {_HIVE_TYPES})")
+        by_name = exp.false() if one_schema(releases) else exp.true()
+        con.execute(_sql(_ALL_RECORDS, files=_paths(files), by_name=by_name,
+                         value_usd=_parsed(VALUE_USD)))
     else:
-        columns = ", ".join(f"{f.name} {_DUCKDB_TYPES[f.type]}" for f in model.SCHEMA)
-        con.execute(f"CREATE TABLE empty_records ({columns})")
+        con.execute(_empty_table("empty_records"))
         con.execute("CREATE VIEW all_records AS SELECT * FROM empty_records")
-    seqs = contested(releases)
-    con.execute("CREATE TABLE contested (release_id VARCHAR, seq BIGINT)")
-    if seqs:
-        values = ", ".join(f"({_text(rid)}, {int(seq)})" for rid, seq in seqs.items())
-        con.execute(f"INSERT INTO contested VALUES {values}")
-        con.execute(f"CREATE VIEW records AS {_CURRENT}")
+    if contested(releases):
+        import ibis
+
+        backend = ibis.duckdb.from_connection(con)
+        backend.create_view("records", current(backend.table("all_records"), releases))
     else:
         con.execute("CREATE VIEW records AS SELECT * FROM all_records")
     sums = summary_files(root, releases)
     if files and sums:
-        con.execute("CREATE VIEW summary AS SELECT * FROM read_parquet("
-                    f"[{', '.join(_text(glob.escape(str(p))) for p in sums)}])")
+        con.execute(_sql(_SUMMARY, files=_paths(glob.escape(str(p)) for p in sums)))
     return con
 
 
@@ -141,6 +136,28 @@ def contested(releases: list[Release]) -> dict[str, int]:
     ids_in = {r.id for r in releases if any(s in ids for s in r.supersedes)}
     ids_in |= {s for r in releases for s in r.supersedes if s in ids}
     return {r.id: r.seq for r in releases if r.id in ids_in}
+
+
+def current(t: ir.Table, releases: list[Release]) -> ir.Table:
+    """Keep, per record slice (:data:`model.SLICE`), only the newest release's rows among
+    the releases that supersede or are superseded by another in ``releases``: the one with
+    the highest ``seq`` wins. Other rows pass unchanged.
+
+    The one statement of the supersede rule: DuckDB's ``records`` view is this expression
+    compiled (:func:`connect`), and the Spark engine applies it to its own table.
+    """
+    seqs = sorted(contested(releases).items())
+    if not seqs:
+        return t
+    names = [rid for rid, _ in seqs]
+    plain = t.filter(~t.release_id.isin(names))
+    rival = t.filter(t.release_id.isin(names))
+    rival = rival.mutate(_seq=rival.release_id.cases(*seqs))
+    # The window goes into a column before the filter: Ibis 12 compiles a filter on a window
+    # expression into SQL that Spark cannot resolve.
+    rival = rival.mutate(_newest=rival._seq.max().over(group_by=list(model.SLICE)))
+    rival = rival.filter(rival._seq == rival._newest).drop("_seq", "_newest")
+    return plain.union(rival)
 
 
 def summary_files(root: Path, releases: list[Release]) -> list[Path]:
@@ -229,11 +246,30 @@ _DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIG
                  pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN"}
 
 
-def _text(value: str) -> str:
-    """A SQL string literal (quotes doubled: DuckDB strings know no other escape).
+def _sql(template: str, **values: exp.Expr) -> str:
+    """``template`` (DuckDB SQL with ``:name`` placeholders) with ``values`` in place, as
+    sqlglot writes it: literals are quoted by the SQL generator, not by string formatting.
 
-    Written out rather than bound or registered: DuckDB's parameter binding, its
-    ConstantExpression, ``register`` and ``pa.table`` all import pandas, which costs
-    0.3-0.9 s in every command that opens the store.
+    Values are written into the SQL rather than bound: DuckDB's parameter binding (like its
+    ``register`` and ``pa.table``) imports pandas, 0.3-0.9 s in every command that opens
+    the store.
     """
-    return "'" + value.replace("'", "''") + "'"
+    return exp.replace_placeholders(_parsed(template), **values).sql(dialect="duckdb")
+
+
+@functools.cache
+def _parsed(template: str) -> exp.Expr:
+    return sqlglot.parse_one(template, dialect="duckdb")
+
+
+def _paths(paths: Iterable[str]) -> exp.Expr:
+    return exp.Array(expressions=[exp.Literal.string(p) for p in paths])
+
+
+def _empty_table(name: str) -> str:
+    """CREATE TABLE ``name`` with the canonical columns and types, no rows."""
+    columns = [exp.ColumnDef(this=exp.to_identifier(f.name),
+                             kind=exp.DataType.build(_DUCKDB_TYPES[f.type], dialect="duckdb"))
+               for f in model.SCHEMA]
+    return exp.Create(this=exp.Schema(this=exp.to_table(name), expressions=columns),
+                      kind="TABLE").sql(dialect="duckdb")
