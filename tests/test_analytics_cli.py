@@ -69,14 +69,14 @@ def test_figure_human_line_and_warnings(store: Path) -> None:
     proc = tradestat(*FIG, "--period", "2024", store=store)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0].startswith(
-        "China export of HS 8542 (Electronic integrated circuits) in 2024: US$159.7 bn, "
+        "China export of HS 8542 (Electronic integrated circuits) in 2024: $159.7 bn, "
         "+17.2 % on 2023")
     proc = tradestat("figure", "--reporter", "United States", "--flow", "export", "--product",
                      "8542", "--period", "2025-01..2025-08", store=store)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("United States export of HS 8542 (Electronic integrated "
-                               "circuits) in January–August 2025: US$30.6 bn")
+                               "circuits) in January–August 2025: $30.6 bn")
     assert ("warning: United States has no data for August 2025 in the current span "
             "January–August 2025") in lines
     assert all(line.startswith("warning: ") for line in lines[1:])
@@ -127,7 +127,7 @@ def test_human_lines_name_places(store: Path, annual: pd.DataFrame) -> None:
                       store=store).stdout.splitlines()
     s19 = annual[annual["reporter"] == "S19"].set_index("period")["value"]
     assert lines[0].startswith("Taiwan export of HS 8542 (Electronic integrated circuits) "
-                               f"in 2023: US${s19[2023] / 1e9:.1f} bn, "
+                               f"in 2023: ${s19[2023] / 1e9:.1f} bn, "
                                f"{(s19[2023] / s19[2022] - 1) * 100:+.1f} % on 2022")
     assert sum("(code 490)" in x for x in lines) == 1
     lines = tradestat("compare", "--reporter", "CHN", "--flow", "export", "--period", "2024",

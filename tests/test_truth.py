@@ -135,7 +135,7 @@ def test_text_output_says_the_published_change(gacc: Store, tmp_path: Path) -> N
     assert "379" not in may.stdout
     year = run("figure", "--reporter", "CHN", "--flow", "export", "--product", "TOTAL",
                "--period", "2019", store=gacc.root)
-    assert "US$2.5 tn, +0.5 % year on year, as published" in year.stdout
+    assert "$2.5 tn, +0.5 % year on year, as published" in year.stdout
 
 
 def test_the_2019_sentence_is_supported_on_the_mixed_store(mixed: Store) -> None:

@@ -11,6 +11,7 @@ from tradestat import model
 from tradestat.analytics import products
 from tradestat.analytics.periods import Span
 from tradestat.errors import InputError
+from tradestat.fmt import money, pct  # noqa: F401  (readers' numbers: one formatter, re-exported)
 
 if TYPE_CHECKING:
     from tradestat.analytics.select import Selection
@@ -20,7 +21,6 @@ FLOW_WORDS = {"export": "export", "exports": "export", "x": "export",
               "import": "import", "imports": "import", "m": "import",
               "re-export": "re-export", "rx": "re-export", "re-import": "re-import",
               "rm": "re-import"}
-CURRENCY_SIGNS = {"USD": "US$", "EUR": "€", "CNY": "CN¥", "GBP": "£", "JPY": "JP¥"}
 
 
 def open_store(store: Store | str | Path | None) -> Store:
@@ -180,21 +180,3 @@ def growth_pct(value: float | None, previous: float | None) -> float | None:
     if value is None or not previous:
         return None
     return (value / previous - 1.0) * 100.0
-
-
-def money(value: float | None, currency: str) -> str:
-    """US$159.7 bn; CN¥1.2 tn; EUR 3.4 mn."""
-    if value is None:
-        return "no data"
-    sign = CURRENCY_SIGNS.get(currency, f"{currency} ")
-    size = abs(value)
-    for div, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "mn"), (1e3, "k")):
-        if size >= div:
-            return f"{'-' if value < 0 else ''}{sign}{size / div:.1f} {word}"
-    return f"{'-' if value < 0 else ''}{sign}{size:,.0f}"
-
-
-def pct(value: float | None, signed: bool = True) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:+.1f} %" if signed else f"{value:.1f} %"

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradestat import fmt
 from tradestat.claims.extract import Mention, mentions
 from tradestat.claims.readings import item_args
 from tradestat.errors import InputError, TradestatError
@@ -227,7 +228,7 @@ def _growth(a: Answer, store: Any, as_of: str | None) -> None:
                    "no value a year earlier")
         a.text = f"no growth rate: {why} ({a.text})"
     else:
-        a.text = f"{fig.yoy_pct:+.1f} % year on year: {a.text}"
+        a.text = f"{fmt.pct(fig.yoy_pct)} year on year: {a.text}"
 
 
 def _ranking(a: Answer, store: Any, as_of: str | None, top: int | None) -> Any:
@@ -242,8 +243,6 @@ def _ranking(a: Answer, store: Any, as_of: str | None, top: int | None) -> Any:
 
 def _rank(a: Answer, store: Any, as_of: str | None) -> None:
     """The first N reporters; "What was Korea's rank …": that reporter's place."""
-    from tradestat.analytics.common import money
-
     who = a.reading["reporter"]
     ranking = _ranking(a, store, as_of, None if who else a.reading.get("top") or 5)
     a.result = ranking
@@ -256,7 +255,8 @@ def _rank(a: Answer, store: Any, as_of: str | None) -> None:
     if who:
         a.value = float(rows[0].rank)
     a.text = f"{what}: " + "; ".join(
-        f"{x.rank}. {_place(x.code)} {money(x.value, ranking.currency)} ({x.share_pct:.1f} %)"
+        f"{x.rank}. {_place(x.code)} {fmt.money(x.value, ranking.currency)} "
+        f"({fmt.pct(x.share_pct, signed=False)})"
         for x in rows) + (f" (of {ranking.n} reporters)" if who else "")
 
 
@@ -268,14 +268,14 @@ def _share(a: Answer, store: Any, as_of: str | None) -> None:
         a.text = f"{_place(a.reading['reporter'])} is not among the reporters with data"
         return
     a.value, a.rows = row.share_pct, [row.to_dict()]
-    a.text = (f"{_place(row.code)}: {row.share_pct:.1f} % of the {ranking.n} reporters' "
+    a.text = (f"{_place(row.code)}: {fmt.pct(row.share_pct, signed=False)} of the "
+              f"{ranking.n} reporters' "
               f"{a.reading['flow']}s of {_product(a)} in {a.reading['period']} "
               f"(rank {row.rank})")
 
 
 def _comparison(a: Answer, store: Any, as_of: str | None) -> None:
     from tradestat import analytics
-    from tradestat.analytics.common import money
 
     r = a.reading
     who = [r["reporter"], *(r["others"] or [])]
@@ -296,9 +296,9 @@ def _comparison(a: Answer, store: Any, as_of: str | None) -> None:
     a.value = (figs[0].value / figs[1].value - 1) * 100
     a.rows = [{"code": x, "value": f.value} for x, f in zip(who, figs, strict=False)]
     rel = "more than" if a.value > 0 else "less than"
-    a.text = (f"{_place(who[0])} {money(figs[0].value, figs[0].currency)} — "
+    a.text = (f"{_place(who[0])} {fmt.money(figs[0].value, figs[0].currency)} — "
               f"{abs(a.value):.1f} % {rel} {_place(who[1])} "
-              f"{money(figs[1].value, figs[1].currency)}")
+              f"{fmt.money(figs[1].value, figs[1].currency)}")
 
 
 def _place(code: str) -> str:

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradestat import fmt
 from tradestat.analytics.periods import Span
 from tradestat.claims.extract import Claim
 from tradestat.errors import TradestatError
@@ -305,9 +306,9 @@ def reporter_comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
         diff = (mine.value / theirs.value - 1) * 100
         ev |= {"value": diff, "unit": "% difference",
                "values": {me: mine.value, other: theirs.value},
-               "relation": f"{me} {_fmt_money(mine.value, mine.currency)} against "
-                           f"{other} {_fmt_money(theirs.value, theirs.currency)} "
-                           f"({diff:+.1f} %)",
+               "relation": f"{me} {fmt.money(mine.value, mine.currency)} against "
+                           f"{other} {fmt.money(theirs.value, theirs.currency)} "
+                           f"({fmt.pct(diff)})",
                "mine": evidence(mine, "figure", **_query(c, item)),
                "theirs": evidence(theirs, "figure", **_query(c, item, **{by: other}))}
         r = Reading(f"{item}: {me} vs {other}", item, mine.currency, diff, "%", ev,
@@ -317,10 +318,6 @@ def reporter_comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
             r.note = "; ".join(p["message"] for p in partial(mine) + partial(theirs))
         out.append(r)
     return out
-
-
-def _fmt_money(value: float, currency: str) -> str:
-    return f"{currency} {value / 1e9:,.1f} bn" if abs(value) >= 1e8 else f"{currency} {value:,.0f}"
 
 
 def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:

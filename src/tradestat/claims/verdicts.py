@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradestat import fmt as numbers
 from tradestat.claims import lexicon as lx
 from tradestat.claims.extract import Claim
 from tradestat.claims.readings import Reading
@@ -33,6 +34,9 @@ APPROXIMATE = "approximate"
 LEVEL_PCT = 1.0
 #: a value outside its stated precision but this close (percent) is "approximate", not wrong
 APPROXIMATE_PCT = 1.0
+#: decimals of a verdict's values: finer than any claim's stated precision ("$159.747 bn"
+#: beside a claimed "$159.8 billion", "+17.17 %" beside "17.2 %")
+MONEY_DIGITS, PCT_DIGITS = 3, 2
 #: claims the checker reads but cannot check yet, and why
 NOT_YET = {
     "balance": "a trade balance (surplus or deficit): tradestat has no balance analytic yet, "
@@ -96,10 +100,12 @@ def relation_holds(diff_pct: float, relation: str) -> bool:
 
 
 def fmt(value: float | None, unit: str, signed: bool = False) -> str:
+    """A reading's value as the reader sees every number (:mod:`tradestat.fmt`), with the
+    digits a verdict needs to tell a value from a claim's rounding ("$159.747 bn")."""
     if value is None:
         return "no value"
     if unit == "%":
-        return f"{value:+.2f} %" if signed else f"{value:.2f} %"
+        return numbers.pct(value, signed, digits=PCT_DIGITS)
     if unit == "rank":
         return f"rank {value:.0f}"
     return _money(value, unit)
@@ -110,10 +116,7 @@ def _val(c: Claim, r: Reading) -> str:
 
 
 def _money(value: float, currency: str) -> str:
-    for div, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(value) >= div:
-            return f"{currency} {value / div:,.3f} {word}"
-    return f"{currency} {value:,.0f}"
+    return numbers.money(value, currency, digits=MONEY_DIGITS)
 
 
 def said(c: Claim) -> str:
