@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from tradestat import demo
+from tradestat import demo, model
 from tradestat.cli import app
 from tradestat.sources import MappedCsvReader
 from tradestat.store import Store
@@ -105,6 +105,23 @@ def test_headlines_equal_an_independent_pandas_computation(demo_run: dict) -> No
     assert rank["reporters"] == len(by_reporter)
     assert rank["rank"] == int(by_reporter.rank(ascending=False, method="min")["CHN"])
     assert rank["share_pct"] == pytest.approx(100 * by_reporter["CHN"] / by_reporter.sum())
+
+
+def test_headlines_are_the_analytics_figures_with_their_warnings(demo_run: dict) -> None:
+    """tradestat.figure answered each headline (its query says the codes it read: the HS
+    prefixes of the label), with its warnings: the demo file has partner rows only, no
+    world row (pandas), so every figure says its world value is the sum of the partners."""
+    frame = _read(Path(demo_run["csv"]))
+    assert not (frame.partner == model.WORLD).any()
+    for fig in demo_run["figures"]:
+        codes = fig["query"]["product"]["codes"]
+        assert codes.get(demo.CLASSIFICATION, codes.get("*")) == fig["products"]
+        assert fig["query"]["source"] == demo.SOURCE
+        assert "world-from-partners" in {w["code"] for w in fig["warnings"]}
+    assert "world-from-reporters" in {w["code"] for w in demo_run["rank"]["warnings"]}
+    buffer = io.StringIO()
+    demo.print_summary(demo_run, Console(file=buffer, width=300))
+    assert "warning: no published world total for CHN" in buffer.getvalue()
 
 
 def test_china_growth_is_written_into_the_world(demo_run: dict) -> None:

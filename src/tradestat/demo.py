@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from tradestat import fmt
+
 SOURCE = "demo-synthetic"
 CLASSIFICATION = "HS2022"
 YEARS = (2022, 2023, 2024, 2025)
@@ -387,36 +389,24 @@ def generate(out_csv: Path, rows: int, seed: int = 2024,
 
 # -- the demo run: generate, ingest, headline figures ----------------------------------------
 
-#: Headline figures (key, label, HS prefixes): China's exports, Jan-Nov 2025 vs Jan-Nov 2024.
+#: Headline figures (key, label, HS prefixes, the basket of those prefixes or None for the one
+#: code): China's exports, Jan-Nov 2025 vs Jan-Nov 2024.
 FIGURES = (
-    ("ic", "Integrated circuits (HS 8542)", ("8542",)),
-    ("semiconductors", "Semiconductors (HS 8541 + 8542)", ("8541", "8542")),
-    ("cars", "Cars (HS 8703)", ("8703",)),
-    ("smartphones", "Smartphones (HS 851713)", ("851713",)),
-    ("apparel", "Apparel (HS 61 + 62)", ("61", "62")),
+    ("ic", "Integrated circuits (HS 8542)", ("8542",), None),
+    ("semiconductors", "Semiconductors (HS 8541 + 8542)", ("8541", "8542"), "semiconductors"),
+    ("cars", "Cars (HS 8703)", ("8703",), None),
+    ("smartphones", "Smartphones (HS 851713)", ("851713",), None),
+    ("apparel", "Apparel (HS 61 + 62)", ("61", "62"), "apparel"),
 )
 SPAN = ((202501, 202511), (202401, 202411))
 REPORTER = "CHN"
 RANK = {"product": "8542", "flow": "export", "year": 2024}
 
-# The figures read the rows of the demo's own release (``all_records``), not ``records``: a
-# store that holds other releases (an earlier demo of another size, real data) must not leak
-# into the numbers printed for this file.
-_SPAN_SQL = """
-SELECT sum(value_usd) FILTER (WHERE period BETWEEN ? AND ?),
-       sum(value_usd) FILTER (WHERE period BETWEEN ? AND ?)
-FROM all_records
-WHERE release_id = ? AND reporter = ? AND flow = 'export'
-  AND list_has_any([left(product, 2), left(product, 4), left(product, 6)], ?::VARCHAR[])
-"""
-_RANK_SQL = """
-SELECT reporter, value, rank() OVER (ORDER BY value DESC) AS rank,
-       100 * value / sum(value) OVER () AS share_pct, count(*) OVER () AS reporters
-FROM (SELECT reporter, sum(value_usd) AS value FROM all_records
-      WHERE release_id = ? AND flow = ? AND year = ? AND left(product, 4) = ?
-      GROUP BY reporter)
-ORDER BY rank, reporter
-"""
+# The headline figures are the analytics' own (tradestat.figure and tradestat.rank), read from
+# the demo's source like any figure: with their coverage and warnings, and the same numbers the
+# report and `tradestat figure --source demo-synthetic` give. Other sources in the store do not
+# leak in; another demo release of the same seed holds the same records (a smaller file is a
+# prefix of a larger one), and the supersede rule reads each record once.
 
 
 def _month(period: int) -> str:
@@ -427,31 +417,40 @@ def _span(pair: tuple[int, int]) -> dict:
     return {"start": _month(pair[0]), "end": _month(pair[1])}
 
 
-def figures(con: Any, release_id: str) -> list[dict]:
+def _period(pair: tuple[int, int]) -> str:
+    return "..".join(_month(p) for p in pair)
+
+
+def figures(store: Any) -> list[dict]:
     """China's exports of each featured product, Jan-Nov 2025 against Jan-Nov 2024."""
+    from tradestat import analytics
+
     out = []
-    (cur_a, cur_b), (prev_a, prev_b) = SPAN
-    for key, label, prefixes in FIGURES:
-        value, previous = con.execute(_SPAN_SQL, [cur_a, cur_b, prev_a, prev_b, release_id,
-                                                  REPORTER, list(prefixes)]).fetchone()
-        yoy = 100 * (value / previous - 1) if value is not None and previous else None
+    for key, label, prefixes, basket in FIGURES:
+        what = {"basket": basket} if basket else {"product": prefixes[0]}
+        fig = analytics.figure(store, REPORTER, "export", _period(SPAN[0]), source=SOURCE,
+                               **what)
         out.append({"key": key, "label": label, "reporter": REPORTER, "flow": "export",
-                    "products": list(prefixes), "currency": "USD", "value": value,
-                    "previous": previous, "yoy_pct": yoy, "span": _span(SPAN[0]),
-                    "previous_span": _span(SPAN[1])})
+                    "products": list(prefixes), "currency": fig.currency, "value": fig.value,
+                    "previous": fig.previous_value, "yoy_pct": fig.yoy_pct,
+                    "span": _span(SPAN[0]), "previous_span": _span(SPAN[1]),
+                    "query": fig.query, "warnings": [w.to_dict() for w in fig.warnings]})
     return out
 
 
-def ranking(con: Any, release_id: str, top: int = 5) -> dict:
+def ranking(store: Any, top: int = 5) -> dict:
     """China's rank and share among reporters of HS 8542 exports in 2024."""
-    rows = con.execute(_RANK_SQL, [release_id, RANK["flow"], RANK["year"],
-                                   RANK["product"]]).fetchall()
-    table = [{"reporter": r, "value": v, "rank": k, "share_pct": s} for r, v, k, s, _ in rows]
+    from tradestat import analytics
+
+    found = analytics.rank(store, RANK["flow"], str(RANK["year"]), product=RANK["product"],
+                           by="reporter", source=SOURCE)
+    table = [{"reporter": x.code, "value": x.value, "rank": x.rank, "share_pct": x.share_pct}
+             for x in found.rows]
     china = next((row for row in table if row["reporter"] == REPORTER), None)
     return {**RANK, "reporter": REPORTER, "rank": china and china["rank"],
             "share_pct": china and china["share_pct"], "value": china and china["value"],
-            "reporters": len(table), "total": sum(row["value"] for row in table),
-            "top": table[:top]}
+            "reporters": found.n, "total": found.total, "top": table[:top],
+            "warnings": [w.to_dict() for w in found.warnings]}
 
 
 def run(store: Any, out_dir: Path, rows: int, seed: int,
@@ -465,11 +464,7 @@ def run(store: Any, out_dir: Path, rows: int, seed: int,
     csv, mapping = generate(Path(out_dir) / f"demo-synthetic-{seed}.csv", rows, seed, progress)
     result = store.ingest(MappedCsvReader(mapping), csv, progress=progress)
     (progress or (lambda _msg: None))("computing headline figures")
-    con = store.connect()
-    try:
-        figs, rank = figures(con, result.release.id), ranking(con, result.release.id)
-    finally:
-        con.close()
+    figs, rank = figures(store), ranking(store)
     report_path = write_report(store, Path(out_dir), progress)
     return {
         "synthetic": True, "source": SOURCE,
@@ -498,25 +493,25 @@ def write_report(store: Any, out_dir: Path, progress: Progress | None = None) ->
 
 
 def money(value: float | None) -> str:
-    """USD for readers: '$123.4 bn', '$2.1 tn', '$950.0 m'."""
-    if value is None:
-        return "n/a"
-    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if abs(value) >= size:
-            return f"${value / size:,.1f} {word}"
-    return f"${value:,.0f}"
+    """USD for readers, as every figure prints: '$123.5 bn', '$2.1 tn', '$950.0 m'."""
+    return fmt.money(value, "USD")
 
 
 def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f} %"
+    return fmt.pct(value)
 
 
 def _span_words(span: dict) -> str:
     """{"start": "2025-01", "end": "2025-11"} -> "January–November 2025"."""
-    from tradestat.report import fmt
-
     (y0, m0), (y1, m1) = (map(int, span[k].split("-")) for k in ("start", "end"))
     return fmt.span(y0, m0, y1, m1)
+
+
+def _warnings(docs: list[dict], console: Any) -> None:
+    """Each warning of the figures once, as the CLI prints a figure's."""
+    seen = dict.fromkeys(w["message"] for d in docs for w in d.get("warnings", ()))
+    for message in seen:
+        console.print(f"warning: {message}", markup=False, style="yellow")
 
 
 def print_summary(result: dict, console: Any) -> None:
@@ -538,12 +533,14 @@ def print_summary(result: dict, console: Any) -> None:
     for f in result["figures"]:
         table.add_row(f["label"], money(f["value"]), money(f["previous"]), percent(f["yoy_pct"]))
     console.print(table)
+    _warnings(result["figures"], console)
     rank = result["rank"]
     if rank["rank"] is not None:
         console.print(f"China ranks #{rank['rank']} of {rank['reporters']} reporters in HS "
                       f"{rank['product']} exports in {rank['year']}, with "
-                      f"{rank['share_pct']:.1f} % of the synthetic total "
+                      f"{fmt.pct(rank['share_pct'], signed=False)} of the synthetic total "
                       f"({money(rank['total'])}).")
+        _warnings([rank], console)
     console.print(f"Files: {result['csv']} (mapping {result['mapping']})", markup=False)
     if result.get("report"):
         console.print(f"Report: {result['report']}", markup=False)
