@@ -21,6 +21,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+from test_engines import spark_engine, spark_test
 from tradestat import model
 from tradestat.analytics.figure import figure
 from tradestat.analytics.revisions import revisions
@@ -191,6 +192,15 @@ def test_revisions_are_the_cumulative_differences(store: Store, table5: pd.DataF
     assert len(res.revised) == differ and differ > len(expected) / 2
     doc = res.to_dict()
     assert doc["compared"] == len(expected) and doc["revised"] == differ
+
+
+@spark_test
+def test_revisions_on_spark_are_those_on_duckdb(store: Store) -> None:
+    """The months compared, their values and differences, computed by either engine."""
+    duck = revisions(store, source="gacc", reporter="CHN")
+    other = revisions(store, source="gacc", reporter="CHN", engine="spark")
+    assert len(duck.revised) > 10
+    assert [r.to_dict() for r in other.rows] == [r.to_dict() for r in duck.rows]
 
 
 def test_single_months_are_published_values(store: Store, table5: pd.DataFrame) -> None:

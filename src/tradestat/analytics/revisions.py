@@ -97,14 +97,12 @@ def _product_code(product: str | None) -> tuple[str | None, str | None]:
 
 
 def _published(store: Any, source: str | None, reporter: str | None, product: str | None,
-               as_of: str | None) -> pl.DataFrame:
+               as_of: str | None, engine: str) -> pl.DataFrame:
     """The current month and cumulative records of every series that has cumulative ones."""
-    import ibis
-
-    from tradestat.analytics.engine import complete
+    from tradestat.analytics.engine import records
     from tradestat.analytics.select import run
 
-    t = complete(ibis.duckdb.from_connection(store.connect(as_of)).table("records"))
+    t = records(store, engine, as_of)
     preds = [t.freq.isin(["M", model.CUMULATIVE])]
     for col, value in (("source", source), ("reporter", reporter), ("product", product)):
         if value is not None:
@@ -151,11 +149,13 @@ def _row(r: dict, item: str | None) -> Revision:
 
 
 def revisions(store: Any, source: str | None = None, reporter: str | None = None,
-              product: str | None = None, as_of: str | None = None) -> Revisions:
+              product: str | None = None, as_of: str | None = None,
+              engine: str = "duckdb") -> Revisions:
     """Months whose published value differs from the difference of the cumulative values.
 
     ``product``: an HS code, TOTAL or a China Customs item name ("Integrated circuits").
     Every month that could be compared is in ``rows``; ``revised`` holds those that differ.
+    ``engine``: "duckdb" (default) or "spark", as for every analytic.
     """
     from tradestat.analytics.engine import check_as_of
 
@@ -163,7 +163,7 @@ def revisions(store: Any, source: str | None = None, reporter: str | None = None
     code = country_code(reporter, "--reporter")[0] if reporter else None
     prod, item = _product_code(product)
     as_of = check_as_of(as_of)
-    df = compare(_published(store, source, code, prod, as_of))
+    df = compare(_published(store, source, code, prod, as_of, engine))
     query = {"source": source, "reporter": code, "product": prod, "item": item,
              "as_of": as_of}
     return Revisions(query, [_row(r, item) for r in df.iter_rows(named=True)])
