@@ -6,7 +6,8 @@
     {'supported': 2, 'contradicted': 1, 'unverifiable': 4}
 
 Modules follow the flow: :mod:`~tradestat.claims.extract` (sentences, mentions, claims, with
-:mod:`~tradestat.claims.context` carrying who/what/when between sentences),
+:mod:`~tradestat.claims.context` carrying who/what/when between sentences, with
+:mod:`~tradestat.claims.who` and :mod:`~tradestat.claims.when`),
 :mod:`~tradestat.claims.readings` (each reading computed with the analytics),
 :mod:`~tradestat.claims.verdicts` (supported / contradicted / unverifiable, with the reason),
 :mod:`~tradestat.claims.render` (the text with each claim marked and explained).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,17 +157,28 @@ class Engine:
 # ---------------------------------------------------------------- evidence
 
 def evidence(result: Any, function: str, **query: Any) -> dict:
-    """What a reading rests on: the query, the value, the releases, warnings, basis."""
+    """What a reading rests on: the query, the value, the releases, warnings, basis (read
+    from the figure's, ranking's or comparison's own attributes)."""
+    q = {"function": function, **query}
     if isinstance(result, TradestatError):
-        return {"query": {"function": function, **query}, "error": str(result)}
-    doc = result.to_dict()
-    cov = doc.get("coverage", {}).get("current", {})
-    return {"query": {"function": function, **query},
-            "value": doc.get("value", doc.get("total")), "currency": doc.get("currency"),
-            "basis": doc.get("basis"), "period": doc.get("period"),
-            "releases": cov.get("releases", []), "sources": cov.get("sources", []),
-            "warnings": doc.get("warnings", []), "conversion": doc.get("conversion"),
-            **{k: doc[k] for k in ("previous", "yoy_pct", "published_yoy_pct") if k in doc}}
+        return {"query": q, "error": str(result)}
+    cov = (getattr(result, "coverage", None) or {}).get("current", {})
+    doc = {"query": q, "value": getattr(result, "value", getattr(result, "total", None)),
+           "currency": result.currency, "basis": getattr(result, "basis", None),
+           "period": result.period.to_dict(), "releases": cov.get("releases", []),
+           "sources": cov.get("sources", []), "warnings": _warnings(result),
+           "conversion": getattr(result, "conversion", None)}
+    if hasattr(result, "previous_value"):  # a figure: its comparison with a year earlier
+        doc |= {"previous": {"value": result.previous_value,
+                             "period": result.period.previous().to_dict()},
+                "yoy_pct": result.yoy_pct, "published_yoy_pct": result.published_yoy_pct}
+    return doc
+
+
+def _warnings(result: Any) -> list[dict]:
+    if hasattr(result, "items"):  # a comparison: its items' warnings carry their item
+        return result.to_dict()["warnings"]
+    return [w.to_dict() for w in result.warnings]
 
 
 def figure_gaps(fig: Any, spans: tuple[str, ...] = ("current",)) -> list[dict]:
@@ -351,6 +363,21 @@ def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
     return out
 
 
+def _ranked(r: Any, item: str, code: str | None, ev: dict, label: Callable[[Any], str],
+            basis: str, share: bool = False, extra: Callable[[Any], dict] | None = None
+            ) -> Reading:
+    """``code``'s place (or share) in the ranking ``r``, with the codes ranked ahead of it;
+    ``label`` and ``extra`` (more evidence) are read from the ranking once it has a row."""
+    row = None if isinstance(r, TradestatError) else next(
+        (x for x in r.rows if x.code == code), None)
+    if row is None:
+        return Reading(item, item, "none", None, "rank", ev)
+    value, unit = (row.share_pct, "%") if share else (float(row.rank), "rank")
+    ev |= {"value": value, "unit": unit, **(extra(r) if extra else {}), "row": row.to_dict(),
+           "ahead": [x.code for x in r.rows if x.rank < row.rank]}
+    return bounded(Reading(label(r), item, basis, value, unit, ev, ranking_gaps(r)), r)
+
+
 def partner_rank_readings(c: Claim, eng: Engine) -> list[Reading]:
     """"The US was Vietnam's biggest export market": the partner's place among the
     reporter's partners."""
@@ -359,16 +386,9 @@ def partner_rank_readings(c: Claim, eng: Engine) -> list[Reading]:
         r = eng.partners(c, item)
         ev = evidence(r, "rank", flow=c.flow, period=c.period, by="partner",
                       reporter=c.reporter, **item_args(item))
-        row = None if isinstance(r, TradestatError) else next(
-            (x for x in r.rows if x.code == c.partner), None)
-        if row is None:
-            out.append(Reading(item, item, "none", None, "rank", ev))
-            continue
-        ev |= {"value": float(row.rank), "unit": "rank", "row": row.to_dict(),
-               "ahead": [x.code for x in r.rows if x.rank < row.rank]}
-        out.append(bounded(Reading(f"{item}: among {c.reporter}'s {r.n} partners", item,
-                                   "partners", float(row.rank), "rank", ev, ranking_gaps(r)),
-                           r))
+        out.append(_ranked(r, item, c.partner, ev,
+                           lambda r, item=item: f"{item}: among {c.reporter}'s {r.n} partners",
+                           "partners"))
     return out
 
 
@@ -384,16 +404,10 @@ def ranking_readings(c: Claim, eng: Engine) -> list[Reading]:
         r = eng.ranking(c, item)
         ev = evidence(r, "rank", flow=c.flow, period=c.period, by="reporter",
                       partner=c.partner, **item_args(item))
-        row = None if isinstance(r, TradestatError) else next(
-            (x for x in r.rows if x.code == c.reporter), None)
-        if row is None:
-            out.append(Reading(item, item, "none", None, "rank", ev))
-            continue
-        value, unit = (row.share_pct, "%") if c.share else (float(row.rank), "rank")
-        ev |= {"value": value, "unit": unit, "total": r.total, "row": row.to_dict(),
-               "reporters": r.n, "ahead": [x.code for x in r.rows if x.rank < row.rank]}
-        out.append(bounded(Reading(f"{item}: among {r.n} reporters", item, "reporters", value,
-                                   unit, ev, ranking_gaps(r)), r))
+        out.append(_ranked(r, item, c.reporter, ev,
+                           lambda r, item=item: f"{item}: among {r.n} reporters", "reporters",
+                           share=bool(c.share),
+                           extra=lambda r: {"total": r.total, "reporters": r.n}))
     return out
 
 
