@@ -16,18 +16,28 @@ from tradestat.errors import (
     StoreError,
     TradestatError,
 )
-from tradestat.sources import ComtradeReader, MappedCsvReader
-from tradestat.store import IngestResult, Release, Store
 
 __all__ = ["ComtradeReader", "DataError", "IngestResult", "InputError", "MappedCsvReader",
-           "Rejected", "Release", "Store", "StoreError", "TradestatError", "__version__",
-           "check", "compare", "figure", "rank", "series", "top"]
+           "Question", "Rejected", "Release", "Store", "StoreError", "TradestatError",
+           "__version__", "answer", "check", "compare", "figure", "rank", "series", "top"]
 
-_ANALYTICS = ("compare", "figure", "rank", "series", "top")
+_ANALYTICS = ("Question", "answer", "compare", "figure", "rank", "series", "top")
+
+
+#: the readers and the store, imported on first use too: ``tradestat --help`` and commands
+#: that need neither (the reference lookups) then load no Polars, DuckDB or Ibis
+_LAZY = {"ComtradeReader": "tradestat.sources", "MappedCsvReader": "tradestat.sources",
+         "IngestResult": "tradestat.store", "Release": "tradestat.store",
+         "Store": "tradestat.store"}
 
 
 def __getattr__(name: str) -> object:
-    """The analytics, imported on first use (Ibis and its backends are slow to import)."""
+    """The analytics, the readers and the store, imported on first use (Polars, DuckDB, Ibis
+    and its backends are slow to import)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     if name in _ANALYTICS:
         from tradestat import analytics
 

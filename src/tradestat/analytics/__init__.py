@@ -1,6 +1,7 @@
 """Headline figures on one query layer (Ibis over DuckDB, or Spark): figure, compare, rank,
 top and series, each returning an object with the values, the coverage and the warnings,
-``.to_dict()`` and ``.to_pandas()``.
+``.to_dict()`` and ``.to_pandas()``. Each takes its options by keyword, or a
+:class:`Question` through :func:`answer`.
 
     >>> from tradestat.analytics import figure                                    # doctest: +SKIP
     >>> figure("/path/to/store", "CHN", "export", "2024", product="8542").yoy_pct  # doctest: +SKIP
@@ -14,9 +15,10 @@ from tradestat.analytics.compare import Comparison, compare
 from tradestat.analytics.figure import Figure, figure
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
+from tradestat.analytics.question import Question, answer
 from tradestat.analytics.rank import Ranking, rank
 from tradestat.analytics.series import Series, series
 from tradestat.analytics.top import top
 
-__all__ = ["Comparison", "CoverageWarning", "Figure", "Ranking", "Series", "Span", "compare",
-           "figure", "rank", "series", "top"]
+__all__ = ["Comparison", "CoverageWarning", "Figure", "Question", "Ranking", "Series", "Span",
+           "answer", "compare", "figure", "rank", "series", "top"]

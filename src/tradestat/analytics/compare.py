@@ -12,7 +12,6 @@ plain-language relation of the first to each other ("exceeds by 12.4 %").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,20 +19,12 @@ import polars as pl
 
 from tradestat import model
 from tradestat.analytics import products, rules
-from tradestat.analytics.common import (
-    country_code,
-    flow_name,
-    open_store,
-    source_name,
-    spans_for,
-    target_currency,
-)
-from tradestat.analytics.engine import records
+from tradestat.analytics.common import target_currency
 from tradestat.analytics.figure import Figure, basket_warnings, build, partner_warnings
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
-from tradestat.analytics.select import GROUP, Selection, fetch
-from tradestat.errors import InputError
+from tradestat.analytics.question import Question, parse_items, resolve, union  # noqa: F401
+from tradestat.analytics.select import GROUP, fetch
 
 LEVEL_WITHIN = 0.01
 
@@ -103,37 +94,6 @@ def relation(a: str, va: float | None, b: str, vb: float | None) -> dict:
             "text": text}
 
 
-def parse_items(items: list[str], baskets: list[str], codes: list[str],
-                root: Any) -> list[products.Products]:
-    """Items as given: a bare string is an HS code (or TOTAL) when it looks like one, else a
-    basket name."""
-    out = []
-    for item in items:
-        is_code = re.fullmatch(r"\d+|total", str(item).strip(), re.IGNORECASE)
-        out.append(products.parse(product=item, store=root) if is_code
-                   else products.parse(basket=item, store=root))
-    out += [products.parse(basket=b, store=root) for b in baskets]
-    out += [products.parse(product=c, store=root) for c in codes]
-    if len(out) < 2:
-        raise InputError("compare needs at least two products or baskets")
-    labels = [p.label for p in out]
-    dupes = sorted({x for x in labels if labels.count(x) > 1})
-    if dupes:
-        raise InputError(f"{', '.join(dupes)} given twice")
-    return out
-
-
-def union(items: list[products.Products]) -> dict[str, list[str]] | None:
-    """Every item's codes in one selection (None when an item is TOTAL)."""
-    if any(p.codes is None for p in items):
-        return None
-    codes: dict[str, set[str]] = {}
-    for p in items:
-        for edition, prefixes in (p.codes or {}).items():
-            codes.setdefault(edition, set()).update(prefixes)
-    return {e: sorted(c) for e, c in codes.items()}
-
-
 def item_rows(df: pl.DataFrame, prods: products.Products) -> pl.DataFrame:
     """One item's rows from the frame keyed by full product, grouped as fetch groups them."""
     key = pl.col("product_key")
@@ -163,37 +123,31 @@ def compare(store: Any, reporter: str, flow: str, period: str, items: list[str] 
             partner: str | None = None, currency: str | None = None, engine: str = "duckdb",
             as_of: str | None = None, source: str | None = None) -> Comparison:
     """Items (basket names or HS codes) of one reporter side by side, largest first."""
-    store = open_store(store)
-    code, _ = country_code(reporter, "--reporter")
-    partner_code, partner_country = (country_code(partner, "--partner") if partner
-                                     else (model.WORLD, None))
-    span, spans = spans_for(period)
-    wanted = parse_items(list(items or ()), list(baskets or ()), list(codes or ()),
-                         store.root)
-    sel = Selection(flow_name(flow), [code], partner_code, union(wanted),
-                    source=source_name(store, source))
-    t = records(store, engine, as_of)
-    if any(p.kind == "basket" for p in wanted):
-        from tradestat.analytics.common import editions
+    return answer(store, Question.of(
+        "compare", flow=flow, reporter=reporter, period=period, items=items, baskets=baskets,
+        codes=codes, partner=partner, currency=currency, as_of=as_of, engine=engine,
+        source=source))
 
-        found = editions(t, sel, spans)
-        wanted = [products.for_editions(p, found, store.root) for p in wanted]
-        sel.codes = union(wanted)
-    df = fetch(t, sel, spans, by=("product",), dedup=False)
-    unit = target_currency(df.filter(pl.col("which").is_not_null()), currency)
+
+def answer(store: Any, q: Question) -> Comparison:
+    """The comparison that answers ``q`` (analytic compare: its items, baskets and codes)."""
+    r = resolve(store, q)
+    sel, wanted, span, partner_code = r.selection, r.items, r.span, r.partner
+    df = fetch(r.table, sel, r.spans, by=("product",), dedup=False)
+    unit = target_currency(df.filter(pl.col("which").is_not_null()), q.currency)
     figures = []
     for p in wanted:
-        rows, warnings = rules.apply(item_rows(df, p), spans, parts=p.kind != "basket",
+        rows, warnings = rules.apply(item_rows(df, p), r.spans, parts=p.kind != "basket",
                                      partner=partner_code, source=sel.source)
-        query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
-                 "product": p.to_dict(), "engine": engine, "as_of": as_of,
+        query = {"reporter": r.reporter, "flow": sel.flow, "partner": partner_code,
+                 "product": p.to_dict(), "engine": q.engine, "as_of": q.as_of,
                  "source": sel.source}
         figures.append(build(rows, [*p.warnings, *basket_warnings(rows, p), *warnings],
                              span, query, unit, basket=p.kind == "basket"))
     return _assemble(wanted, figures, span, unit, {
-        "reporter": code, "flow": sel.flow, "partner": partner_code, "engine": engine,
-        "as_of": as_of, "source": sel.source, "items": [p.to_dict() for p in wanted]},
-        partner_warnings(partner_code, partner_country))
+        "reporter": r.reporter, "flow": sel.flow, "partner": partner_code, "engine": q.engine,
+        "as_of": q.as_of, "source": sel.source, "items": [p.to_dict() for p in wanted]},
+        partner_warnings(partner_code, r.partner_country))
 
 
 def _assemble(wanted: list[products.Products], figures: list[Figure], span: Span, unit: str,

@@ -20,10 +20,10 @@ from tradestat.analytics.common import (  # noqa: F401  (flow_name & co. were de
     open_store,
     spans_for,
 )
-from tradestat.analytics.engine import records
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
-from tradestat.analytics.select import Selection, fetch
+from tradestat.analytics.question import Question, resolve
+from tradestat.analytics.select import fetch
 
 
 @dataclass
@@ -196,26 +196,25 @@ def figure(store: Any, reporter: str, flow: str, period: str, product: str | Non
         >>> f = figure(store, "CHN", "export", "2024-01..2024-11", product="8542")  # doctest: +SKIP
         >>> f.value, f.yoy_pct, [w.code for w in f.warnings]                      # doctest: +SKIP
     """
-    store = open_store(store)
-    code, _ = country_code(reporter, "--reporter")
-    partner_code, partner_country = (country_code(partner, "--partner") if partner
-                                     else (model.WORLD, None))
-    span, spans = spans_for(period)
-    prods = products.parse(product, basket, store.root)
-    sel = Selection(flow_name(flow), [code], partner_code, prods.codes,
-                    source=common.source_name(store, source))
-    t = records(store, engine, as_of)
-    prods = for_data(prods, t, sel, spans, store)
-    sel.codes = prods.codes
+    return answer(store, Question(
+        "figure", flow=flow, reporter=reporter, period=period, product=product, basket=basket,
+        partner=partner, currency=currency, as_of=as_of, engine=engine, source=source))
+
+
+def answer(store: Any, q: Question) -> Figure:
+    """The figure that answers ``q`` (a :class:`Question` whose analytic is figure)."""
+    r = resolve(store, q)
+    sel, prods, spans, partner_code = r.selection, r.products, r.spans, r.partner
     parts = prods.kind != "basket"
-    found = fetch(t, sel, spans)
+    found = fetch(r.table, sel, spans)
     df, warnings = rules.apply(found, spans, parts=parts, partner=partner_code,
                                source=sel.source)
-    query = {"reporter": code, "flow": sel.flow, "partner": partner_code,
-             "product": prods.to_dict(), "engine": engine, "as_of": as_of, "source": source}
+    query = {"reporter": r.reporter, "flow": sel.flow, "partner": partner_code,
+             "product": prods.to_dict(), "engine": q.engine, "as_of": q.as_of,
+             "source": q.source}
     warnings = [*prods.warnings, *basket_warnings(df, prods), *warnings,
-                *partner_warnings(partner_code, partner_country)]
-    fig = build(df, warnings, span, query, currency, basket=not parts)
+                *partner_warnings(partner_code, r.partner_country)]
+    fig = build(df, warnings, r.span, query, q.currency, basket=not parts)
     fig.other_sources, notes = other_sources(found, spans, parts, fig.currency,
                                            partner_code)
     fig.warnings.extend(source_warnings(fig, notes))

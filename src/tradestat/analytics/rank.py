@@ -18,21 +18,15 @@ import polars as pl
 from tradestat import model
 from tradestat.analytics import common, coverage, products, rules, select
 from tradestat.analytics.common import (
-    country_code,
-    country_codes,
     country_name,
-    flow_name,
-    for_data,
-    open_store,
     product_name,
-    spans_for,
     sum_by,
     target_currency,
 )
-from tradestat.analytics.engine import records
 from tradestat.analytics.figure import basket_warnings, partner_warnings
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
+from tradestat.analytics.question import Question, Resolved, resolve
 from tradestat.analytics.select import Selection, fetch
 from tradestat.errors import InputError
 
@@ -168,33 +162,26 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
          currency: str | None = None, engine: str = "duckdb", as_of: str | None = None,
          source: str | None = None) -> Ranking:
     """Reporters (or a reporter's partners or products) ranked by value for a span."""
-    store = open_store(store)
-    product = _check(by, partner, product, basket)
-    span, spans = spans_for(period)
-    prods = products.parse(product, basket, store.root)
-    level = _level(by, level, prods)
-    partner_code, partner_country = (country_code(partner, "--partner") if partner
-                                     else (model.WORLD, None))
-    sel = Selection(flow_name(flow), country_codes(reporter, "--reporter"), partner_code,
-                    prods.codes, source=common.source_name(store, source))
-    t = records(store, engine, as_of)
-    prods = for_data(prods, t, sel, spans, store)
-    sel.codes = prods.codes
-    fast = _by_product_sums(t, sel, spans, level, currency, top) if by == "product" else None
+    return answer(store, Question(
+        "rank", flow=flow, reporter=reporter, period=period, product=product, basket=basket,
+        partner=partner, currency=currency, as_of=as_of, engine=engine, source=source, by=by,
+        top=top, level=level))
+
+
+def answer(store: Any, q: Question) -> Ranking:
+    """The ranking that answers ``q`` (analytic rank, or top: products by value)."""
+    by = "product" if q.analytic == "top" else q.by
+    _check(by, q.partner, q.product, q.basket)
+    r = resolve(store, q)
+    level = _level(by, q.level, r.asked)
+    sel, prods, spans, span = r.selection, r.products, r.spans, r.span
+    fast = (_by_product_sums(r.table, sel, spans, level, q.currency, q.top)
+            if by == "product" else None)
     if fast is not None:
         cur, prev, warnings, unit, placed = fast
         conv = prev_conv = {}
     else:
-        keys = () if by == "reporter" else (by,)
-        df, warnings = rules.apply(fetch(t, sel, spans, by=keys, level=level), spans, keys,
-                                   level, parts=prods.kind != "basket" and by != "product",
-                                   partner=partner_code, source=sel.source)
-        cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
-        warnings = [*warnings, *basket_warnings(cur, prods)]
-        unit = target_currency(cur if cur.height else prev, currency)
-        now, conv = sum_by(cur, _KEY[by], unit)
-        before, prev_conv = sum_by(prev, _KEY[by], unit)
-        placed = select.place(now, before, top)
+        cur, prev, warnings, unit, placed, conv, prev_conv = _grouped(r, by, level)
     rows = _rows(placed, by)
     basket = prods.kind == "basket" and by != "product"
     unlike = coverage.unlike(cur, prev, basket)
@@ -205,16 +192,31 @@ def rank(store: Any, flow: str, period: str, product: str | None = None,
     many = sel.reporters is None or len(sel.reporters) > 1
     warnings = [*prods.warnings, *warnings, *_summed_warnings(sel, cur, span),
                 *coverage.compare(cur, prev, cov["current"], cov["previous"], many),
-                *partner_warnings(partner_code, partner_country), *_area_warnings(by, rows),
+                *partner_warnings(r.partner, r.partner_country), *_area_warnings(by, rows),
                 *coverage.withheld(unlike)]
     query = {"flow": sel.flow, "by": by, "level": level, "reporters": sel.reporters,
-             "partner": partner_code, "product": prods.to_dict(), "top": top,
-             "engine": engine, "as_of": as_of, "source": sel.source}
+             "partner": r.partner, "product": prods.to_dict(), "top": q.top,
+             "engine": q.engine, "as_of": q.as_of, "source": sel.source}
     basis = _basis(conv, prev_conv) if cur.height else None
     return Ranking(query, by, span, unit, basis, rows, placed.total, placed.previous_total,
                    placed.n, cov, warnings,
                    {"current": conv, "previous": prev_conv} if conv or prev_conv else None,
                    comparable=not unlike)
+
+
+def _grouped(r: Resolved, by: str, level: int | None) -> tuple:
+    """The ranking from rows grouped by the key ranked (the general path)."""
+    sel, prods, spans = r.selection, r.products, r.spans
+    keys = () if by == "reporter" else (by,)
+    df, warnings = rules.apply(fetch(r.table, sel, spans, by=keys, level=level), spans, keys,
+                               level, parts=prods.kind != "basket" and by != "product",
+                               partner=r.partner, source=sel.source)
+    cur, prev = (df.filter(pl.col("which") == w) for w in ("current", "previous"))
+    warnings = [*warnings, *basket_warnings(cur, prods)]
+    unit = target_currency(cur if cur.height else prev, r.question.currency)
+    now, conv = sum_by(cur, _KEY[by], unit)
+    before, prev_conv = sum_by(prev, _KEY[by], unit)
+    return cur, prev, warnings, unit, select.place(now, before, r.question.top), conv, prev_conv
 
 
 def _withhold(rows: list[Row], by: str, unlike: list[str], reporters: set[str]) -> None:

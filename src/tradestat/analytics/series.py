@@ -15,27 +15,14 @@ from typing import Any
 
 import polars as pl
 
-from tradestat import model
-from tradestat.analytics import coverage, products, rules
-from tradestat.analytics.common import (
-    country_code,
-    country_codes,
-    flow_name,
-    for_data,
-    in_currency,
-    open_store,
-    source_name,
-    target_currency,
-)
-from tradestat.analytics.engine import records
+from tradestat.analytics import coverage, rules
+from tradestat.analytics.common import in_currency, target_currency
 from tradestat.analytics.figure import basket_warnings, partner_warnings
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.periods import Span
-from tradestat.analytics.select import Selection, fetch
+from tradestat.analytics.question import EVERYTHING, Question, resolve  # noqa: F401
+from tradestat.analytics.select import fetch
 from tradestat.errors import InputError
-
-#: "All available periods": the span the query asks for when no period is given.
-EVERYTHING = Span(1900, 1, 2100, 12)
 
 
 @dataclass
@@ -159,36 +146,35 @@ def series(store: Any, reporter: str | list[str] | None, flow: str, product: str
            partner: str | None = None, currency: str | None = None, engine: str = "duckdb",
            as_of: str | None = None, source: str | None = None) -> Series:
     """Values per month (``freq="M"``) or year (``"A"``); ``reporter=None`` sums all."""
-    freq = str(freq).strip().upper()
+    return answer(store, Question(
+        "series", flow=flow, reporter=reporter, period=period, product=product, basket=basket,
+        partner=partner, currency=currency, as_of=as_of, engine=engine, source=source,
+        freq=freq))
+
+
+def answer(store: Any, q: Question) -> Series:
+    """The series that answers ``q`` (analytic series: ``q.freq`` M or A)."""
+    freq = str(q.freq).strip().upper()
     if freq not in ("M", "A"):
         raise InputError(f"--freq {freq!r}: use M (monthly) or A (annual)", value=freq)
-    store = open_store(store)
-    span = Span.parse(period) if period else None
-    partner_code, partner_country = (country_code(partner, "--partner") if partner
-                                     else (model.WORLD, None))
-    prods = products.parse(product, basket, store.root)
-    sel = Selection(flow_name(flow), country_codes(reporter, "--reporter"), partner_code,
-                    prods.codes, source=source_name(store, source))
-    t = records(store, engine, as_of)
-    spans = {"all": span or EVERYTHING}
-    prods = for_data(prods, t, sel, spans, store)
-    sel.codes = prods.codes
-    df, warnings = relabel(fetch(t, sel, spans), freq)
+    r = resolve(store, q)
+    sel, prods = r.selection, r.products
+    df, warnings = relabel(fetch(r.table, sel, r.spans), freq)
     found = sorted(df.get_column("which").unique().to_list())
     df, more = rules.apply(df, {w: _span(w) for w in found}, parts=prods.kind != "basket",
-                           compared=False, partner=partner_code, source=sel.source)
-    unit = target_currency(df, currency)
+                           compared=False, partner=r.partner, source=sel.source)
+    unit = target_currency(df, q.currency)
     points, bases = [], set()
-    for label in _labels(found, freq, span):
+    for label in _labels(found, freq, r.span):
         point, basis = _point(df.filter(pl.col("which") == label), label, unit)
         points.append(point)
         bases.add(basis)
     many = sel.reporters is None or len(sel.reporters) > 1
     warnings = [*prods.warnings, *basket_warnings(df, prods), *warnings, *more,
                 *_point_warnings(points, freq, many),
-                *partner_warnings(partner_code, partner_country)]
-    query = {"reporters": sel.reporters, "flow": sel.flow, "partner": partner_code,
-             "product": prods.to_dict(), "period": span.to_dict() if span else None,
-             "engine": engine, "as_of": as_of}
+                *partner_warnings(r.partner, r.partner_country)]
+    query = {"reporters": sel.reporters, "flow": sel.flow, "partner": r.partner,
+             "product": prods.to_dict(), "period": r.span.to_dict() if r.span else None,
+             "engine": q.engine, "as_of": q.as_of}
     basis = "/".join(sorted(b for b in bases if b)) or None
     return Series(query, freq, unit, basis, points, warnings)

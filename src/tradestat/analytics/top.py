@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradestat.analytics.rank import Ranking, rank
+from tradestat.analytics.question import Question
+from tradestat.analytics.rank import Ranking, answer
 
 
 def top(store: Any, reporter: str | list[str], flow: str, period: str, level: int = 4,
@@ -19,6 +20,7 @@ def top(store: Any, reporter: str | list[str], flow: str, period: str, level: in
     A published heading is never added to its sub-codes; a product published only at a
     coarser level than asked is ranked as published, with a warning.
     """
-    return rank(store, flow, period, product=product, by="product", reporter=reporter,
-                partner=partner, top=top, level=level, currency=currency, engine=engine,
-                as_of=as_of, source=source)
+    return answer(store, Question(
+        "top", flow=flow, reporter=reporter, period=period, product=product, partner=partner,
+        currency=currency, as_of=as_of, engine=engine, source=source, by="product", top=top,
+        level=level))
