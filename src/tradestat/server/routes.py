@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from tradestat import analytics
+from tradestat.analytics.question import Question
 from tradestat.errors import InputError
 from tradestat.reference import baskets, countries, hs
 from tradestat.server import schemas
@@ -22,30 +23,29 @@ from tradestat.server.queries import CachedStore, Runner
 
 router = APIRouter(prefix="/api", responses=schemas.ERRORS, default_response_class=JSONDoc)
 
-_TEXT = {"min_length": 1, "max_length": 200}
-Reporter = Annotated[str, Query(
-    description="ISO3 (CHN), Comtrade numeric (156) or a name (China).", **_TEXT)]
-Flow = Annotated[str, Query(description="export, import, re-export or re-import.",
-                            max_length=40)]
-Period = Annotated[str, Query(
-    description="2024 | 2024-11 | 2024-01..2024-11 (compared with a year earlier).",
-    max_length=40)]
-Product = Annotated[str | None, Query(
-    description="HS code at any level (8542, 854231) or TOTAL.", max_length=40)]
-Basket = Annotated[str | None, Query(
-    description="A named basket (see /api/baskets).", max_length=100)]
-Partner = Annotated[str | None, Query(description="Partner (default: the world).", **_TEXT)]
-Currency = Annotated[str | None, Query(
-    description="Currency of the result (default: the data's), e.g. CNY.", max_length=10)]
-AsOf = Annotated[str | None, Query(
-    description="Only releases published (else ingested) on or before this date, YYYY-MM-DD.",
-    max_length=40)]
-Source = Annotated[str | None, Query(
-    description="Only this source's data (e.g. comtrade, gacc); default: per reporter, the "
-    "source that publishes the asked code, then comtrade, baci, gacc, taiwan.",
-    max_length=64)]
-Top = Annotated[int | None, Query(description="The first N rows.", ge=1, le=100_000)]
-Level = Annotated[int | None, Query(description="HS digits: 2, 4 or 6.", ge=2, le=12)]
+Reporter = schemas.param("reporter", required=True)
+Flow = schemas.param("flow", required=True)
+Period = schemas.param("period", required=True)
+Product = schemas.param("product")
+Basket = schemas.param("basket")
+Partner = schemas.param("partner")
+Currency = schemas.param("currency")
+AsOf = schemas.param("as_of")
+Source = schemas.param("source")
+Top = schemas.param("top")
+Level = schemas.param("level")
+By = schemas.param("by")
+Freq = schemas.param("freq")
+#: one endpoint's variants of an option (repeated, another default or help)
+Baskets = schemas.param("basket", many=True,
+                        help="Baskets (repeat; the first is the reference).")
+Codes = schemas.param("product", many=True, help="HS codes (repeat; after the baskets).")
+Reporters = schemas.param("reporter", many=True,
+                          help="Only these reporters (repeat); default: all.")
+AllReporters = schemas.param("reporter", help="Reporter; default: all reporters summed.")
+AnyPeriod = schemas.param("period", help="Limit to a span (default: every period with data).")
+TopLevel = schemas.param("level", default=4)
+TopN = schemas.param("top", default=20, help="The first N.")
 
 
 def store_of(request: Request) -> CachedStore:
@@ -74,19 +74,19 @@ async def figure(request: Request, reporter: Reporter, flow: Flow, period: Perio
                  product: Product = None, basket: Basket = None, partner: Partner = None,
                  currency: Currency = None, as_of: AsOf = None,
                  source: Source = None) -> JSONDoc:
-    args = (reporter, flow, period, product, basket, partner, currency, "duckdb", as_of,
-            source)
+    q = Question("figure", flow=flow, reporter=reporter, period=period, product=product,
+                 basket=basket, partner=partner, currency=currency, as_of=as_of, source=source)
     store = store_of(request)
 
     def run() -> dict:
-        fig = analytics.figure(store, *args)
+        fig = analytics.answer(store, q)
         if fig.value is not None:
             return with_display(fig)
         from tradestat.report.nearby import nearby
 
         near = nearby(store, reporter, flow, period, product, basket, as_of=as_of)
         return with_display(fig) | {"nearby": near.to_dict() | {"lines": near.lines()}}
-    return await answer(request, ("figure", *args), run)
+    return await answer(request, q, run)
 
 
 def with_display(fig: analytics.Figure) -> dict:
@@ -103,73 +103,62 @@ def with_display(fig: analytics.Figure) -> dict:
         "warnings": [sentence(readable(w.message)) for w in fig.warnings]}}
 
 
+async def answered_question(request: Request, q: Question) -> JSONDoc:
+    """The answer to ``q``, cached under it (a question is its own cache key)."""
+    store = store_of(request)
+    return await answer(request, q, lambda: analytics.answer(store, q))
+
+
 @router.get("/compare", response_model=None, responses={200: {"model": schemas.Comparison}},
             summary="Baskets or products of one reporter side by side")
 async def compare(request: Request, reporter: Reporter, flow: Flow, period: Period,
-                  basket: Annotated[list[str] | None, Query(
-                      description="Baskets (repeat; the first is the reference).")] = None,
-                  product: Annotated[list[str] | None, Query(
-                      description="HS codes (repeat; after the baskets).")] = None,
+                  basket: Baskets = None,
+                  product: Codes = None,
                   partner: Partner = None, currency: Currency = None,
                   as_of: AsOf = None, source: Source = None) -> JSONDoc:
-    store = store_of(request)
-    key = ("compare", reporter, flow, period, tuple(basket or ()), tuple(product or ()),
-           partner, currency, as_of, source)
-    return await answer(request, key, lambda: analytics.compare(
-        store, reporter, flow, period, baskets=basket, codes=product, partner=partner,
-        currency=currency, as_of=as_of, source=source))
+    return await answered_question(request, Question.of(
+        "compare", flow=flow, reporter=reporter, period=period, baskets=basket, codes=product,
+        partner=partner, currency=currency, as_of=as_of, source=source))
 
 
 @router.get("/rank", response_model=None, responses={200: {"model": schemas.Ranking}},
             summary="Reporters, partners or products ranked by value, with shares and YoY")
 async def rank(request: Request, flow: Flow, period: Period, product: Product = None,
-               basket: Basket = None,
-               by: Annotated[str, Query(description="reporter, partner or product.",
-                                        max_length=20)] = "reporter",
+               basket: Basket = None, by: By = "reporter",
                top: Top = None,
-               reporter: Annotated[list[str] | None, Query(
-                   description="Only these reporters (repeat); default: all.")] = None,
+               reporter: Reporters = None,
                partner: Partner = None, level: Level = None, currency: Currency = None,
                as_of: AsOf = None, source: Source = None) -> JSONDoc:
-    store = store_of(request)
-    key = ("rank", flow, period, product, basket, by, top, tuple(reporter or ()), partner,
-           level, currency, as_of, source)
-    return await answer(request, key, lambda: analytics.rank(
-        store, flow, period, product, basket, by, reporter, partner, top, level, currency,
-        "duckdb", as_of, source))
+    return await answered_question(request, Question(
+        "rank", flow=flow, reporter=reporter, period=period, product=product, basket=basket,
+        partner=partner, currency=currency, as_of=as_of, source=source, by=by, top=top,
+        level=level))
 
 
 @router.get("/top", response_model=None, responses={200: {"model": schemas.Ranking}},
             summary="A reporter's top products at HS level 2, 4 or 6")
 async def top(request: Request, reporter: Reporter, flow: Flow, period: Period,
-              level: Annotated[int, Query(description="HS digits: 2, 4 or 6.", ge=2,
-                                          le=12)] = 4,
-              top: Annotated[int, Query(description="The first N.", ge=1, le=100_000)] = 20,
+              level: TopLevel = 4,
+              top: TopN = 20,
               product: Product = None, partner: Partner = None, currency: Currency = None,
               as_of: AsOf = None, source: Source = None) -> JSONDoc:
-    args = (reporter, flow, period, level, top, product, partner, currency, "duckdb", as_of,
-            source)
-    store = store_of(request)
-    return await answer(request, ("top", *args), lambda: analytics.top(store, *args))
+    return await answered_question(request, Question(
+        "top", flow=flow, reporter=reporter, period=period, product=product, partner=partner,
+        currency=currency, as_of=as_of, source=source, by="product", top=top, level=level))
 
 
 @router.get("/series", response_model=None, responses={200: {"model": schemas.Series}},
             summary="Monthly or annual values, each point with its coverage")
 async def series(request: Request, flow: Flow,
-                 reporter: Annotated[str | None, Query(
-                     description="Reporter; default: all reporters summed.", **_TEXT)] = None,
+                 reporter: AllReporters = None,
                  product: Product = None, basket: Basket = None,
-                 freq: Annotated[str, Query(description="M (monthly) or A (annual).",
-                                            max_length=10)] = "M",
-                 period: Annotated[str | None, Query(
-                     description="Limit to a span (default: every period with data).",
-                     max_length=40)] = None,
+                 freq: Freq = "M",
+                 period: AnyPeriod = None,
                  partner: Partner = None, currency: Currency = None,
                  as_of: AsOf = None, source: Source = None) -> JSONDoc:
-    args = (reporter, flow, product, basket, freq, period, partner, currency, "duckdb", as_of,
-            source)
-    store = store_of(request)
-    return await answer(request, ("series", *args), lambda: analytics.series(store, *args))
+    return await answered_question(request, Question(
+        "series", flow=flow, reporter=reporter, period=period, product=product, basket=basket,
+        partner=partner, currency=currency, as_of=as_of, source=source, freq=freq))
 
 
 @router.get("/event", response_model=None, responses={200: {"model": schemas.Document}},

@@ -7,9 +7,29 @@ violation. Every answer of a query also says whether the row cap cut it (``trunc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
+
+from tradestat.options import OPTIONS
+
+
+def param(name: str, *, required: bool = False, **changes: Any) -> Any:
+    """The query parameter of a question's option, from its one declaration
+    (:data:`tradestat.options.OPTIONS`); ``changes``: this endpoint's variant
+    (another default, help, or ``many=True`` for a repeated parameter)."""
+    option = OPTIONS[name].but(**changes) if changes else OPTIONS[name]
+    kind: Any = list[option.type] if option.many else option.type
+    if not required and (option.default is None or option.many):
+        kind = kind | None
+    limits: dict[str, Any] = {}
+    if option.type is str and not option.many:
+        limits = {k: v for k, v in (("max_length", option.max_length),
+                                    ("min_length", option.min_length)) if v is not None}
+    if option.bounds:
+        limits |= {"ge": option.bounds[0], "le": option.bounds[1]}
+    return Annotated[kind, Query(description=option.help, **limits)]
 
 
 class _Open(BaseModel):
