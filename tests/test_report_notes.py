@@ -55,3 +55,18 @@ def test_a_text_gets_one_number() -> None:
     assert book.about("Ranking among reporters", [w]) == [1]  # said once, not twice
     assert [str(n) for n in book.items] == [
         "1. The figure: No data for the previous span January–August 2024."]
+
+
+def test_concordance_missing_says_the_codes_were_used_as_they_are() -> None:
+    """The catalogue's 'nearest' wording of basket-translated (no concordance loaded): the
+    note reads the warning's detail, not its message."""
+    from tradestat.analytics.guards import warn
+
+    found = [warn("basket-translated", {"edition": "HS2012", "used": "HS2017"}, "nearest",
+                  basket="integrated_circuits", edition="HS2012", nearest="HS2017")]
+    assert found[0].message == ("basket 'integrated_circuits' lists no HS2012 codes and no "
+                                "concordance is loaded: its HS2017 codes were used as-is for "
+                                "HS2012 data")
+    assert notes.describe("basket-translated", found) == (
+        "Data reported in HS2012 were matched with the basket's HS2017 codes, used as they are "
+        "(no concordance is loaded).")

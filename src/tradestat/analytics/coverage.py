@@ -6,7 +6,7 @@ import polars as pl
 
 from tradestat import model
 from tradestat.analytics.engine import answering
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 from tradestat.analytics.rules import _names, months_text
 
@@ -154,9 +154,7 @@ def _months(periods: set[int]) -> str:
 def withheld(reasons: list[str]) -> list[CoverageWarning]:
     if not reasons:
         return []
-    return [CoverageWarning(
-        "yoy-withheld", "no year-on-year change: the previous span is not covered like the "
-        "current one (" + "; ".join(reasons) + ")", {"reasons": reasons})]
+    return [warn("yoy-withheld", {"reasons": reasons}, reasons="; ".join(reasons))]
 
 
 def _missing_months(df: pl.DataFrame, span: Span,
@@ -180,28 +178,26 @@ def compare(cur: pl.DataFrame, prev: pl.DataFrame, c: dict, p: dict,
     warnings = []
     for name, cov, df in (("current", c, cur), ("previous", p, prev)):
         if not df.height:
-            warnings.append(CoverageWarning(
-                "no-data", f"no data for the {name} span {cov['period']['label']}",
-                {"span": name}))
+            warnings.append(warn("no-data", {"span": name}, span=name,
+                                 period=cov["period"]["label"]))
         for reporter, months in cov["missing_months"].items():
-            warnings.append(CoverageWarning(
-                "missing-month", f"{reporter} has no data for {months_text(months)} in the "
-                f"{name} span {cov['period']['label']}",
-                {"span": name, "reporter": reporter, "months": months}))
+            warnings.append(warn(
+                "missing-month", {"span": name, "reporter": reporter, "months": months},
+                reporter=reporter, months=months_text(months), span=name,
+                period=cov["period"]["label"]))
     if many_reporters and cur.height and prev.height:
         warnings.extend(_reporter_sets(cur, prev))
     if c["classifications"] != p["classifications"] and cur.height and prev.height:
-        warnings.append(CoverageWarning(
-            "hs-version-mix", f"HS versions differ: {'/'.join(c['classifications'])} in "
-            f"{c['period']['label']} vs {'/'.join(p['classifications'])} in "
-            f"{p['period']['label']}", {"current": c["classifications"],
-                                         "previous": p["classifications"]}))
+        warnings.append(warn(
+            "hs-version-mix", {"current": c["classifications"],
+                               "previous": p["classifications"]},
+            current="/".join(c["classifications"]), current_period=c["period"]["label"],
+            previous="/".join(p["classifications"]), previous_period=p["period"]["label"]))
     releases = sorted(set(c["releases"]) | set(p["releases"]))
     sources = sorted(set(c["sources"]) | set(p["sources"]))
     if len(sources) > 1 or len(releases) > 1:
-        warnings.append(CoverageWarning(
-            "release-mix", f"the figures combine {len(releases)} releases from "
-            f"{', '.join(sources)}", {"releases": releases, "sources": sources}))
+        warnings.append(warn("release-mix", {"releases": releases, "sources": sources},
+                             n=len(releases), sources=", ".join(sources)))
     return warnings
 
 
@@ -220,16 +216,13 @@ def _reporter_sets(cur: pl.DataFrame, prev: pl.DataFrame) -> list[CoverageWarnin
                        "value", descending=True).select("reporter", "value").iter_rows()}
         share = sum(weights.values())
         heaviest = [f"{r} {_pct(w)}" for r, w in weights.items()]
-        out.append(CoverageWarning(
-            "reporter-coverage", f"{len(gone)} reporters of the previous span are missing "
-            f"from the current one ({_names(heaviest)}); they made {_pct(share)} of the "
-            "previous total", {"missing": gone, "previous_weight_pct": share,
-                               "weights_pct": weights}))
+        out.append(warn("reporter-coverage", {"missing": gone, "previous_weight_pct": share,
+                                              "weights_pct": weights},
+                        n=len(gone), heaviest=_names(heaviest), share=_pct(share)))
     new = sorted(now - before)
     if new:
-        out.append(CoverageWarning(
-            "reporter-coverage", f"{len(new)} reporters are in the current span only "
-            f"({_names(new)})", {"added": new}))
+        out.append(warn("reporter-coverage", {"added": new}, "added", n=len(new),
+                        reporters=_names(new)))
     return out
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from tradestat import model
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.errors import InputError
 
 
@@ -69,13 +69,13 @@ def for_editions(products: Products, editions: list[str], store: object = None) 
         except InputError:
             nearest = min(basket.codes, key=lambda v: abs(int(v[2:]) - int(edition[2:])))
             codes[edition] = list(basket.codes[nearest])
-            warnings.append(CoverageWarning(
-                "basket-translated", f"basket {basket.name!r} lists no {edition} codes and no "
-                f"concordance is loaded: its {nearest} codes were used as-is for {edition} data",
-                {"edition": edition, "used": nearest}))
+            warnings.append(warn("basket-translated", {"edition": edition, "used": nearest},
+                                 "nearest", basket=basket.name, edition=edition,
+                                 nearest=nearest))
             continue
         codes[edition] = tr.codes
-        warnings.extend(CoverageWarning(
-            "basket-translated", f"{basket.name} in {edition} (from {tr.translated_from}): {w}",
-            {"edition": edition, "from": tr.translated_from}) for w in tr.warnings)
+        warnings.extend(warn("basket-translated", {"edition": edition,
+                                                   "from": tr.translated_from},
+                             basket=basket.name, edition=edition, source=tr.translated_from,
+                             note=w) for w in tr.warnings)
     return Products(products.label, codes, products.kind, products.basket, warnings)

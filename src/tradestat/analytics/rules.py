@@ -20,7 +20,7 @@ from __future__ import annotations
 import polars as pl
 
 from tradestat import model
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 
 #: Rows that describe the same trade, once the engine has grouped them.
@@ -120,10 +120,7 @@ def freq_warnings(df: pl.DataFrame, compared: bool = True) -> list[CoverageWarni
     if not (mixed.height or (compared and both.height)):
         return []
     annual = sorted(per.filter(pl.col("freq") == "A").get_column("reporter").unique())
-    return [CoverageWarning(
-        "freq-mix", "annual figures are compared or summed with monthly ones "
-        f"(annual data for {_names(annual)}); both are complete-year totals, but they "
-        "may come from different releases", {"annual_reporters": annual})]
+    return [warn("freq-mix", {"annual_reporters": annual}, reporters=_names(annual))]
 
 
 def choose_partner_rows(df: pl.DataFrame, by_partner: bool) -> tuple[pl.DataFrame, list]:
@@ -144,9 +141,7 @@ def choose_partner_rows(df: pl.DataFrame, by_partner: bool) -> tuple[pl.DataFram
 
 
 def _world_from_partners(summed: list[str]) -> CoverageWarning:
-    return CoverageWarning(
-        "world-from-partners", f"no published world total for {_names(summed)}: the "
-        "world figure is the sum of the partner rows present", {"reporters": summed})
+    return warn("world-from-partners", {"reporters": summed}, reporters=_names(summed))
 
 
 def drop_covered(df: pl.DataFrame, key: str = "product_key") -> pl.DataFrame:
@@ -176,9 +171,8 @@ def choose_coarse(df: pl.DataFrame, level: int) -> tuple[pl.DataFrame, list]:
     kept = sorted(df.filter(coarse).get_column("product_key").unique().to_list())
     if not kept:
         return df, []
-    return df, [CoverageWarning(
-        "product-level", f"{_names(kept)} only published at a coarser level than {level} "
-        "digits: ranked as published", {"codes": kept, "level": level})]
+    return df, [warn("product-level", {"codes": kept, "level": level}, codes=_names(kept),
+                     level=level)]
 
 
 def parts_warnings(df: pl.DataFrame) -> list[CoverageWarning]:
@@ -191,10 +185,9 @@ def parts_warnings(df: pl.DataFrame) -> list[CoverageWarning]:
     out = []
     for code, reporters in ((c, sorted(r)) for c, r in sorted(found.items())):
         what = "TOTAL (all products)" if code == "*" else code
-        out.append(CoverageWarning(
-            "product-from-parts", f"no published {what} row for {_names(reporters)}: the sum "
-            "of its sub-codes was used, which leaves out trade not allocated to them",
-            {"code": model.TOTAL_PRODUCT if code == "*" else code, "reporters": reporters}))
+        out.append(warn("product-from-parts", {
+            "code": model.TOTAL_PRODUCT if code == "*" else code, "reporters": reporters},
+            what=what, reporters=_names(reporters)))
     return out
 
 
@@ -325,16 +318,13 @@ def _cumulative_warnings(derived: list, combined: list) -> list[CoverageWarning]
     if derived:
         months = sorted({f"{p // 100}-{p % 100:02d}" for _w, _r, p in derived})
         reporters = sorted({r for _w, r, _p in derived})
-        out.append(CoverageWarning(
-            "month-derived", f"{months_text(months)} ({_names(reporters)}): no month value "
-            "was published; derived as the cumulative value to that month minus the one to "
-            "the month before (both as published)", {"months": months, "reporters": reporters}))
+        out.append(warn("month-derived", {"months": months, "reporters": reporters},
+                        months=months_text(months), reporters=_names(reporters)))
     if combined:
         months = sorted({f"{p // 100}-{p % 100:02d}" for _w, _r, p in combined})
-        out.append(CoverageWarning(
-            "months-combined", f"{months_text(months)}: January and February were published "
-            "together (January-February only), so there is no value for a single one of them",
-            {"months": months, "reporters": sorted({r for _w, r, _p in combined})}))
+        out.append(warn("months-combined", {
+            "months": months, "reporters": sorted({r for _w, r, _p in combined})},
+            months=months_text(months)))
     return out
 
 

@@ -115,9 +115,9 @@ def concordance(items: list[CoverageWarning]) -> str:
         used[key] = used.get(key, 0) + 1
     parts = []
     for (edition, source), n in used.items():
+        # the catalogue's "nearest" wording: no concordance, the nearest edition's codes used
         how = ("used as they are (no concordance is loaded)" if any(
-            "no concordance" in w.message for w in items) else "carried through the HS "
-            "concordance")
+            "used" in w.detail for w in items) else "carried through the HS concordance")
         changes = f", {n} code changes listed under Warnings" if n > 1 else ""
         parts.append(f"data reported in {edition} were matched with the basket's {source} "
                      f"codes, {how}{changes}")
