@@ -257,7 +257,7 @@ def run_layout(args: argparse.Namespace) -> int:
     runs: dict[str, list[dict]] = {"ingest": [], "duckdb": []}
     for i in range(args.repeat):
         for kind in ("duckdb", "ingest") if i % 2 == 0 else ("ingest", "duckdb"):
-            load = _calm(args.max_load)
+            load = _calm(args.max_load, args.max_wait)
             run = _spawn(kind, args, target, csv)
             runs[kind].append(run)
             path = "" if kind == "duckdb" else (
@@ -283,7 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=WORK, help="where the CSV is kept")
     parser.add_argument("--stages", action="store_true", help="also time each ingest stage")
     parser.add_argument("--max-load", type=float, default=None,
-                        help="before each run, wait (up to 3 min) for the load average to drop")
+                        help="before each run, wait (up to --max-wait s) for the load average "
+                        "to drop to this")
+    parser.add_argument("--max-wait", type=float, default=180.0,
+                        help="the longest wait for --max-load, in seconds (default 180)")
     parser.add_argument("--dirty", action="store_true",
                         help="also time a copy with one bad cell, fast path tried vs text path")
     parser.add_argument("--layout", choices=LAYOUTS, default=None,
@@ -307,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.repeat):
         # Alternate which goes first so neither always enjoys a warmer page cache.
         for name in ("polars", "ingest") if i % 2 == 0 else ("ingest", "polars"):
-            load = _calm(args.max_load)
+            load = _calm(args.max_load, args.max_wait)
             path = ""
             if name == "ingest":
                 wall, cpu, rows, fast = time_ingest(csv, mapping, args.work)

@@ -40,7 +40,7 @@ from tradestat.errors import InputError, Rejected
 from tradestat.problems import Problem
 from tradestat.reference import countries
 from tradestat.sources import typed, validate
-from tradestat.sources.base import Reader, ReadResult
+from tradestat.sources.base import Reader, ReadResult, parse_typed
 from tradestat.sources.validate import HS_PATTERN, LINE, Derived, Spec
 
 #: BACI's names of the HS editions.
@@ -384,10 +384,8 @@ class BaciReader(Reader):
             return None
         specs = self._specs(layout, table)
         try:
-            raw = typed.tidy(pl.scan_csv(
-                data, has_header=False, skip_rows=1, schema=typed.dtypes(list(COLUMNS), specs),
-                row_index_name=LINE, row_index_offset=2, truncate_ragged_lines=False,
-                raise_if_empty=False, null_values=["NA"]).collect())
+            raw = typed.tidy(parse_typed(data, typed.dtypes(list(COLUMNS), specs), ",", 0,
+                                         ("NA",)))
             found = None if raw is None else typed.canonical(
                 raw, specs, _checks(year, where, products, _six("k")))
         except (pl.exceptions.PolarsError, ValueError, pl.exceptions.PanicException):

@@ -44,6 +44,7 @@ PORTAL_HEADER = [
 class ComtradeReader(Reader):
     name = "comtrade"
     source = "comtrade"
+    prepare_reads = (*_TOTALS, *_RECORD)
 
     def read(self, path: str | Path) -> ReadResult:
         self.delimiter = _delimiter(Path(path))
