@@ -102,7 +102,7 @@ def _as_reporter(store: Any, g: groups.Group, members: list[str], flow: str, per
                       [f"the sum of the members' reports: trade between {g.code} members is "
                        "included"], now)
     if missing:
-        out.warnings.append(_missing_warning(g, missing, weights, span))
+        out.warnings.append(_missing_warning(g, missing, weights, span, len(members)))
         out.previous_value = None
     return out
 
@@ -119,14 +119,18 @@ def _previous_weights(store: Any, flow: str, span: Span, members: list[str],
             for m in missing}
 
 
-def _missing_warning(g: groups.Group, missing: list[str], weights: dict, span: Span
-                     ) -> CoverageWarning:
+def _missing_warning(g: groups.Group, missing: list[str], weights: dict, span: Span,
+                     members: int) -> CoverageWarning:
+    if len(missing) == members:
+        return CoverageWarning("reporter-coverage", f"none of the {members} {g.code} members "
+                               f"of {span.label} has data in the store",
+                               {"missing": missing, "weights": weights})
     said = [f"{common.country_name(m)} ({m}, "
             + (f"{weights[m]:.1f} % of the previous span)" if weights.get(m) is not None
                else "no data in the previous span either)") for m in missing]
     return CoverageWarning(
-        "reporter-coverage", f"{len(missing)} of the {g.code} members of {span.label} have "
-        f"no data: {', '.join(said)}; the total is short of them and no change is computed",
+        "reporter-coverage", f"{len(missing)} of the {g.code} members of {span.label} "
+        f"{'has' if len(missing) == 1 else 'have'} no data: {', '.join(said)}; the total is short of them and no change is computed",
         {"missing": missing, "weights": weights})
 
 
@@ -136,9 +140,10 @@ def _as_partner(store: Any, g: groups.Group, members: list[str], reporter: str, 
     if code:
         row = figure(store, reporter, flow, period, partner=code, **ask)
         if row.value is not None:
+            # the row is a group's by definition: no 'partner is an area' warning for it
+            said = [w for w in row.warnings if w.code != "partner-area"]
             return GroupFigure(g, "partner", members, row.value, row.previous_value,
-                               row.currency, span, "published group row", [], {},
-                               list(row.warnings),
+                               row.currency, span, "published group row", [], {}, said,
                                [f"the {g.code} row as the source publishes it (its members "
                                 "by the source's definition), not added to member rows"], row)
     now = rank(store, flow, period, by="partner", reporter=reporter, top=None, **ask)

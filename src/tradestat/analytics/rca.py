@@ -64,6 +64,7 @@ def export_matrix(store: Any, period: str, level: int = 4, flow: str = "export",
     coarse = df.filter((pl.col("plen") < level) & (pl.col("plen") > 0))
     if coarse.height:
         codes = sorted(set(coarse.get_column("product_key").to_list()))
+        warnings = [w for w in warnings if w.code != "product-level"]  # said below, for here
         warnings.append(CoverageWarning(
             "product-level", f"{', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''} only "
             f"published at a coarser level than {level} digits: left out of the matrix",
