@@ -204,7 +204,7 @@ def _args(a: Answer) -> dict:
 
 def _value(a: Answer, store: Any, as_of: str | None) -> None:
     from tradestat import analytics
-    from tradestat.analytics import text
+    from tradestat.report import oneline as text
 
     r = a.reading
     a.query = {"function": "figure", "reporter": r["reporter"], "flow": r["flow"],

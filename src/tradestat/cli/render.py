@@ -1,13 +1,9 @@
-"""Plain-text renderings of analytic results, for the command line and reports: places by
-the names a reader knows (Taiwan for Comtrade's 490/S19, with its note once), products with
-their HS description, codes in warnings written as names.
+"""The command line's renderings of analytic results for readers: a figure with its
+warnings, tables of rankings, comparisons and series, each with the note that goes with a
+place's reader's name (Taiwan for Comtrade's 490/S19) once.
 
-    >>> figure_line(f)                                              # doctest: +SKIP
-    'China export of HS 8542 (Electronic integrated circuits) in 2024: US$159.7 bn, +17.2 % on
-    2023 (US$136.3 bn)'
-
-The wording helpers are the report's (:mod:`tradestat.report.words`, ``notes``), imported
-where used: these lines are a presentation of results, not part of the engine.
+    >>> figure_lines(f)                                             # doctest: +SKIP
+    ['China export of HS 8542 (Electronic integrated circuits) in 2024: US$159.7 bn, …']
 """
 
 from __future__ import annotations
@@ -16,14 +12,20 @@ import re
 from typing import TYPE_CHECKING
 
 from tradestat.analytics.common import money, pct
+from tradestat.report.oneline import (
+    _short,
+    figure_line,
+    place,
+    product_words,
+    readable,
+    span_words,
+)
 
 if TYPE_CHECKING:
     from tradestat.analytics.compare import Comparison
     from tradestat.analytics.figure import Figure
     from tradestat.analytics.rank import Ranking
     from tradestat.analytics.series import Series
-
-NAME_WIDTH = 44
 
 
 def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
@@ -38,42 +40,6 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     return [line(headers), "  ".join("-" * w for w in widths), *map(line, rows)]
 
 
-def _short(text: str, width: int = NAME_WIDTH) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def place(code: str) -> str:
-    """A reporter's or partner's name as a reader knows it ("Taiwan" for S19)."""
-    from tradestat.report.words import place as reader_place
-
-    return reader_place(code) if code else code
-
-
-def span_words(span: object) -> str:
-    """"2024", "January–August 2025"."""
-    from tradestat.report.words import span_words as in_words
-
-    return in_words(span)
-
-
-def readable(message: str) -> str:
-    """A message with names for country codes ("S19 17.5 %" -> "Taiwan 17.5 %")."""
-    from tradestat.report.notes import readable as names_for_codes
-
-    return names_for_codes(message)
-
-
-def product_words(product: dict) -> str:
-    """"HS 8542 (Electronic integrated circuits)", "passenger cars", "all products"."""
-    from tradestat.analytics.common import product_name
-    from tradestat.report.words import item_name
-
-    if product["kind"] != "code":
-        return item_name(product["label"], product["kind"])
-    name = _short(product_name(product["label"]), 60)
-    return f"HS {product['label']}" + (f" ({name})" if name else "")
-
-
 def place_notes(codes: list[str], warnings: list = ()) -> list[str]:
     """The note that goes with a reader's name (Taiwan for S19), once, when any code or
     warning names such a place."""
@@ -86,28 +52,6 @@ def place_notes(codes: list[str], warnings: list = ()) -> list[str]:
 
 def warning_lines(warnings: list, prefix: str = "") -> list[str]:
     return [f"warning: {prefix}{readable(w.message)}" for w in warnings]
-
-
-def figure_line(f: Figure) -> str:
-    q = f.query
-    to = f" to {place(q['partner'])}" if q.get("partner") not in (None, "WLD") else ""
-    head = (f"{place(q['reporter'])} {q['flow']}{to} of {product_words(q['product'])} in "
-            f"{span_words(f.period)}")
-    prev = span_words(f.period.previous())
-    if f.value is None:
-        return f"{head}: no data"
-    value = money(f.value, f.currency)
-    published = (f", {pct(f.published_yoy_pct)} year on year, as published"
-                 if f.published_yoy_pct is not None else "")
-    if f.yoy_pct is not None:
-        return (f"{head}: {value}, {pct(f.yoy_pct)} on {prev} "
-                f"({money(f.previous_value, f.currency)}){published}")
-    if f.previous_value is None:
-        why = f"no data for {prev} to compute a change"
-    else:
-        why = (f"{prev}: {money(f.previous_value, f.currency)}, not covered alike: no change "
-               "computed")
-    return f"{head}: {value}{published} ({why})"
 
 
 def figure_lines(f: Figure) -> list[str]:
