@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import inspect
 import itertools
 import os
@@ -32,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
@@ -41,12 +40,16 @@ from tradestat import model, settings
 from tradestat.errors import NoStoreError, Rejected, StoreError
 from tradestat.problems import Problem
 from tradestat.sources.base import Reader, ReadResult
-from tradestat.store import manifest, summary
+from tradestat.store import digest, manifest, summary
+from tradestat.store.digest import content_hash, same_content, seal
 from tradestat.store.manifest import Release
 from tradestat.store.query import connect, schema_key
 
 if TYPE_CHECKING:
     from tradestat.store.verify import Verification
+
+#: Moved to :mod:`tradestat.store.digest`; importable from here as before.
+file_digest, content_digest = digest.file_digest, digest.content_digest
 
 #: ``progress(message)``; a callback that also takes ``done, total`` gets those where a reader
 #: counts its work (bytes of an archive), for a bar.
@@ -77,58 +80,6 @@ def _crash_point(name: str) -> None:
     """Test hook: TRADESTAT_CRASH_AT=<name> kills the process here, as a power cut would."""
     if os.environ.get("TRADESTAT_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def file_digest(path: Path, algorithm: str = "blake3") -> str:
-    """The hex digest of a file's bytes: BLAKE3 (0.2 s for 886 MB here, where SHA-256 takes
-    0.5 s), or any :mod:`hashlib` algorithm ('sha256' for releases recorded with it)."""
-    digest = _hasher(algorithm)
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def content_digest(path: Path, algorithm: str = "blake3") -> str:
-    """A file's digest; for a folder (an unpacked archive), one over its files' names and
-    digests, so re-ingesting the same folder is recognised as unchanged."""
-    if not path.is_dir():
-        return file_digest(path, algorithm)
-    digest = _hasher(algorithm)
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(f"{f.relative_to(path).as_posix()}\0{file_digest(f, algorithm)}\n".encode())
-    return digest.hexdigest()
-
-
-def content_hash(path: Path) -> str:
-    """What a release records as its content: 'blake3:<hex>'."""
-    return f"blake3:{content_digest(path, 'blake3')}"
-
-
-def _hasher(algorithm: str) -> Any:  # a blake3 or hashlib object: they share no base type
-    if algorithm == "blake3":
-        from blake3 import blake3
-
-        return blake3()
-    return hashlib.new(algorithm)
-
-
-def _same_content(releases: list[Release], path: Path, content: str, reader: str,
-                  options: dict) -> Release | None:
-    """The committed release of these bytes read this way, if there is one. Releases
-    recorded before BLAKE3 have only a SHA-256: the file's is computed for them, and only
-    when one of them was read by the same reader with the same options."""
-    legacy: str | None = None
-    for old in releases:
-        if (old.reader, _options_key(old.options)) != (reader, _options_key(options)):
-            continue
-        if old.content_hash is None and old.content_sha256:
-            legacy = legacy or content_digest(path, "sha256")
-            if old.content_sha256 == legacy:
-                return old
-        elif old.content_hash == content:
-            return old
-    return None
 
 
 class Store:
@@ -214,8 +165,8 @@ class Store:
             raise ValueError(f"on_error must be one of {ON_ERROR}, not {on_error!r}")
         path = Path(path)
         note = _counting(progress)
-        digest: dict[str, str] = {}
-        hasher = threading.Thread(target=lambda: digest.update(content=content_hash(path)))
+        hashed: dict[str, str] = {}
+        hasher = threading.Thread(target=lambda: hashed.update(content=content_hash(path)))
         if path.is_file() or path.is_dir():
             hasher.start()
         note(f"reading {path.name}")
@@ -229,13 +180,13 @@ class Store:
             _crash_point("read")
             _check(first, on_error)
             with self._writer() as releases:
-                old = _same_content(releases, path, digest["content"], first.reader,
+                old = same_content(releases, path, hashed["content"], first.reader,
                                     first.options)
                 if old is not None:
                     return IngestResult("unchanged", old)
                 try:
                     release, staged = self._commit(itertools.chain([first], batches), path,
-                                                   digest["content"], releases, note,
+                                                   hashed["content"], releases, note,
                                                    on_error)
                 except (OSError, pl.exceptions.PolarsError, duckdb.IOException) as exc:
                     failed = write_error(self.root, exc, "cannot write the release")
@@ -260,7 +211,7 @@ class Store:
         try:
             staged = _stage(itertools.chain([first], results), path, staging, rid, note,
                             on_error)
-            files = _seal(staging)
+            files = seal(staging)
             release = Release(
                 id=rid, seq=max((r.seq for r in releases), default=0) + 1,
                 source=first.source, reader=first.reader, file_name=path.name,
@@ -363,12 +314,6 @@ def _counting(progress: Progress | None) -> Progress:
     except (TypeError, ValueError):
         return lambda msg, _done=None, _total=None: progress(msg)
     return progress
-
-
-def _options_key(options: dict) -> str:
-    import json
-
-    return json.dumps(options, sort_keys=True)
 
 
 def _problem_list(result: ReadResult) -> list[Problem]:
@@ -532,33 +477,6 @@ def sort_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     order = frame.select(packed).to_series().arg_sort()
     moved = frame.select(c for c in frame.columns if c not in fixed).rechunk()[order]
     return moved.hstack(frame.select(fixed)).select(frame.columns)
-
-
-def _seal(root: Path) -> dict[str, str]:
-    """Flush every file under ``root`` (and the folders) to disk; the BLAKE3 of each file,
-    by its path relative to ``root``, as the manifest records it (``tradestat verify``)."""
-    paths = []
-    for dirpath, _dirs, names in os.walk(root):
-        paths += [Path(dirpath) / name for name in names]
-    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
-        digests = list(pool.map(_seal_file, paths))
-    for dirpath, _dirs, _names in os.walk(root):
-        manifest.fsync_dir(Path(dirpath))
-    return {p.relative_to(root).as_posix(): d
-            for p, d in sorted(zip(paths, digests, strict=True))}
-
-
-def _seal_file(path: Path) -> str:
-    """The file's 'blake3:<hex>', read from the page cache just written, then flushed."""
-    digest = _hasher("blake3")
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        while chunk := os.read(fd, 1 << 22):
-            digest.update(chunk)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return f"blake3:{digest.hexdigest()}"
 
 
 #: errno of the write failures that say something about the store's disk or folder.

@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tradestat.store.digest import file_digest
 from tradestat.store.manifest import Release
-from tradestat.store.store import file_digest
 
 if TYPE_CHECKING:
     from tradestat.store.store import Store
