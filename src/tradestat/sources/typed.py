@@ -39,7 +39,7 @@ PERIOD_RANK = "__period_rank"
 #: Canonical fields read as numbers (Float64); a blank cell is null, as on the text path.
 NUMERIC = ("value", "fob_value_usd", "cif_value_usd", "quantity", "net_weight_kg",
            *validate.SIGNED)
-#: The store's row order (:func:`tradestat.store.store.write_release`), then the rest of the
+#: The store's row order (:func:`tradestat.store.layout.write_release`), then the rest of the
 #: record key: with all of :data:`model.KEY` in it, equal keys are neighbours once sorted.
 ORDER = (*model.PARTITIONS, *model.SORT,
          *(k for k in model.KEY if k not in (*model.PARTITIONS, *model.SORT)))

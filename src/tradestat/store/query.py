@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 #: Every release's rows. ``value_usd`` as readers see it: the files store it null where it
 #: equals ``value`` by construction (published in US dollars; see
-#: :func:`tradestat.store.store.stored_value_usd`), and releases written before that store the
+#: :func:`tradestat.store.layout.stored_value_usd`), and releases written before that store the
 #: copy itself: both read the same. Hive partitions let a filter on flow or year skip whole
 #: files (the Python read_parquet cannot pin their types: year would become BIGINT).
 _ALL_RECORDS = (
