@@ -110,6 +110,12 @@ CATALOGUE: dict[str, GuardType] = {
         GuardType("other-source", "Another source gives another value",
                   "the figure is {used}'s; another source in the store also answers: "
                   "{values}{notes} (choose one with --source)"),
+        GuardType("quantity-missing", "Rows without a quantity or weight",
+                  "{rows} of {of} rows ({share:.1f} % of the value) give no {measure}: left "
+                  "out of the value per {per}"),
+        GuardType("units-mixed", "Quantities in several units",
+                  "quantities in {n} units ({units}): a unit value for each, never one "
+                  "average"),
     )
 }
 

@@ -19,7 +19,14 @@ from typing import Annotated
 import typer
 
 from tradestat import __version__
-from tradestat.cli import figures, ingest, reference, reports, store  # noqa: F401  (commands)
+from tradestat.cli import (  # noqa: F401  (commands)
+    figures,
+    ingest,
+    reference,
+    reports,
+    store,
+    toolkit,
+)
 from tradestat.cli.base import INTERRUPT, app, err, out
 
 __all__ = ["app", "main"]

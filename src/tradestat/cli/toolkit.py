@@ -184,7 +184,8 @@ def mirror_cmd(run: Run, reporter: ReporterOpt, partner: Annotated[str, typer.Op
                 f"  gap: {money(m.gap, cur)} ({pct(m.gap_pct)})"]
     run.lines(doc, lines)
     if empty:
-        fail(f"no mirror: the store has no data from {' or '.join(empty)}'s side", 2)
+        sides = " or ".join(f"{who}'s" for who in empty)
+        fail(f"no mirror: the store has no data from {sides} side", 2)
 
 
 # -- concentration, contribution, projection -----------------------------------------------
@@ -309,3 +310,26 @@ def complexity_cmd(run: Run, period: PeriodOpt, level: MatrixLevel = 4, top: Top
                             f"{len(c.products)} products",
                             *table(["reporter", "name", "ECI", "diversity"], rows, {2, 3}),
                             *_warnings(doc)])
+
+
+@command(app, "unit-value")
+def unit_value_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt,
+                   product: ProductOpt = None, partner: PartnerOpt = None,
+                   engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
+    """Value per unit of quantity (each unit apart) and per kg."""
+    from tradestat.analytics.unitvalue import unit_value
+    from tradestat.fmt import money
+
+    u = run.call(lambda: unit_value(run.store(), reporter, flow, period, **_ask(
+        product=product, partner=partner, engine=engine, as_of=as_of)))
+    doc = u.to_dict()
+
+    def lines() -> list[str]:
+        cur = u.figure.currency
+        out = [f"{reporter} {flow}s, {u.figure.period.label}: {money(u.figure.value, cur)}"]
+        out += [f"  per {x.unit}: {cur} {x.per_unit:,.2f} ({x.quantity:,.0f} {x.unit}, "
+                f"{x.rows} rows)" for x in u.units]
+        if u.per_kg is not None:
+            out.append(f"  per kg of net weight: {cur} {u.per_kg:,.2f} ({u.kilograms:,.0f} kg)")
+        return [*out, *_warnings(doc)]
+    run.lines(doc, lines)
