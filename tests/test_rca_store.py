@@ -65,7 +65,7 @@ def test_rca_and_complexity_of_a_generated_store(store: Store, frame: pd.DataFra
     got = ref.apply(lambda r: adv.result.rca[r["reporter"]][r["product"]], axis=1)
     np.testing.assert_allclose(got, ref["rca"], rtol=1e-9)
     assert adv.to_dict()["world"]["reporters"] == 150
-    _, c = complexity_of(store, "2020", level=4)
+    c = complexity_of(store, "2020", level=4).result
     eci = ref.groupby("reporter")["eci"].first()
     np.testing.assert_allclose(pd.Series(c.eci).reindex(eci.index), eci, atol=1e-6)
     pci = ref.groupby("product")["pci"].first()

@@ -126,9 +126,21 @@ def rca(store: Any, period: str, reporter: str | None = None, level: int = 4,
     return Advantage(m, complexity(m.frame), code, top)
 
 
-def complexity_of(store: Any, period: str, level: int = 4, **ask: Any) -> tuple[Matrix,
-                                                                               Complexity]:
+@dataclass
+class Indices:
+    """ECI and PCI of a span's export matrix, with the matrix they were computed from."""
+
+    matrix: Matrix
+    result: Complexity
+
+    def to_dict(self) -> dict:
+        return {"period": self.matrix.span.to_dict(), "level": self.matrix.level,
+                **self.result.to_dict(),
+                "warnings": [w.to_dict() for w in self.matrix.warnings]}
+
+
+def complexity_of(store: Any, period: str, level: int = 4, **ask: Any) -> Indices:
     """ECI of every reporter and PCI of every product in ``period`` (see
     :mod:`tradestat.analytics.complexity`)."""
     m = export_matrix(store, period, level, **ask)
-    return m, complexity(m.frame)
+    return Indices(m, complexity(m.frame))

@@ -299,10 +299,9 @@ def complexity_cmd(run: Run, period: PeriodOpt, level: MatrixLevel = 4, top: Top
     from tradestat.analytics.rca import complexity_of
     from tradestat.cli.render import table
 
-    m, c = run.call(lambda: complexity_of(run.store(), period, level, engine=engine,
-                                          as_of=as_of))
-    doc = {"period": m.span.to_dict(), "level": level, **c.to_dict(),
-           "warnings": [w.to_dict() for w in m.warnings]}
+    found = run.call(lambda: complexity_of(run.store(), period, level, engine=engine,
+                                           as_of=as_of))
+    m, c, doc = found.matrix, found.result, found.to_dict()
     ranked = sorted(c.eci.items(), key=lambda kv: -kv[1])[:top]
     rows = [[code, country_name(code), f"{v:+.3f}", str(c.diversity[code])]
             for code, v in ranked]

@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from tradestat import __version__
-from tradestat.server import charts, errors, ingest, routes
+from tradestat.server import charts, errors, ingest, routes, toolkit
 from tradestat.server.queries import CachedStore, Runner
 from tradestat.store import Store
 
@@ -70,6 +70,7 @@ def create_app(store: Store | str | Path | None = None, *, token: str | None = N
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(charts.router)
+    app.include_router(toolkit.router)
     if token:
         app.include_router(ingest.router(token))
     _pages(app)
