@@ -327,7 +327,7 @@ def unit_value_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: Perio
         cur = u.figure.currency
         out = [f"{reporter} {flow}s, {u.figure.period.label}: {money(u.figure.value, cur)}"]
         out += [f"  per {x.unit}: {cur} {x.per_unit:,.2f} ({x.quantity:,.0f} {x.unit}, "
-                f"{x.rows} rows)" for x in u.units]
+                f"{x.rows} row{'s' if x.rows != 1 else ''})" for x in u.units]
         if u.per_kg is not None:
             out.append(f"  per kg of net weight: {cur} {u.per_kg:,.2f} ({u.kilograms:,.0f} kg)")
         return [*out, *_warnings(doc)]
