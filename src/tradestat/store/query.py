@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import glob
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,12 +22,12 @@ from sqlglot import exp
 
 from tradestat import model
 from tradestat.errors import StoreError
-from tradestat.store import summary
+from tradestat.store import facts, summary
+from tradestat.store.facts import one_schema
 from tradestat.store.manifest import Release
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    import polars as pl
 
 #: Every release's rows. ``value_usd`` as readers see it: the files store it null where it
 #: equals ``value`` by construction (published in US dollars; see
@@ -42,6 +41,9 @@ _ALL_RECORDS = (
 #: The expression of ``value_usd`` (also given to Spark as it is).
 VALUE_USD = ("coalesce(value_usd, CASE WHEN usd_basis = 'published' AND currency = 'USD' "
              "THEN value END)")
+#: The manifest facts the queries read, moved to :mod:`tradestat.store.facts` (written and
+#: read there side by side); importable from here as before.
+constants, releases_by_year, schema_key = facts.constants, facts.releases_by_year, facts.schema_key
 _SUMMARY = "CREATE VIEW summary AS SELECT * FROM read_parquet(:files)"
 
 
@@ -75,32 +77,6 @@ def connect(root: Path, releases: list[Release], as_of: str | None
     if files and sums:
         con.execute(_sql(_SUMMARY, files=_paths(glob.escape(str(p)) for p in sums)))
     return con
-
-
-def schema_key(schema: pl.Schema) -> str:
-    """What the files of a batch hold, as readers see it: its columns in order with their
-    types (text of any kind is text), digested. A release records it in its coverage.
-
-    >>> import polars as pl
-    >>> schema_key(pl.Schema({"a": pl.String})) == schema_key(pl.Schema({"a": pl.Enum(["x"])}))
-    True
-    """
-    import polars as pl
-
-    text = (pl.String, pl.Enum, pl.Categorical)
-    spec = ",".join(f"{name}:{'text' if isinstance(dtype, text) or dtype in text else dtype}"
-                    for name, dtype in schema.items())
-    return "sha1:" + hashlib.sha1(spec.encode(), usedforsecurity=False).hexdigest()[:16]
-
-
-def one_schema(releases: list[Release]) -> bool:
-    """Whether every file of ``releases`` has the same columns, in the same order and of the
-    same types, by what each release recorded (:func:`schema_key`). Then DuckDB binds the
-    view on one file's schema instead of reading every file's footer to unite them by name
-    (300 releases: 35 ms instead of 160 ms to open the store). Releases recorded before
-    their schema was, say nothing: their files are united by name, as always."""
-    with_rows = [r for r in releases if r.rows]
-    return bool(with_rows) and isinstance(_one_recorded(with_rows, "schema"), str)
 
 
 def data_files(root: Path, release: Release) -> list[Path]:
@@ -173,72 +149,6 @@ def summary_files(root: Path, releases: list[Release]) -> list[Path]:
 def effective(releases: list[Release], as_of: str | None) -> list[Release]:
     """The releases that take part in the store's views (all, or those effective by as_of)."""
     return releases if as_of is None else [r for r in releases if r.effective <= as_of]
-
-
-def constants(releases: list[Release]) -> dict[str, object]:
-    """What every row of these releases holds, by their manifest (releases ingested before
-    coverage recorded a fact say nothing about it, so nothing is assumed):
-
-    - columns of one value: ``source``, ``release_id``, and ``classification``, ``currency``
-      and ``freq`` where the releases recorded one and the same;
-    - ``is_world`` (partner is WLD) and ``plen`` (the product code's length, TOTAL 0), the
-      keys the analytics group by, where every row has the same;
-    - ``release_id_by_year``: the years only one release can hold rows for (by the period
-      range each recorded), with that release;
-    - ``regime`` where all rows have the same; ``no_total`` where no row is a TOTAL
-      product; ``no_published_yoy`` where no row carries a published change.
-    """
-    if not releases:
-        return {}
-    out: dict[str, object] = {}
-    if len({r.source for r in releases}) == 1:
-        out["source"] = releases[0].source
-    if len(releases) == 1:
-        out["release_id"] = releases[0].id
-    for column in ("classification", "currency", "freq", "regime"):
-        value = _one_recorded(releases, column)
-        if isinstance(value, str):
-            out[column] = value
-    kind = _one_recorded(releases, "partner_kinds")
-    if kind in ("world", "partners"):
-        out["is_world"] = kind == "world"
-    length = _one_recorded(releases, "code_lengths")
-    if isinstance(length, int) and not isinstance(length, bool):
-        out["plen"] = length
-    lengths = [r.coverage.get("code_lengths") for r in releases]
-    if all(isinstance(v, list) for v in lengths) and not any(0 in v for v in lengths):
-        out["no_total"] = True
-    if _one_recorded(releases, "published_yoy") is False:
-        out["no_published_yoy"] = True
-    out["release_id_by_year"] = releases_by_year(releases)
-    return out
-
-
-def _one_recorded(releases: list[Release], fact: str) -> object | None:
-    """The one value every release recorded for ``fact`` (a list in its coverage), if so."""
-    seen = [r.coverage.get(fact) for r in releases]
-    if not all(isinstance(v, list) and len(v) == 1 for v in seen):
-        return None
-    values = {v[0] for v in seen}
-    return values.pop() if len(values) == 1 else None
-
-
-def releases_by_year(releases: list[Release]) -> dict[int, str]:
-    """Years that only one of ``releases`` can hold rows for, with that release: each
-    release's rows lie within the period range its coverage recorded (a month YYYYMM or a
-    year YYYY). Empty when a release recorded no range."""
-    holders: dict[int, set[str]] = {}
-    for r in releases:
-        lo, hi = r.coverage.get("period_min"), r.coverage.get("period_max")
-        if not (isinstance(lo, int) and isinstance(hi, int)):
-            return {}
-        for year in range(_year(lo), _year(hi) + 1):
-            holders.setdefault(year, set()).add(r.id)
-    return {year: ids.pop() for year, ids in sorted(holders.items()) if len(ids) == 1}
-
-
-def _year(period: int) -> int:
-    return period if period < 10_000 else period // 100
 
 
 #: DuckDB types of the canonical Arrow types (for the empty store's typed, empty table).

@@ -42,9 +42,10 @@ from tradestat.problems import Problem
 from tradestat.sources.base import Reader, ReadResult
 from tradestat.store import digest, layout, manifest, summary
 from tradestat.store.digest import content_hash, same_content, seal
+from tradestat.store.facts import coverage, coverage_meets, merge_coverage
 from tradestat.store.layout import canonical_frame, write_release
 from tradestat.store.manifest import Release
-from tradestat.store.query import connect, schema_key
+from tradestat.store.query import connect
 
 if TYPE_CHECKING:
     from tradestat.store.verify import Verification
@@ -242,7 +243,7 @@ class Store:
     def _overlaps(self, new: Release, releases: list[Release]) -> list[str]:
         """Older releases of the same source that share record slices with ``new``."""
         candidates = [r for r in releases if r.source == new.source
-                      and _coverage_meets(r.coverage, new.coverage)]
+                      and coverage_meets(r.coverage, new.coverage)]
         if not candidates:
             return []
         con = connect(self.root, [*candidates, new], None)
@@ -283,7 +284,7 @@ def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
                 summed = pool.submit(summary.summarize, frame)
                 write_release(frame, staging / "data", part, result.order)
                 sums.append(summed.result())
-            staged.coverage = _merge_coverage(staged.coverage, _coverage(frame))
+            staged.coverage = merge_coverage(staged.coverage, coverage(frame))
         _crash_point("staging-partial")
         if result.quarantine.height:
             bad = result.quarantine
@@ -353,48 +354,3 @@ def write_error(root: Path, exc: BaseException, doing: str) -> StoreError | None
                       "was", path=str(root), errno=code)
 
 
-def _coverage(frame: pl.DataFrame) -> dict:
-    summary = frame.select(
-        pl.col("reporter").unique().sort().implode(), pl.col("flow").unique().sort().implode(),
-        pl.col("period").min().alias("period_min"), pl.col("period").max().alias("period_max"),
-        pl.col("freq").unique().sort().implode(),
-        # what the query side needs to know is one value throughout (see analytics.engine)
-        pl.col("classification").unique().sort().implode(),
-        pl.col("currency").unique().sort().implode(),
-    ).row(0, named=True)
-    # Whether partner rows are world totals, partners or both, and the product codes'
-    # lengths (TOTAL: 0): where one kind or one length holds throughout, the queries need
-    # not tell them apart row by row. Read off the distinct values (categorical columns on
-    # the fast path: no per-row work).
-    partners = frame.get_column("partner").unique().to_list()
-    codes = frame.get_column("product").unique().to_list()
-    summary["partner_kinds"] = sorted({"world" if p == model.WORLD else "partners"
-                                       for p in partners})
-    summary["code_lengths"] = sorted({0 if c == model.TOTAL_PRODUCT else len(c)
-                                      for c in codes if c is not None})
-    summary["regime"] = sorted(frame.get_column("regime").unique().drop_nulls().to_list())
-    summary["published_yoy"] = sorted(
-        {frame.get_column("published_yoy_pct").null_count() < frame.height})
-    # the files' columns and types: one for every release lets the view skip uniting them
-    summary["schema"] = [schema_key(frame.schema)]
-    return summary
-
-
-def _merge_coverage(a: dict, b: dict) -> dict:
-    """The coverage of two batches' rows together (``a`` empty before the first)."""
-    if not a:
-        return b
-    union = {k: sorted(set(a[k]) | set(b[k]), key=str)
-             for k in ("reporter", "flow", "freq", "classification", "currency",
-                       "partner_kinds", "regime", "schema")}
-    union["published_yoy"] = sorted(set(a["published_yoy"]) | set(b["published_yoy"]))
-    union["code_lengths"] = sorted(set(a["code_lengths"]) | set(b["code_lengths"]))
-    return {**union, "period_min": min(a["period_min"], b["period_min"]),
-            "period_max": max(a["period_max"], b["period_max"])}
-
-
-def _coverage_meets(a: dict, b: dict) -> bool:
-    return bool(set(a.get("reporter", [])) & set(b.get("reporter", []))
-                and set(a.get("flow", [])) & set(b.get("flow", []))
-                and a.get("period_min", 0) <= b.get("period_max", 0)
-                and b.get("period_min", 0) <= a.get("period_max", 0))
