@@ -26,8 +26,8 @@ def test_a_question_is_frozen_hashable_and_equal_by_value() -> None:
 
 
 def test_a_question_says_what_it_lacks() -> None:
-    with pytest.raises(InputError, match="'mirror' is not an analytic"):
-        Question("mirror", flow="export")
+    with pytest.raises(InputError, match="'gravity' is not an analytic"):
+        Question("gravity", flow="export")
     with pytest.raises(InputError, match="figure needs --reporter"):
         answer("/nonexistent", Question("figure", flow="export", period="2024"))
 

@@ -61,3 +61,17 @@ def test_bad_requests_say_why(client: TestClient, path: str, params: dict, statu
     r = client.get(path, params=params)
     assert r.status_code == status, r.text
     assert text in r.text
+
+
+def test_a_toolkit_question_is_answered_like_the_function(store: Path) -> None:  # noqa: F811
+    from tradestat.analytics import Question, answer
+    from tradestat.errors import InputError
+
+    q = Question("balance", reporter="China", period="2019", product="TOTAL")
+    assert hash(q) == hash(Question("balance", reporter="China", period="2019",
+                                    product="TOTAL"))
+    assert answer(store, q).value == balance(store, "CHN", "2019", product="TOTAL").value
+    with pytest.raises(InputError, match="mirror needs --partner"):
+        answer(store, Question("mirror", reporter="CHN", flow="export", period="2021"))
+    with pytest.raises(InputError, match="figure needs --flow"):
+        answer(store, Question("figure", reporter="CHN", period="2021"))

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from tradestat.store import Store
 
 ANALYTICS = ("figure", "compare", "rank", "top", "series")
+#: The analyst's toolkit (issue 15), answered by :mod:`tradestat.analytics.toolkit`.
+TOOLKIT = ("balance", "mirror", "group", "concentration", "contribution", "projection",
+           "unit-value", "rca", "complexity")
 #: "All available periods": the span a series asks for when no period is given.
 EVERYTHING = Span(1900, 1, 2100, 12)
 
@@ -45,7 +48,7 @@ class Question:
     given. Lists become tuples, so a question is hashable (the server's cache key)."""
 
     analytic: str
-    flow: str
+    flow: str | None = None
     reporter: str | tuple[str, ...] | None = None
     period: str | None = None
     product: str | None = None
@@ -63,11 +66,16 @@ class Question:
     items: tuple[str, ...] = ()
     baskets: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
+    #: group: the group asked (EU27, ASEAN …) and whether as reporter or partner
+    group: str | None = None
+    role: str = "reporter"
+    #: mirror: the CIF/FOB factor dividing the import side
+    cif_fob: float = 1.06
 
     def __post_init__(self) -> None:
-        if self.analytic not in ANALYTICS:
+        if self.analytic not in (*ANALYTICS, *TOOLKIT):
             raise InputError(f"{self.analytic!r} is not an analytic: use one of "
-                             f"{', '.join(ANALYTICS)}", value=str(self.analytic))
+                             f"{', '.join((*ANALYTICS, *TOOLKIT))}", value=str(self.analytic))
         for name in ("reporter", "items", "baskets", "codes"):
             value = getattr(self, name)
             if isinstance(value, list | tuple):
@@ -122,6 +130,8 @@ def resolve(store: Store | Any, q: Question) -> Resolved:
     from tradestat.analytics.select import Selection
 
     store = common.open_store(store)
+    if q.flow is None:
+        raise InputError(f"{q.analytic} needs --flow", parameter="flow")
     reporters = _reporters(q)
     partner, country = (common.country_code(q.partner, "--partner") if q.partner
                         else (model.WORLD, None))
@@ -198,8 +208,9 @@ def union(items: list[products.Products]) -> dict[str, list[str]] | None:
 
 
 def answer(store: Store | Any, q: Question) -> Any:
-    """The answer to ``q`` from its analytic (a Figure, Comparison, Ranking or Series)."""
+    """The answer to ``q`` from its analytic (a Figure, Comparison, Ranking, Series, or one
+    of the toolkit's results)."""
     import importlib
 
-    module = "rank" if q.analytic == "top" else q.analytic
+    module = {"top": "rank", **dict.fromkeys(TOOLKIT, "toolkit")}.get(q.analytic, q.analytic)
     return importlib.import_module(f"tradestat.analytics.{module}").answer(store, q)

@@ -45,9 +45,14 @@ Role = Annotated[str, typer.Option(
 GroupReporter = option("reporter", help="With --as partner: whose trade with the group.")
 
 
-def _ask(**given: Any) -> dict:
-    """The question options given (unset ones left to the library's defaults)."""
-    return {k: v for k, v in given.items() if v is not None}
+def _answer(run: Run, analytic: str, **given: Any) -> Any:
+    """The answer to the question of ``analytic`` with the options given (unset ones left
+    to the question's defaults)."""
+    from tradestat.analytics import answer
+    from tradestat.analytics.question import Question
+
+    asked = {k: v for k, v in given.items() if v is not None}
+    return run.call(lambda: answer(run.store(), Question.of(analytic, **asked)))
 
 
 def _warnings(doc: dict) -> list[str]:
@@ -103,13 +108,11 @@ def group_cmd(run: Run, group: Annotated[str, typer.Argument(help="EU27, ASEAN, 
               basket: BasketOpt = None, currency: CurrencyOpt = None,
               engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
     """A group's trade: as a reporter (the sum of its members' reports) or as a partner."""
-    from tradestat.analytics.group import group_figure
     from tradestat.fmt import money, pct
 
-    g = run.call(lambda: group_figure(run.store(), group, flow, period, as_=role,
-                                      reporter=reporter, **_ask(
-                                          product=product, basket=basket, currency=currency,
-                                          engine=engine, as_of=as_of)))
+    g = _answer(run, "group", group=group, flow=flow, period=period, role=role,
+                reporter=reporter, product=product, basket=basket, currency=currency,
+                engine=engine, as_of=as_of)
     doc = g.to_dict()
     if g.value is None:
         run.lines(doc, lambda: _warnings(doc))
@@ -135,12 +138,10 @@ def balance_cmd(run: Run, reporter: ReporterOpt, period: PeriodOpt, partner: Par
                 currency: CurrencyOpt = None, engine: EngineOpt = "duckdb",
                 as_of: AsOfOpt = None) -> None:
     """Exports minus imports, the previous span's and the change, each flow's coverage."""
-    from tradestat.analytics.balance import balance
     from tradestat.fmt import money
 
-    b = run.call(lambda: balance(run.store(), reporter, period, **_ask(
-        partner=partner, product=product, basket=basket, currency=currency, engine=engine,
-        as_of=as_of)))
+    b = _answer(run, "balance", reporter=reporter, period=period, partner=partner,
+                product=product, basket=basket, currency=currency, engine=engine, as_of=as_of)
     doc = b.to_dict()
 
     def lines() -> list[str]:
@@ -165,12 +166,11 @@ def mirror_cmd(run: Run, reporter: ReporterOpt, partner: Annotated[str, typer.Op
                basket: BasketOpt = None, cif_fob: CifFob = 1.06, currency: CurrencyOpt = None,
                engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
     """One flow as both sides report it, the partner side on the FOB basis, and the gap."""
-    from tradestat.analytics.mirror import mirror
     from tradestat.fmt import money, pct
 
-    m = run.call(lambda: mirror(run.store(), reporter, partner, flow, period, cif_fob=cif_fob,
-                                **_ask(product=product, basket=basket, currency=currency,
-                                       engine=engine, as_of=as_of)))
+    m = _answer(run, "mirror", reporter=reporter, partner=partner, flow=flow, period=period,
+                cif_fob=cif_fob, product=product, basket=basket, currency=currency,
+                engine=engine, as_of=as_of)
     doc = m.to_dict()
     empty = [f.query["reporter"] for f in (m.reported, m.partner_side) if f.value is None]
 
@@ -198,12 +198,11 @@ def concentration_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: Pe
                       currency: CurrencyOpt = None, engine: EngineOpt = "duckdb",
                       as_of: AsOfOpt = None) -> None:
     """How concentrated a flow is: HHI (0-10,000), top-1 and top-5 shares, count."""
-    from tradestat.analytics.shares import concentration
     from tradestat.fmt import pct
 
-    c = run.call(lambda: concentration(run.store(), reporter, flow, period, by, **_ask(
-        product=product, basket=basket, level=level, currency=currency, engine=engine,
-        as_of=as_of)))
+    c = _answer(run, "concentration", reporter=reporter, flow=flow, period=period, by=by,
+                product=product, basket=basket, level=level, currency=currency,
+                engine=engine, as_of=as_of)
     doc = c.to_dict()
 
     def lines() -> list[str]:
@@ -222,13 +221,12 @@ def contribution_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: Per
                      currency: CurrencyOpt = None, engine: EngineOpt = "duckdb",
                      as_of: AsOfOpt = None) -> None:
     """Each partner's or product's part of the change, in percentage points."""
-    from tradestat.analytics.shares import contribution
     from tradestat.cli.render import table
     from tradestat.fmt import money, pct
 
-    g = run.call(lambda: contribution(run.store(), reporter, flow, period, by, **_ask(
-        product=product, basket=basket, level=level, currency=currency, engine=engine,
-        as_of=as_of)))
+    g = _answer(run, "contribution", reporter=reporter, flow=flow, period=period, by=by,
+                product=product, basket=basket, level=level, currency=currency,
+                engine=engine, as_of=as_of)
     doc = g.to_dict()
 
     def lines() -> list[str]:
@@ -249,12 +247,11 @@ def projection_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: Perio
                    partner: PartnerOpt = None, currency: CurrencyOpt = None,
                    engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
     """A full-year estimate from January-M, with its assumption and the method's errors."""
-    from tradestat.analytics.projection import projection
     from tradestat.fmt import money, pct
 
-    p = run.call(lambda: projection(run.store(), reporter, flow, period, **_ask(
-        product=product, basket=basket, partner=partner, currency=currency, engine=engine,
-        as_of=as_of)))
+    p = _answer(run, "projection", reporter=reporter, flow=flow, period=period,
+                product=product, basket=basket, partner=partner, currency=currency,
+                engine=engine, as_of=as_of)
     doc = p.to_dict()
 
     def lines() -> list[str]:
@@ -277,11 +274,10 @@ def rca_cmd(run: Run, period: PeriodOpt, reporter: AnyReporter = None,
                 "--flow", help="export (default) or import.")] = "export",
             engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
     """Revealed comparative advantage (Balassa) of each reporter's products."""
-    from tradestat.analytics.rca import rca
     from tradestat.cli.render import table
 
-    adv = run.call(lambda: rca(run.store(), period, reporter=reporter, level=level, top=top,
-                               flow=flow, engine=engine, as_of=as_of))
+    adv = _answer(run, "rca", period=period, reporter=reporter, level=level, top=top,
+                  flow=flow, engine=engine, as_of=as_of)
     doc = adv.to_dict()
     rows = [[r["reporter"], r["product"], r["name"][:44], f"{r['rca']:.2f}"]
             for r in doc["rows"]]
@@ -296,11 +292,9 @@ def complexity_cmd(run: Run, period: PeriodOpt, level: MatrixLevel = 4, top: Top
                    engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
     """Economic complexity (ECI) of reporters and product complexity (PCI)."""
     from tradestat.analytics.common import country_name
-    from tradestat.analytics.rca import complexity_of
     from tradestat.cli.render import table
 
-    found = run.call(lambda: complexity_of(run.store(), period, level, engine=engine,
-                                           as_of=as_of))
+    found = _answer(run, "complexity", period=period, level=level, engine=engine, as_of=as_of)
     m, c, doc = found.matrix, found.result, found.to_dict()
     ranked = sorted(c.eci.items(), key=lambda kv: -kv[1])[:top]
     rows = [[code, country_name(code), f"{v:+.3f}", str(c.diversity[code])]
@@ -316,11 +310,10 @@ def unit_value_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: Perio
                    product: ProductOpt = None, partner: PartnerOpt = None,
                    engine: EngineOpt = "duckdb", as_of: AsOfOpt = None) -> None:
     """Value per unit of quantity (each unit apart) and per kg."""
-    from tradestat.analytics.unitvalue import unit_value
     from tradestat.fmt import money
 
-    u = run.call(lambda: unit_value(run.store(), reporter, flow, period, **_ask(
-        product=product, partner=partner, engine=engine, as_of=as_of)))
+    u = _answer(run, "unit-value", reporter=reporter, flow=flow, period=period,
+                product=product, partner=partner, engine=engine, as_of=as_of)
     doc = u.to_dict()
 
     def lines() -> list[str]:

@@ -44,14 +44,14 @@ Role = Annotated[str, Query(alias="as", pattern="^(reporter|partner)$",
                             "reporter's trade with the group.")]
 
 
-def _ask(**given: Any) -> dict:
-    return {k: v for k, v in given.items() if v is not None}
+async def _run(request: Request, analytic: str, **given: Any) -> JSONDoc:
+    """The answer to the question of ``analytic`` (the question is its cache key)."""
+    from tradestat.analytics import answer as answer_of
+    from tradestat.analytics.question import Question
 
-
-async def _run(request: Request, name: str, fn: Any, **kwargs: Any) -> JSONDoc:
+    q = Question.of(analytic, **{k: v for k, v in given.items() if v is not None})
     store = store_of(request)
-    key = (name, *sorted((k, str(v)) for k, v in kwargs.items()))
-    return await answer(request, key, lambda: fn(store, **kwargs).to_dict())
+    return await answer(request, q, lambda: answer_of(store, q).to_dict())
 
 
 @router.get("/groups", response_model=None, summary="Country groups and their members today")
@@ -81,12 +81,9 @@ async def groups_show(request: Request, code: str,
 async def group(request: Request, code: str, flow: Flow, period: Period, role: Role = "reporter",
                 reporter: AnyReporter = None, product: Product = None, basket: Basket = None,
                 currency: Currency = None, as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.group import group_figure
-
-    return await _run(request, "group", lambda s, **k: group_figure(s, code, **k), flow=flow,
-                      period=period, as_=role, **_ask(reporter=reporter, product=product,
-                                                      basket=basket, currency=currency,
-                                                      as_of=as_of))
+    return await _run(request, "group", group=code, flow=flow, period=period, role=role,
+                      reporter=reporter, product=product, basket=basket, currency=currency,
+                      as_of=as_of)
 
 
 @router.get("/balance", response_model=None,
@@ -94,10 +91,8 @@ async def group(request: Request, code: str, flow: Flow, period: Period, role: R
 async def balance(request: Request, reporter: Reporter, period: Period, partner: Partner = None,
                   product: Product = None, basket: Basket = None, currency: Currency = None,
                   as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.balance import balance as fn
-
-    return await _run(request, "balance", fn, reporter=reporter, period=period, **_ask(
-        partner=partner, product=product, basket=basket, currency=currency, as_of=as_of))
+    return await _run(request, "balance", reporter=reporter, period=period, partner=partner,
+                      product=product, basket=basket, currency=currency, as_of=as_of)
 
 
 @router.get("/mirror", response_model=None,
@@ -107,11 +102,9 @@ async def mirror(request: Request, reporter: Reporter, partner: Annotated[str, Q
                  period: Period, product: Product = None, basket: Basket = None,
                  cif_fob: CifFob = 1.06, currency: Currency = None,
                  as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.mirror import mirror as fn
-
-    return await _run(request, "mirror", fn, reporter=reporter, partner=partner, flow=flow,
-                      period=period, cif_fob=cif_fob, **_ask(
-                          product=product, basket=basket, currency=currency, as_of=as_of))
+    return await _run(request, "mirror", reporter=reporter, partner=partner, flow=flow,
+                      period=period, cif_fob=cif_fob, product=product, basket=basket,
+                      currency=currency, as_of=as_of)
 
 
 @router.get("/concentration", response_model=None,
@@ -120,11 +113,8 @@ async def concentration(request: Request, reporter: Reporter, flow: Flow, period
                         by: ShareBy = "partner", product: Product = None,
                         basket: Basket = None, level: Level = None,
                         as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.shares import concentration as fn
-
-    return await _run(request, "concentration", fn, reporter=reporter, flow=flow,
-                      period=period, by=by, **_ask(product=product, basket=basket,
-                                                   level=level, as_of=as_of))
+    return await _run(request, "concentration", reporter=reporter, flow=flow, period=period,
+                      by=by, product=product, basket=basket, level=level, as_of=as_of)
 
 
 @router.get("/contribution", response_model=None,
@@ -133,11 +123,8 @@ async def contribution(request: Request, reporter: Reporter, flow: Flow, period:
                        by: ShareBy = "product", product: Product = None,
                        basket: Basket = None, level: Level = None,
                        as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.shares import contribution as fn
-
-    return await _run(request, "contribution", fn, reporter=reporter, flow=flow,
-                      period=period, by=by, **_ask(product=product, basket=basket,
-                                                   level=level, as_of=as_of))
+    return await _run(request, "contribution", reporter=reporter, flow=flow, period=period,
+                      by=by, product=product, basket=basket, level=level, as_of=as_of)
 
 
 @router.get("/projection", response_model=None,
@@ -145,10 +132,8 @@ async def contribution(request: Request, reporter: Reporter, flow: Flow, period:
 async def projection(request: Request, reporter: Reporter, flow: Flow, period: Period,
                      product: Product = None, basket: Basket = None, partner: Partner = None,
                      as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.projection import projection as fn
-
-    return await _run(request, "projection", fn, reporter=reporter, flow=flow, period=period,
-                      **_ask(product=product, basket=basket, partner=partner, as_of=as_of))
+    return await _run(request, "projection", reporter=reporter, flow=flow, period=period,
+                      product=product, basket=basket, partner=partner, as_of=as_of)
 
 
 @router.get("/unit-value", response_model=None,
@@ -156,26 +141,19 @@ async def projection(request: Request, reporter: Reporter, flow: Flow, period: P
 async def unit_value(request: Request, reporter: Reporter, flow: Flow, period: Period,
                      product: Product = None, partner: Partner = None,
                      as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.unitvalue import unit_value as fn
-
-    return await _run(request, "unit-value", fn, reporter=reporter, flow=flow, period=period,
-                      **_ask(product=product, partner=partner, as_of=as_of))
+    return await _run(request, "unit-value", reporter=reporter, flow=flow, period=period,
+                      product=product, partner=partner, as_of=as_of)
 
 
 @router.get("/rca", response_model=None, summary="Balassa RCA of reporters' products")
 async def rca(request: Request, period: Period, reporter: AnyReporter = None,
               level: MatrixLevel = 4, top: Top = 10, as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.rca import rca as fn
-
-    return await _run(request, "rca", fn, period=period, level=level, top=top,
-                      **_ask(reporter=reporter, as_of=as_of))
+    return await _run(request, "rca", period=period, level=level, top=top, reporter=reporter,
+                      as_of=as_of)
 
 
 @router.get("/complexity", response_model=None,
             summary="Economic complexity (ECI) of reporters, PCI of products")
 async def complexity(request: Request, period: Period, level: MatrixLevel = 4,
                      as_of: AsOf = None) -> JSONDoc:
-    from tradestat.analytics.rca import complexity_of
-
-    return await _run(request, "complexity", complexity_of, period=period, level=level,
-                      **_ask(as_of=as_of))
+    return await _run(request, "complexity", period=period, level=level, as_of=as_of)
