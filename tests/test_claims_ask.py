@@ -81,11 +81,27 @@ def test_comparison(store: Store, annual: pd.Series) -> None:
 
 
 def test_balance_says_why_it_cannot(store: Store) -> None:
+    """The store holds exports only: a balance is refused, not made of one flow."""
     a = ask("What was China's trade surplus with the United States in 2018?", store,
             today=TODAY)
     assert a.intent == "balance" and not a.answered
     assert (a.reading["reporter"], a.reading["partner"]) == ("CHN", "USA")
-    assert "no balance analytic" in a.text
+    assert "no balance: the store has no exports and imports" in a.text
+
+
+def test_balance_from_china_s_customs_tables(tmp_path: Path, shared_data: Path) -> None:
+    from tradestat.sources.gacc import GaccReader
+
+    csv = shared_data / "gacc" / "customs_tables_2019_2024.csv"
+    st = Store(tmp_path / "store")
+    assert st.ingest(GaccReader(), csv).status == "committed"
+    df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    ytd = df[(df.table_no == "5") & (df.row_label == "TOTAL") & (df.month == "12")
+             & (df.measure == "value_ytd")].set_index("flow")["value"].astype(float) * 1000
+    a = ask("What was China's trade surplus in 2019?", st, today=TODAY)
+    assert a.intent == "balance" and a.answered
+    assert a.value == pytest.approx(ytd["export"] - ytd["import"], rel=1e-12)
+    assert a.text.startswith("China's trade surplus in 2019: $421.") and "imports $2.1" in a.text
 
 
 def test_share(store: Store, annual: pd.Series) -> None:

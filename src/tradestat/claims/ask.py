@@ -313,8 +313,20 @@ def _product(a: Answer) -> str:
 
 
 def _balance(a: Answer, store: Any, as_of: str | None) -> None:
-    raise InputError("a trade balance: tradestat has no balance analytic yet (exports and "
-                     "imports can be asked one at a time)")
+    """A trade balance: exports minus imports (both must be in the store)."""
+    from tradestat.analytics.balance import balance
+
+    r = a.reading
+    partner = r["partner"] if r["partner"] not in (None, "WLD") else None
+    a.query = {"function": "balance", "reporter": r["reporter"], "period": r["period"],
+               "partner": partner, **_args(a), "as-of": as_of}
+    b = balance(store, r["reporter"], r["period"], partner=partner, as_of=as_of, **_args(a))
+    a.result, a.value = b, b.value
+    with_ = f" with {_place(partner)}" if partner else ""
+    a.text = (f"{_place(r['reporter'])}'s trade {b.kind}{with_} in {b.exports.period.label}: "
+              f"{fmt.money(abs(b.value), b.currency)} (exports "
+              f"{fmt.money(b.exports.value, b.currency)}, imports "
+              f"{fmt.money(b.imports.value, b.currency)})")
 
 
 ANSWERS = {"value": _value, "growth": _growth, "rank": _rank, "share": _share,
