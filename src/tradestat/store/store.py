@@ -17,19 +17,14 @@ or none of it, and a killed ingest leaves only unlisted directories that the nex
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import fcntl
-import inspect
 import itertools
 import os
-import re
 import shutil
-import signal
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,13 +32,22 @@ import duckdb
 import polars as pl
 
 from tradestat import model, settings
-from tradestat.errors import NoStoreError, Rejected, StoreError
-from tradestat.problems import Problem
+from tradestat.errors import NoStoreError
 from tradestat.sources.base import Reader, ReadResult
-from tradestat.store import digest, layout, manifest, summary
+from tradestat.store import digest, layout, manifest
+from tradestat.store.commit import (
+    ON_ERROR,
+    IngestResult,
+    Progress,
+    Staged,
+    check,
+    counting,
+    crash_point,
+    stage,
+    write_error,
+)
 from tradestat.store.digest import content_hash, same_content, seal
-from tradestat.store.facts import coverage, coverage_meets, merge_coverage
-from tradestat.store.layout import canonical_frame, write_release
+from tradestat.store.facts import coverage_meets
 from tradestat.store.manifest import Release
 from tradestat.store.query import connect
 
@@ -54,36 +58,7 @@ if TYPE_CHECKING:
 file_digest, content_digest = digest.file_digest, digest.content_digest
 #: Moved to :mod:`tradestat.store.layout`; importable from here as before.
 sort_rows, stored_value_usd = layout.sort_rows, layout.stored_value_usd
-
-#: ``progress(message)``; a callback that also takes ``done, total`` gets those where a reader
-#: counts its work (bytes of an archive), for a bar.
-Progress = Callable[..., None]
-ON_ERROR = ("reject", "quarantine")
-
-
-@dataclass
-class IngestResult:
-    """What an ingest did: ``status`` is 'committed' or 'unchanged'."""
-
-    status: str
-    release: Release
-    problems: list[Problem] = field(default_factory=list)
-    n_problems: int = 0
-    quarantine: str | None = None
-
-    def to_dict(self) -> dict:
-        return {"release": self.release.id, "rows": self.release.rows, "status": self.status,
-                "source": self.release.source, "file": self.release.file_name,
-                "quarantined": self.release.quarantined if self.status == "committed" else 0,
-                "quarantine_file": self.quarantine, "notes": self.release.notes,
-                "problems": [p.to_dict() for p in self.problems],
-                "n_problems": self.n_problems}
-
-
-def _crash_point(name: str) -> None:
-    """Test hook: TRADESTAT_CRASH_AT=<name> kills the process here, as a power cut would."""
-    if os.environ.get("TRADESTAT_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+canonical_frame, write_release = layout.canonical_frame, layout.write_release
 
 
 class Store:
@@ -168,7 +143,7 @@ class Store:
         if on_error not in ON_ERROR:
             raise ValueError(f"on_error must be one of {ON_ERROR}, not {on_error!r}")
         path = Path(path)
-        note = _counting(progress)
+        note = counting(progress)
         hashed: dict[str, str] = {}
         hasher = threading.Thread(target=lambda: hashed.update(content=content_hash(path)))
         if path.is_file() or path.is_dir():
@@ -181,8 +156,8 @@ class Store:
             finally:
                 if hasher.is_alive() or hasher.ident:
                     hasher.join()
-            _crash_point("read")
-            _check(first, on_error)
+            crash_point("read")
+            check(first, on_error)
             with self._writer() as releases:
                 old = same_content(releases, path, hashed["content"], first.reader,
                                     first.options)
@@ -206,14 +181,14 @@ class Store:
 
     def _commit(self, results: Iterator[ReadResult], path: Path, content: str,
                 releases: list[Release], note: Progress, on_error: str
-                ) -> tuple[Release, _Staged]:
+                ) -> tuple[Release, Staged]:
         now = dt.datetime.now(dt.UTC)
         first = next(results)
         rid = f"{first.source}-{now:%Y%m%dT%H%M%S%f}-{content.partition(':')[2][:8]}"
         staging = self.root / "staging" / f"{rid}.{os.getpid()}"
         target = self.root / "releases" / rid
         try:
-            staged = _stage(itertools.chain([first], results), path, staging, rid, note,
+            staged = stage(itertools.chain([first], results), path, staging, rid, note,
                             on_error)
             files = seal(staging)
             release = Release(
@@ -223,14 +198,14 @@ class Store:
                 ingested_at=now.isoformat(timespec="seconds"), published=first.published,
                 quarantined=staged.quarantined, options=first.options, notes=staged.notes,
                 coverage=staged.coverage, files=files)
-            _crash_point("staged")
+            crash_point("staged")
             os.rename(staging, target)
             manifest.fsync_dir(target.parent)
-            _crash_point("renamed")
+            crash_point("renamed")
             release = replace(release, supersedes=self._overlaps(release, releases))
             note("committing")
             manifest.save(self.manifest_path, [*releases, release],
-                          before_replace=lambda: _crash_point("manifest-written"))
+                          before_replace=lambda: crash_point("manifest-written"))
         except BaseException:
             # A later batch rejected, a damaged archive, a full disk, Ctrl-C: nothing lists
             # this release, so what it wrote is removed now rather than left to the next
@@ -253,104 +228,5 @@ class Store:
             f"USING ({', '.join(model.SLICE)}) "
             "WHERE o.release_id <> ?", [new.id, new.id]).fetchall()
         return sorted(r[0] for r in rows)
-
-
-@dataclass
-class _Staged:
-    """What the batches of one ingest added up to in the staging directory."""
-
-    rows: int = 0
-    quarantined: int = 0
-    n_problems: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    coverage: dict = field(default_factory=dict)
-
-
-def _stage(results: Iterator[ReadResult], path: Path, staging: Path, rid: str,
-           note: Progress, on_error: str) -> _Staged:
-    """Write each batch's rows (and bad lines) under ``staging`` as it is read."""
-    staged = _Staged()
-    limit = settings.get("max_problems")
-    sums = []
-    for part, result in enumerate(results):
-        if part:
-            _check(result, on_error)
-        frame = canonical_frame(result.frame, result.source, rid)
-        note(f"writing {frame.height:,} rows")
-        if frame.height:
-            # the per-period sums (one pass, mostly numpy) beside the write
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                summed = pool.submit(summary.summarize, frame)
-                write_release(frame, staging / "data", part, result.order)
-                sums.append(summed.result())
-            staged.coverage = merge_coverage(staged.coverage, coverage(frame))
-        _crash_point("staging-partial")
-        if result.quarantine.height:
-            bad = result.quarantine
-            if result.path != path:  # a member of an archive: say which
-                bad = bad.select(pl.lit(str(result.path)).alias("_file"), pl.all())
-            with (staging / "quarantine.csv").open("ab") as fh:
-                bad.write_csv(fh, include_header=not staged.quarantined)
-        staged.rows += frame.height
-        staged.quarantined += result.quarantine.height
-        staged.n_problems += result.n_problems
-        staged.problems += _problem_list(result)[:limit - len(staged.problems)]
-        staged.notes += [n for n in result.notes if n not in staged.notes]
-    if sums:
-        summary.write(sums, staging / summary.FILE)
-    return staged
-
-
-def _check(result: ReadResult, on_error: str) -> None:
-    """Refuse a batch with problems (reject), or with no good row left (quarantine)."""
-    if result.n_problems and (on_error == "reject" or result.frame.height == 0):
-        raise Rejected(str(result.path), _problem_list(result), result.n_problems)
-
-
-def _counting(progress: Progress | None) -> Progress:
-    """``progress`` as ``(message, done=None, total=None)``; a callback taking only a message
-    gets only the message."""
-    if progress is None:
-        return lambda _msg, _done=None, _total=None: None
-    try:
-        inspect.signature(progress).bind("", 0, 0)
-    except (TypeError, ValueError):
-        return lambda msg, _done=None, _total=None: progress(msg)
-    return progress
-
-
-def _problem_list(result: ReadResult) -> list[Problem]:
-    limit = settings.get("max_problems")
-    return [Problem(row["code"], str(result.path), row["line"], row["column"], row["value"],
-                    row["hint"] or "") for row in result.problems.head(limit).iter_rows(named=True)]
-
-
-#: errno of the write failures that say something about the store's disk or folder.
-_NO_ROOM = {errno.ENOSPC: "the disk is full (no space left on device)",
-            errno.EDQUOT: "the disk quota is exhausted",
-            errno.EROFS: "the store is on a read-only file system",
-            errno.EACCES: "permission denied: the store directory is read-only for this user",
-            errno.EPERM: "permission denied: the store directory is read-only for this user"}
-_OS_ERROR = re.compile(r"\(os error (\d+)\)")
-
-
-def write_error(root: Path, exc: BaseException, doing: str) -> StoreError | None:
-    """The one-line :class:`StoreError` for a failure to write the store: what happened
-    (a full disk, a read-only directory) and that nothing was committed; None when ``exc``
-    is not a failure of the operating system (Polars and DuckDB say ``(os error 28)``)."""
-    code = exc.errno if isinstance(exc, OSError) else None
-    found = _OS_ERROR.search(str(exc)) if code is None else None
-    if found is not None:
-        code = int(found.group(1))
-    elif code is None and not isinstance(exc, OSError):
-        return None
-    if code is None:
-        why = str(exc)
-    else:
-        why = _NO_ROOM.get(code) or (exc.strerror if isinstance(exc, OSError) and exc.strerror
-                                     else os.strerror(code))
-    return StoreError(f"{root}: {doing}: {why}; nothing was committed, the store is as it "
-                      "was", path=str(root), errno=code)
 
 
