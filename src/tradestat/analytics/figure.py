@@ -20,7 +20,7 @@ from tradestat.analytics.common import (  # noqa: F401  (flow_name & co. were de
     open_store,
     spans_for,
 )
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 from tradestat.analytics.question import Question, resolve
 from tradestat.analytics.select import fetch
@@ -79,9 +79,8 @@ def partner_warnings(partner_code: str, partner_country: Any) -> list[CoverageWa
     if partner_country is None or not partner_country.is_area or partner_code == model.WORLD:
         return []
     note = f": {partner_country.note}" if partner_country.note else ""
-    return [CoverageWarning(
-        "partner-area", f"partner {partner_code} ({partner_country.name}) is an area, not a "
-        f"country{note}", {"partner": partner_code})]
+    return [warn("partner-area", {"partner": partner_code}, partner=partner_code,
+                 name=partner_country.name, note=note)]
 
 
 def basket_warnings(df: pl.DataFrame, prods: products.Products) -> list[CoverageWarning]:
@@ -104,10 +103,10 @@ def basket_warnings(df: pl.DataFrame, prods: products.Products) -> list[Coverage
     seen = {c for c in listed if c not in gone}
     if not gone:
         return []
-    return [CoverageWarning(
-        "code-missing", f"basket {prods.label!r}: no data for {', '.join(gone)} "
-        f"({'/'.join(found)}); the figure covers {', '.join(sorted(seen))} only",
-        {"basket": prods.label, "missing": gone, "present": sorted(seen)})]
+    return [warn("code-missing", {"basket": prods.label, "missing": gone,
+                                  "present": sorted(seen)},
+                 basket=prods.label, missing=", ".join(gone), editions="/".join(found),
+                 present=", ".join(sorted(seen)))]
 
 
 def build(df: pl.DataFrame, warnings: list[CoverageWarning], span: Span, query: dict,
@@ -158,11 +157,9 @@ def source_warnings(fig: Figure, notes: list[str]) -> list[CoverageWarning]:
     parts = [f"{s} gives {common.money(v, fig.currency)}"
              + (f" ({common.pct(common.growth_pct(v, fig.value))} against {used})"
                 if fig.value else "") for s, v in fig.other_sources.items()]
-    return [CoverageWarning(
-        "other-source", f"the figure is {used}'s; another source in the store also answers: "
-        + "; ".join(parts) + "".join(f" ({n})" for n in notes)
-        + " (choose one with --source)",
-        {"used": fig.coverage["current"]["sources"], "values": fig.other_sources})]
+    return [warn("other-source", {"used": fig.coverage["current"]["sources"],
+                                  "values": fig.other_sources},
+                 used=used, values="; ".join(parts), notes="".join(f" ({n})" for n in notes))]
 
 
 def published_yoy(rows: pl.DataFrame) -> float | None:
@@ -180,11 +177,8 @@ def yoy_warnings(fig: Figure) -> list[CoverageWarning]:
     computed, published = fig.yoy_pct, fig.published_yoy_pct
     if computed is None or published is None or abs(computed - published) <= 0.051:
         return []
-    return [CoverageWarning(
-        "yoy-published-differs", f"the change computed from the stored values, "
-        f"{computed:+.1f} %, differs from the {published:+.1f} % published beside the value: "
-        "the year-earlier value has been revised since, or comes from another release",
-        {"computed": computed, "published": published})]
+    return [warn("yoy-published-differs", {"computed": computed, "published": published},
+                 computed=computed, published=published)]
 
 
 def figure(store: Any, reporter: str, flow: str, period: str, product: str | None = None,

@@ -24,7 +24,7 @@ from tradestat.analytics.common import (
     target_currency,
 )
 from tradestat.analytics.figure import basket_warnings, partner_warnings
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 from tradestat.analytics.question import Question, Resolved, resolve
 from tradestat.analytics.select import Selection, fetch
@@ -137,10 +137,7 @@ def _summed_warnings(sel: Selection, cur: pl.DataFrame, span: Span) -> list[Cove
     if sel.reporters is not None or not cur.height:
         return []
     n = cur.get_column("reporter").n_unique()
-    return [CoverageWarning(
-        "world-from-reporters", f"the total is the sum of the {n} reporters with data for "
-        f"{span.label}, not a published world figure: trade of countries that have not "
-        "reported is not in it", {"n_reporters": n})]
+    return [warn("world-from-reporters", {"n_reporters": n}, n=n, period=span.label)]
 
 
 def _area_warnings(by: str, rows: list[Row]) -> list[CoverageWarning]:
@@ -151,9 +148,7 @@ def _area_warnings(by: str, rows: list[Row]) -> list[CoverageWarning]:
     areas = [r.code for r in rows if (c := countries.resolve(r.code)) and c.is_area]
     if not areas:
         return []
-    return [CoverageWarning(
-        "partner-area", f"partners {', '.join(areas)} are areas, not countries (e.g. "
-        "'nes' areas hold trade a reporter could not allocate)", {"partners": areas})]
+    return [warn("partner-area", {"partners": areas}, "ranked", partners=", ".join(areas))]
 
 
 def rank(store: Any, flow: str, period: str, product: str | None = None,

@@ -18,7 +18,7 @@ import polars as pl
 from tradestat.analytics import coverage, rules
 from tradestat.analytics.common import in_currency, target_currency
 from tradestat.analytics.figure import basket_warnings, partner_warnings
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 from tradestat.analytics.question import EVERYTHING, Question, resolve  # noqa: F401
 from tradestat.analytics.select import fetch
@@ -77,10 +77,8 @@ def relabel(df: pl.DataFrame, freq: str) -> tuple[pl.DataFrame, list[CoverageWar
         df = df.filter(pl.col("freq") != "A").with_columns(
             which=pl.format("{}-{}", pl.col("period") // 100,
                             (pl.col("period") % 100).cast(pl.String).str.zfill(2)))
-        warnings += [CoverageWarning(
-            "freq-mix", f"only annual data for {rules._names(annual_only)}: not in the "
-            "monthly series (ask for --freq A)", {"annual_reporters": annual_only})
-        ] if annual_only else []
+        warnings += [warn("freq-mix", {"annual_reporters": annual_only}, "series",
+                          reporters=rules._names(annual_only))] if annual_only else []
         return df, warnings
     # a cumulative value (freq C, January to its month) belongs to its year's point
     year = pl.when(pl.col("freq") != "A").then(pl.col("period") // 100) \
@@ -115,29 +113,24 @@ def _point_warnings(points: list[Point], freq: str, many: bool) -> list[Coverage
     out = []
     gaps = [p.period for p in points if p.value is None]
     if gaps:
-        out.append(CoverageWarning(
-            "missing-month" if freq == "M" else "no-data",
-            f"no data for {rules._names(gaps)}: gaps in the series are left empty",
-            {"periods": gaps}))
+        out.append(warn("missing-month" if freq == "M" else "no-data", {"periods": gaps},
+                        "series-gaps", periods=rules._names(gaps)))
     for p in points:
         if p.coverage.get("missing_months"):
             missing = p.coverage["missing_months"]
-            out.append(CoverageWarning(
-                "missing-month", f"{p.period} is a partial year: "
-                + "; ".join(f"{r} has no data for {rules.months_text(m)}"
-                           for r, m in missing.items()),
-                {"period": p.period, "reporters": missing}))
+            out.append(warn("missing-month", {"period": p.period, "reporters": missing},
+                            "partial-year", period=p.period, gaps="; ".join(
+                                f"{r} has no data for {rules.months_text(m)}"
+                                for r, m in missing.items())))
         if len(p.coverage.get("releases", [])) > 1:
-            out.append(CoverageWarning(
-                "release-mix", f"{p.period} combines {len(p.coverage['releases'])} releases "
-                f"from {', '.join(p.coverage['sources'])}",
-                {"period": p.period, "releases": p.coverage["releases"]}))
+            out.append(warn("release-mix", {"period": p.period,
+                                            "releases": p.coverage["releases"]},
+                            "series", period=p.period, n=len(p.coverage["releases"]),
+                            sources=", ".join(p.coverage["sources"])))
     counts = {p.period: p.coverage["n_reporters"] for p in points if p.value is not None}
     if many and len(set(counts.values())) > 1:
-        out.append(CoverageWarning(
-            "reporter-coverage", f"the reporters summed differ along the series (from "
-            f"{min(counts.values())} to {max(counts.values())} per point): compare points "
-            "with care", {"n_reporters": counts}))
+        out.append(warn("reporter-coverage", {"n_reporters": counts}, "series",
+                        low=min(counts.values()), high=max(counts.values())))
     return out
 
 
