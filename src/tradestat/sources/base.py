@@ -9,40 +9,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from tradestat.errors import Rejected, TradestatError
 from tradestat.problems import Problem
+from tradestat.readers import ReadResult
 from tradestat.sources import files, typed, validate
 
 LINE = "_line"
 #: The name given to a column whose header is empty (followed by its 1-based position).
 UNNAMED = "_unnamed_"
-
-
-@dataclass
-class ReadResult:
-    """Canonical rows read from one file, with what was set aside and why."""
-
-    path: Path
-    source: str
-    reader: str
-    frame: pl.DataFrame
-    problems: pl.DataFrame  # one row per problem: line, column, code, value, hint
-    quarantine: pl.DataFrame  # the bad lines as read, with their reasons
-    published: str | None = None
-    notes: list[str] = field(default_factory=list)
-    options: dict = field(default_factory=dict)
-    #: row positions that put ``frame`` in the order the store writes it (the fast path finds
-    #: them while looking for duplicate keys); None: the store sorts the rows itself
-    order: pl.Series | None = None
-
-    @property
-    def n_problems(self) -> int:
-        return self.problems.height
 
 
 class Reader:

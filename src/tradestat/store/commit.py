@@ -21,7 +21,7 @@ import polars as pl
 from tradestat import settings
 from tradestat.errors import Rejected, StoreError
 from tradestat.problems import Problem
-from tradestat.sources.base import ReadResult
+from tradestat.readers import ReadResult
 from tradestat.store import summary
 from tradestat.store.facts import coverage, merge_coverage
 from tradestat.store.layout import canonical_frame, write_release

@@ -33,7 +33,7 @@ import polars as pl
 
 from tradestat import model, settings
 from tradestat.errors import NoStoreError
-from tradestat.sources.base import Reader, ReadResult
+from tradestat.readers import Reader, ReadResult
 from tradestat.store import digest, layout, manifest
 from tradestat.store.commit import (
     ON_ERROR,
