@@ -67,6 +67,13 @@ def test_agrees_with_ecomplexity_on_a_generated_matrix() -> None:
     agree(df)
 
 
+def test_agrees_with_more_reporters_than_products() -> None:
+    """The eigenproblem is then solved on the products' side."""
+    df = generated(countries=120, products=40, seed=7)
+    assert df["reporter"].nunique() > 100 and df["product"].nunique() == 40
+    agree(df)
+
+
 def test_agrees_with_ecomplexity_on_real_comtrade_records(shared_data: Path) -> None:
     """The 27 EU members' imports of the headings (four digits) of HS 44, 47, 48, 49 and 94,
     2020 (real Comtrade records; imports stand in for exports: the arithmetic is the same)."""

@@ -68,3 +68,22 @@ def test_no_value_no_unit_value(store) -> None:
     st, _ = store
     with pytest.raises(InputError, match="no unit values: the store has no value"):
         unit_value(st, "FRA", "export", "2019", product="0306")
+
+
+def test_world_from_partner_rows(tmp_path: Path) -> None:
+    """No world row: the figure sums the partner rows, and so do the quantities."""
+    (tmp_path / "m.toml").write_text(
+        'source = "generated"\npublished = "2025-01-31"\n[columns]\nreporter = "R"\n'
+        'partner = "P"\nperiod = "Y"\nproduct = "HS"\nvalue = "V"\nquantity = "Q"\n'
+        'quantity_unit = "U"\n[constants]\nflow = "export"\nclassification = "HS2022"\n'
+        '[formats]\nperiod = "YYYY"\n')
+    df = pd.DataFrame({"R": "VNM", "P": ["USA", "CHN", "KOR"], "Y": 2024, "HS": "854231",
+                       "V": [3.0e9, 2.0e9, 1.0e9], "Q": [3.0e6, 4.0e6, 0.5e6], "U": "u"})
+    df.to_csv(tmp_path / "x.csv", index=False)
+    st = Store(tmp_path / "s")
+    assert st.ingest(MappedCsvReader(tmp_path / "m.toml"), tmp_path / "x.csv"
+                     ).status == "committed"
+    u = unit_value(st, "VNM", "export", "2024", product="8542")
+    assert u.figure.value == pytest.approx(df.V.sum())
+    assert [(x.unit, x.rows) for x in u.units] == [("u", 3)]
+    assert u.units[0].per_unit == pytest.approx(df.V.sum() / df.Q.sum(), rel=1e-12)

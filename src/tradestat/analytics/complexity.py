@@ -18,9 +18,8 @@ the tests use as the reference):
   deviation, so the two are on one scale (as ``ecomplexity`` does). Reporters with diversity
   0 and products with ubiquity 0 get no index (NaN) and are counted apart.
 
-The eigenvector is found on the symmetric matrix ``D_p^-1/2 M^T D_c^-1 M D_p^-1/2``, which has
-the same eigenvalues as ``M_pp`` (its eigenvectors scaled by ``k_p^1/2``): exact and fast
-(``eigh``) for thousands of products.
+The eigenvector is found on a symmetric matrix with the same eigenvalues (``eigh``: exact), on
+the smaller of the two sides (see :func:`indices`).
 
     >>> import polars as pl
     >>> df = pl.DataFrame({"reporter": ["A", "A", "B", "B", "C"],
@@ -95,18 +94,34 @@ def balassa(values: np.ndarray) -> np.ndarray:
 
 
 def indices(presence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(ECI, PCI) of a 0/1 presence matrix whose rows and columns all hold a 1."""
+    """(ECI, PCI) of a 0/1 presence matrix whose rows and columns all hold a 1.
+
+    The eigenproblem is solved on the smaller side (usually the reporters: 200 x 200 rather
+    than 1,200 x 1,200 headings): the two sides share their eigenvalues, and each side's
+    vector follows from the other's (``kc = (M / k_c) kp``, ``kp = (M / k_p)^T kc / lambda``).
+    """
     k_c = presence.sum(axis=1)
     k_p = presence.sum(axis=0)
-    scaled = presence / np.sqrt(k_p)[np.newaxis, :]
-    symmetric = scaled.T @ (scaled / k_c[:, np.newaxis])
-    _, vectors = np.linalg.eigh(symmetric)  # ascending eigenvalues
-    kp = vectors[:, -2] / np.sqrt(k_p)
-    kc = (presence / k_c[:, np.newaxis]) @ kp
+    if len(k_c) <= len(k_p):
+        kc, value = _second(presence / np.sqrt(k_c)[:, np.newaxis], k_p, k_c)
+        kp = (presence / k_p[np.newaxis, :]).T @ kc / value
+    else:
+        kp, _ = _second((presence / np.sqrt(k_p)[np.newaxis, :]).T, k_c, k_p)
+        kc = (presence / k_c[:, np.newaxis]) @ kp
     if np.corrcoef(k_c, kc)[0, 1] < 0:
         kc, kp = -kc, -kp
     mean, std = kc.mean(), kc.std()
     return (kc - mean) / std, (kp - mean) / std
+
+
+def _second(scaled: np.ndarray, k_other: np.ndarray, k_own: np.ndarray
+            ) -> tuple[np.ndarray, float]:
+    """The eigenvector (rescaled to the side's own basis) and eigenvalue of the second
+    largest eigenvalue of ``D^-1/2 M D_other^-1 M^T D^-1/2``, given ``scaled`` =
+    ``D^-1/2 M`` (rows: this side)."""
+    symmetric = scaled @ (scaled / k_other[np.newaxis, :]).T
+    values, vectors = np.linalg.eigh(symmetric)  # ascending eigenvalues
+    return vectors[:, -2] / np.sqrt(k_own), float(values[-2])
 
 
 def complexity(df: pl.DataFrame, threshold: float = 1.0) -> Complexity:

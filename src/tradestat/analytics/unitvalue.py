@@ -87,7 +87,11 @@ def _rows(store: Any, q: Question, chosen: pl.DataFrame) -> pl.DataFrame:
     r = resolve(store, q)
     t = r.table
     prefixes = sorted(set(chosen.get_column("code").to_list()))
-    preds = [t.reporter == r.reporter, t.partner == r.partner, t.flow == r.selection.flow,
+    if r.partner == model.WORLD:  # the world row, or the partner rows summed where none
+        partner = (t.partner == model.WORLD) | ~t.is_aggregate.fill_null(False)
+    else:
+        partner = t.partner == r.partner
+    preds = [t.reporter == r.reporter, partner, t.flow == r.selection.flow,
              t.regime == model.TOTAL_REGIME,
              t.release_id.isin(sorted(set(chosen.get_column("release_id").to_list()))),
              t.period.isin(sorted(set(chosen.get_column("period").to_list())))]
@@ -95,21 +99,22 @@ def _rows(store: Any, q: Question, chosen: pl.DataFrame) -> pl.DataFrame:
         preds.append(t.product == model.TOTAL_PRODUCT)
     else:
         preds.append(functools.reduce(operator.or_, [t.product.startswith(p) for p in prefixes]))
-    cols = ["release_id", "period", "freq", "product", "value", "quantity", "quantity_unit",
-            "net_weight_kg"]
-    rows = run(t.filter(preds).select(*cols))
-    keys = chosen.select("release_id", "period", "freq").unique()
-    return _finest_kept(rows.join(keys, on=["release_id", "period", "freq"]))
+    cols = ["release_id", "period", "freq", "partner", "product", "value", "quantity",
+            "quantity_unit", "net_weight_kg"]
+    rows = run(t.filter(preds).mutate(is_world=t.partner == model.WORLD)
+               .select(*cols, "is_world"))
+    keys = ["release_id", "period", "freq", "is_world"]
+    return _finest_kept(rows.join(chosen.select(keys).unique(), on=keys))
 
 
 def _finest_kept(rows: pl.DataFrame) -> pl.DataFrame:
-    """Without rows whose heading (a shorter code above them) is in the same period and
-    release: a heading is never added to its lines."""
-    keys = list(zip(rows.get_column("release_id").to_list(), rows.get_column("period").to_list(),
-                    rows.get_column("product").to_list(), strict=True))
+    """Without rows whose heading (a shorter code above them) is in the same period, release
+    and partner: a heading is never added to its lines."""
+    keys = list(zip(*(rows.get_column(c).to_list()
+                      for c in ("release_id", "period", "partner", "product")), strict=True))
     there = set(keys)
-    keep = [not any((rel, per, code[:n]) in there for n in range(2, len(code)))
-            for rel, per, code in keys]
+    keep = [not any((*key[:3], key[3][:n]) in there for n in range(2, len(key[3])))
+            for key in keys]
     return rows.filter(pl.Series(keep, dtype=pl.Boolean))
 
 
