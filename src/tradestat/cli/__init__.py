@@ -28,6 +28,9 @@ from tradestat.cli import (  # noqa: F401  (commands)
     toolkit,
 )
 from tradestat.cli.base import INTERRUPT, app, err, out
+from tradestat.cli.values import install
+
+install()  # option values read without Pydantic (start-up; see cli/values.py)
 
 __all__ = ["app", "main"]
 
