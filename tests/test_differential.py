@@ -49,10 +49,12 @@ DOCUMENTED = {"freq-mix", "month-derived", "months-combined", "world-from-partne
               "other-source"}
 COMPARED = DOCUMENTED
 #: Shards (tests xdist runs side by side), stores per shard and questions of each analytic per
-#: store: 4 x 13 x 40 = 2,080 cases per analytic. The active hypothesis profile scales the
+#: store: 4 x 13 x 40 = 2,080 cases per analytic (balance, of the toolkit: 4 x 13 x 10 = 520,
+#: most of them refusals: four stores in five hold exports only). The profile scales the
 #: stores: ``long`` (max_examples 1000, conftest.py) ten times the default's 100.
 SHARDS, STORES = 4, 13
-PER_STORE = {"figure": 40, "compare": 40, "rank": 40, "top": 40, "series": 40}
+PER_STORE = {"figure": 40, "compare": 40, "rank": 40, "top": 40, "series": 40,
+             "balance": 10}
 SCALE = max(1, settings.default.max_examples // 100)
 HAS_SOURCE = "source" in inspect.signature(tradestat.figure).parameters
 REL = 1e-9
@@ -218,8 +220,17 @@ def series_questions(draw: st.DrawFn, spec: dd.StoreSpec) -> Question:
                     product=product, basket=basket, freq=freq, **draw(common(spec)))
 
 
+@st.composite
+def balance_questions(draw: st.DrawFn, spec: dd.StoreSpec) -> Question:
+    """A balance asks both flows (its own flow is not asked; "export" stands in)."""
+    product, basket = draw(products())
+    args = {**draw(common(spec)), "flow": "export"}
+    return Question("balance", draw(st.sampled_from(spec.reporters)),
+                    period=draw(periods(spec.years)), product=product, basket=basket, **args)
+
+
 QUESTIONS = {"figure": figure_questions, "compare": compare_questions, "rank": rank_questions,
-             "top": top_questions, "series": series_questions}
+             "top": top_questions, "series": series_questions, "balance": balance_questions}
 
 
 # ----------------------------------------------------------------------------- both answers
@@ -263,8 +274,38 @@ def _oracle_ranking(r: orc.Ranking, top: int | None) -> dict:
             "total_yoy_pct": r.total_yoy_pct, "warnings": r.warnings}
 
 
+def _balance_answer(store, q: Question, engine: str) -> dict:
+    from tradestat.analytics.balance import balance
+    from tradestat.errors import InputError
+
+    try:
+        b = balance(store, q.reporter, q.period, product=q.product, basket=q.basket,
+                    partner=q.partner, engine=engine, **_opt(q))
+    except InputError as exc:
+        if "no balance: the store has no" not in str(exc):
+            raise
+        return {"refused": True}
+    return {"value": b.value, "previous_value": b.previous_value, "change": b.change}
+
+
+def _oracle_balance(o: orc.Oracle, q: Question, args: dict) -> dict:
+    """README (the toolkit): exports minus imports; refused where a flow has no value; the
+    change only where both flows compare with their year-earlier span."""
+    e, i = (orc.figure(o, q.reporter, flow, q.period, q.product, q.basket, q.partner, **args)
+            for flow in ("export", "import"))
+    if e.value is None or i.value is None:
+        return {"refused": True}
+    both = e.previous_value is not None and i.previous_value is not None
+    previous = e.previous_value - i.previous_value if both else None
+    change = (e.value - i.value - previous
+              if both and e.yoy_pct is not None and i.yoy_pct is not None else None)
+    return {"value": e.value - i.value, "previous_value": previous, "change": change}
+
+
 def engine_answer(store, q: Question, engine: str = "duckdb") -> dict:
     """The engine's answer to ``q`` in comparable form."""
+    if q.analytic == "balance":
+        return _balance_answer(store, q, engine)
     if q.analytic == "figure":
         return _figure_answer(tradestat.figure(
             store, q.reporter, q.flow, q.period, product=q.product, basket=q.basket,
@@ -293,6 +334,8 @@ def engine_answer(store, q: Question, engine: str = "duckdb") -> dict:
 
 def oracle_answer(o: orc.Oracle, q: Question) -> dict:
     args = {"as_of": q.as_of, "source": q.source}
+    if q.analytic == "balance":
+        return _oracle_balance(o, q, args)
     if q.analytic == "figure":
         return _oracle_figure(orc.figure(o, q.reporter, q.flow, q.period, q.product, q.basket,
                                          q.partner, **args))
@@ -374,7 +417,8 @@ def relevant(spec: dd.StoreSpec, q: Question) -> dd.StoreSpec:
         who = set(q.reporter) if q.reporter else set(spec.reporters)
     else:
         who = {q.reporter}
-    releases = [replace(r, rows=[x for x in r.rows if x[0] in who and x[2] == q.flow])
+    flows = {"export", "import"} if q.analytic == "balance" else {q.flow}
+    releases = [replace(r, rows=[x for x in r.rows if x[0] in who and x[2] in flows])
                 for r in spec.releases]
     return replace(spec, releases=releases)
 
