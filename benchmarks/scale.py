@@ -24,10 +24,17 @@ the peak RSS of a fresh process running it once:
   tradestat   tradestat.analytics.figure/rank/top/series on DuckDB (the store's view kept open
               per thread, as a server or a notebook asks)
   hand SQL    the same numbers from one hand-written DuckDB query (bound parameters) on one
-              connection kept open over the same Parquet files; asserted equal
+              connection kept open over the same Parquet files; asserted equal. A ranking's
+              answer holds the year before too (each row's previous value, the previous
+              total), so its hand query sums both years, as figure's does; the current year
+              alone (RANKED_1Y, the first runs' yardstick) is timed beside it
+
+Times are wall and CPU (this process, every thread: DuckDB's too) milliseconds, the
+methods taking turns, so that a change of load on a shared machine falls on all alike.
 
     .venv/bin/python benchmarks/scale.py --years 3               # 3 x 9 M rows
     .venv/bin/python benchmarks/scale.py --years 30              # the 270 M-row case (long)
+    .venv/bin/python benchmarks/scale.py --years 10 --queries-only   # the store a run left
 """
 
 from __future__ import annotations
@@ -196,9 +203,28 @@ def _high_water_mb() -> int:
 
 # -- the questions, two ways -----------------------------------------------------------------
 
+# Rankings answer the year and the year before (each row's change, the previous total), so
+# their hand query sums both years, as figure's does; RANKED_1Y is the current year alone
+# (the baseline of the first measurements, kept as a second yardstick).
 HAND = {
     "figure": ("SELECT year, sum(value) FROM flows WHERE flow = 'export' AND reporter = $r "
                "AND year IN ($y, $y - 1) AND starts_with(product, $p) GROUP BY year"),
+    "rank_reporter": ("SELECT reporter, sum(value) FILTER (WHERE year = $y) AS v, "
+                      "sum(value) FILTER (WHERE year = $y - 1) FROM flows WHERE "
+                      "flow = 'export' AND year IN ($y, $y - 1) AND starts_with(product, $p) "
+                      "GROUP BY reporter ORDER BY v DESC NULLS LAST"),
+    "rank_partner": ("SELECT partner, sum(value) FILTER (WHERE year = $y) AS v, "
+                     "sum(value) FILTER (WHERE year = $y - 1) FROM flows WHERE "
+                     "flow = 'export' AND reporter = $r AND year IN ($y, $y - 1) "
+                     "AND starts_with(product, $p) GROUP BY partner ORDER BY v DESC NULLS LAST"),
+    "top_hs4": ("SELECT left(product, 4) AS code, sum(value) FILTER (WHERE year = $y) AS v, "
+                "sum(value) FILTER (WHERE year = $y - 1) FROM flows WHERE flow = 'export' "
+                "AND reporter = $r AND year IN ($y, $y - 1) GROUP BY code "
+                "ORDER BY v DESC NULLS LAST"),
+    "series": ("SELECT year, sum(value) FROM flows WHERE flow = 'export' AND reporter = $r "
+               "AND starts_with(product, $p) GROUP BY year ORDER BY year"),
+}
+RANKED_1Y = {
     "rank_reporter": ("SELECT reporter, sum(value) AS v FROM flows WHERE flow = 'export' "
                       "AND year = $y AND starts_with(product, $p) GROUP BY reporter "
                       "ORDER BY v DESC"),
@@ -207,11 +233,10 @@ HAND = {
                      "GROUP BY partner ORDER BY v DESC"),
     "top_hs4": ("SELECT left(product, 4) AS code, sum(value) AS v FROM flows WHERE "
                 "flow = 'export' AND reporter = $r AND year = $y GROUP BY code ORDER BY v DESC"),
-    "series": ("SELECT year, sum(value) FROM flows WHERE flow = 'export' AND reporter = $r "
-               "AND starts_with(product, $p) GROUP BY year ORDER BY year"),
 }
 PARAMS = {"figure": "ryp", "rank_reporter": "yp", "rank_partner": "ryp", "top_hs4": "ry",
           "series": "rp"}
+TOP = {"rank_reporter": 10, "rank_partner": 10, "top_hs4": 20}
 
 
 class Queries:
@@ -263,13 +288,10 @@ class Queries:
 
     @staticmethod
     def of_rank_reporter(r) -> dict:
-        return {"rows": [(row.code, row.value) for row in r.rows], "total": r.total}
+        return {"rows": [(row.code, row.value, row.previous) for row in r.rows],
+                "total": r.total, "previous_total": r.previous_total}
 
-    of_rank_partner = of_rank_reporter
-
-    @staticmethod
-    def of_top_hs4(r) -> dict:
-        return {"rows": [(row.code, row.value) for row in r.rows], "total": r.total}
+    of_rank_partner = of_top_hs4 = of_rank_reporter
 
     @staticmethod
     def of_series(s) -> dict:
@@ -289,28 +311,34 @@ class Queries:
             self._con.read_parquet(files, hive_partitioning=True).create_view("flows")
         return self._con
 
-    def _hand(self, name: str) -> list[tuple]:
+    def _hand(self, name: str, sql: dict = HAND) -> list[tuple]:
         values = {"r": REPORTER, "y": self.year, "p": PRODUCT}
         params = {key: values[key] for key in PARAMS[name]}
-        return self.connection().execute(HAND[name], params).fetchall()
+        return self.connection().execute(sql[name], params).fetchall()
 
     def hand_figure(self) -> dict:
         sums = dict(self._hand("figure"))
         return {"current": sums.get(self.year), "previous": sums.get(self.year - 1)}
 
-    def _ranked(self, name: str, n: int) -> dict:
+    def _ranked(self, name: str) -> dict:
         rows = self._hand(name)
-        return {"rows": [(c, v) for c, v in rows[:n]],
-                "total": sum(v for _, v in rows) if rows else None}
+        now = [(c, v, p) for c, v, p in rows if v is not None]
+        return {"rows": now[:TOP[name]], "total": sum(v for _, v, _ in now) if now else None,
+                "previous_total": (sum(p for *_, p in rows if p is not None)
+                                   if any(p is not None for *_, p in rows) else None)}
 
     def hand_rank_reporter(self) -> dict:
-        return self._ranked("rank_reporter", 10)
+        return self._ranked("rank_reporter")
 
     def hand_rank_partner(self) -> dict:
-        return self._ranked("rank_partner", 10)
+        return self._ranked("rank_partner")
 
     def hand_top_hs4(self) -> dict:
-        return self._ranked("top_hs4", 20)
+        return self._ranked("top_hs4")
+
+    def run_1y(self, name: str) -> list[tuple]:
+        """The current year's ranking alone (RANKED_1Y)."""
+        return self._hand(name, RANKED_1Y)
 
     def hand_series(self) -> dict:
         return {str(y): v for y, v in self._hand("series")}
@@ -326,20 +354,32 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
-def warm_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def warm(fns: dict, repeat: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU milliseconds (this process, every thread) of each function after
+    one warm-up, the functions taking turns (a change of load on the shared machine falls
+    on all of them alike)."""
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in fns}
+    for fn in fns.values():
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            times[k].append(((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000))
+    return {k: (statistics.median(t[0] for t in v), statistics.median(t[1] for t in v))
+            for k, v in times.items()}
 
 
 # -- the run ---------------------------------------------------------------------------------
 
+def store_dir(work: Path, years: list[int]) -> Path:
+    """The store of these years (the year files are shared: a 30-year run reuses the 10 of a
+    10-year run, and leaves its store alone)."""
+    return work / f"store-{years[0]}-{years[-1]}"
+
+
 def ingest_all(work: Path, years: list[int], rows: int, seed: int) -> tuple[Path, list[dict]]:
-    root = work / "store"
+    root = store_dir(work, years)
     shutil.rmtree(root, ignore_errors=True)
     out = []
     for year in years:
@@ -364,9 +404,16 @@ def measure_queries(root: Path, year: int, repeat: int) -> list[dict]:
     for name in HAND:
         ours, hand = q.numbers(name, "tradestat"), q.numbers(name, "hand")
         assert same(ours, hand), (name, ours, hand)
-        row = {"query": name,
-               "tradestat_ms": warm_ms(lambda n=name: q.run(n, "tradestat"), repeat),
-               "hand_ms": warm_ms(lambda n=name: q.run(n, "hand"), repeat)}
+        fns = {"tradestat": lambda n=name: q.run(n, "tradestat"),
+               "hand": lambda n=name: q.run(n, "hand")}
+        if name in RANKED_1Y:
+            now = q.run_1y(name)
+            assert same([r[:2] for r in now[:TOP[name]]],
+                        [r[:2] for r in hand["rows"]]), (name, now, hand)
+            fns["hand_1y"] = lambda n=name: q.run_1y(n)
+        row = {"query": name}
+        for k, (wall, cpu) in warm(fns, repeat).items():
+            row[f"{k}_ms"], row[f"{k}_cpu_ms"] = wall, cpu
         for method in ("tradestat", "hand"):
             row[f"{method}_rss_mb"] = spawn(name, str(root), str(year), method)["peak_mb"]
         out.append(row)
@@ -376,31 +423,44 @@ def measure_queries(root: Path, year: int, repeat: int) -> list[dict]:
 
 def report(ingests: list[dict], queries: list[dict], root: Path, args: argparse.Namespace,
            took: float) -> dict:
-    rows = sum(i["rows"] for i in ingests)
-    ingest_s, copy_s = sum(i["ingest_s"] for i in ingests), sum(i["copy_s"] for i in ingests)
     size = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
-    doc = {"years": args.years, "rows_per_year": args.rows, "rows": rows,
-           "ingest_s": ingest_s, "ingest_rows_per_s": rows / ingest_s, "copy_s": copy_s,
-           "ingest_vs_copy": ingest_s / copy_s,
-           "ingest_peak_rss_mb": max(i["ingest_rss_mb"] for i in ingests),
-           "store_mb": size / 2**20, "csv_mb": sum(i["csv_mb"] for i in ingests),
+    doc = {"years": args.years, "rows_per_year": args.rows, "store_mb": size / 2**20,
            "ingests": ingests, "queries": queries, "run_s": took}
+    if ingests:
+        rows = sum(i["rows"] for i in ingests)
+        ingest_s, copy_s = sum(i["ingest_s"] for i in ingests), sum(i["copy_s"] for i in ingests)
+        doc.update({"rows": rows, "ingest_s": ingest_s, "ingest_rows_per_s": rows / ingest_s,
+                    "copy_s": copy_s, "ingest_vs_copy": ingest_s / copy_s,
+                    "ingest_peak_rss_mb": max(i["ingest_rss_mb"] for i in ingests),
+                    "csv_mb": sum(i["csv_mb"] for i in ingests)})
     for q in queries:
         q["ratio"] = q["tradestat_ms"] / q["hand_ms"]
+        q["ratio_cpu"] = q["tradestat_cpu_ms"] / q["hand_cpu_ms"]
+        if "hand_1y_ms" in q:
+            q["ratio_1y"] = q["tradestat_ms"] / q["hand_1y_ms"]
+            q["ratio_1y_cpu"] = q["tradestat_cpu_ms"] / q["hand_1y_cpu_ms"]
     return doc
 
 
 def markdown(doc: dict) -> str:
-    lines = [f"{doc['rows']:,} rows ({doc['years']} years x {doc['rows_per_year']:,}); "
-             f"ingest {doc['ingest_s']:.1f} s = {doc['ingest_rows_per_s'] / 1e6:.2f} M rows/s, "
-             f"{doc['ingest_vs_copy']:.2f}x DuckDB's CSV -> Parquet copy ({doc['copy_s']:.1f} s)"
-             f"; ingest peak RSS {doc['ingest_peak_rss_mb']:,.0f} MB; store "
-             f"{doc['store_mb']:,.0f} MB on disk (CSV {doc['csv_mb']:,.0f} MB)", "",
-             "| query | tradestat warm | hand SQL kept | ratio | tradestat peak RSS | "
-             "hand SQL peak RSS |", "|---|---|---|---|---|---|"]
-    lines += [f"| {q['query']} | {q['tradestat_ms']:.1f} ms | {q['hand_ms']:.1f} ms | "
-              f"{q['ratio']:.2f}x | {q['tradestat_rss_mb']:,} MB | {q['hand_rss_mb']:,} MB |"
-              for q in doc["queries"]]
+    lines = [f"store {doc['store_mb']:,.0f} MB on disk ({doc['years']} years)", ""]
+    if doc["ingests"]:
+        lines[0] = (
+            f"{doc['rows']:,} rows ({doc['years']} years x {doc['rows_per_year']:,}); "
+            f"ingest {doc['ingest_s']:.1f} s = {doc['ingest_rows_per_s'] / 1e6:.2f} M rows/s, "
+            f"{doc['ingest_vs_copy']:.2f}x DuckDB's CSV -> Parquet copy ({doc['copy_s']:.1f} s)"
+            f"; ingest peak RSS {doc['ingest_peak_rss_mb']:,.0f} MB; store "
+            f"{doc['store_mb']:,.0f} MB on disk (CSV {doc['csv_mb']:,.0f} MB)")
+    lines += ["| query | tradestat warm (CPU) | hand SQL kept (CPU) | ratio (CPU) | hand SQL, "
+              "current year only (CPU) | ratio to it (CPU) | tradestat peak RSS | "
+              "hand SQL peak RSS |", "|---|---|---|---|---|---|---|---|"]
+    for q in doc["queries"]:
+        one = (f"{q['hand_1y_ms']:.1f} ms ({q['hand_1y_cpu_ms']:.0f}) | {q['ratio_1y']:.2f}x "
+               f"({q['ratio_1y_cpu']:.2f}x)" if "hand_1y_ms" in q else "= | =")
+        lines.append(f"| {q['query']} | {q['tradestat_ms']:.1f} ms ({q['tradestat_cpu_ms']:.0f})"
+                     f" | {q['hand_ms']:.1f} ms ({q['hand_cpu_ms']:.0f}) | {q['ratio']:.2f}x "
+                     f"({q['ratio_cpu']:.2f}x) | {one} | {q['tradestat_rss_mb']:,} MB | "
+                     f"{q['hand_rss_mb']:,} MB |")
     return "\n".join(lines)
 
 
@@ -412,11 +472,18 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=9_000_000, help="flows per year file")
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--queries-only", action="store_true",
+                    help="time the queries on the store a previous run left (no ingest)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     work = WORK / f"scale-{args.rows}-{args.seed}"
     years = list(range(LAST_YEAR - args.years + 1, LAST_YEAR + 1))
-    root, ingests = ingest_all(work, years, args.rows, args.seed)
+    if args.queries_only:
+        root, ingests = store_dir(work, years), []
+        if not (root / "manifest.json").is_file():
+            raise SystemExit(f"--queries-only: no store at {root}; run without it first")
+    else:
+        root, ingests = ingest_all(work, years, args.rows, args.seed)
     queries = measure_queries(root, LAST_YEAR, args.repeat)
     doc = report(ingests, queries, root, args, time.perf_counter() - t0)
     print(json.dumps(doc))
