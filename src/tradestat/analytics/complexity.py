@@ -32,6 +32,7 @@ the smaller of the two sides (see :func:`indices`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,8 +47,9 @@ class Complexity:
 
     reporters: list[str]
     products: list[str]
-    #: RCA by reporter then product (every pair of the matrix, 0 where nothing was exported)
-    rca: dict[str, dict[str, float]]
+    #: RCA of every (reporter, product) of the matrix, rows as ``reporters``, columns as
+    #: ``products`` (0 where nothing was exported)
+    rca_matrix: np.ndarray
     diversity: dict[str, int]
     ubiquity: dict[str, int]
     eci: dict[str, float]
@@ -55,6 +57,22 @@ class Complexity:
     threshold: float = 1.0
     #: reporters and products with no presence anywhere (no index): their codes
     without_index: dict[str, list[str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def rca(self) -> dict[str, dict[str, float]]:
+        """RCA by reporter, then product (made when first asked for: 240,000 pairs at HS4)."""
+        return {r: self.rca_of(r) for r in self.reporters}
+
+    def rca_of(self, reporter: str) -> dict[str, float]:
+        """One reporter's RCA by product (empty for a reporter not in the matrix)."""
+        if reporter not in self._row:
+            return {}
+        return dict(zip(self.products, self.rca_matrix[self._row[reporter]].tolist(),
+                        strict=True))
+
+    @functools.cached_property
+    def _row(self) -> dict[str, int]:
+        return {r: i for i, r in enumerate(self.reporters)}
 
     def to_dict(self) -> dict:
         return {"reporters": len(self.reporters), "products": len(self.products),
@@ -139,8 +157,7 @@ def complexity(df: pl.DataFrame, threshold: float = 1.0) -> Complexity:
     eci[rows], pci[cols] = indices(presence[rows][:, cols])
     return Complexity(
         reporters, products,
-        rca={r: dict(zip(products, rca[i].tolist(), strict=True))
-             for i, r in enumerate(reporters)},
+        rca_matrix=rca,
         diversity=dict(zip(reporters, k_c.astype(int).tolist(), strict=True)),
         ubiquity=dict(zip(products, k_p.astype(int).tolist(), strict=True)),
         eci=dict(zip(reporters, eci.tolist(), strict=True)),

@@ -101,7 +101,7 @@ class Advantage:
         reporters = [self.reporter] if self.reporter else self.result.reporters
         out = []
         for r in reporters:
-            ranked = sorted(self.result.rca.get(r, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            ranked = sorted(self.result.rca_of(r).items(), key=lambda kv: (-kv[1], kv[0]))
             out += [{"reporter": r, "product": p, "name": common.product_name(p), "rca": v}
                     for p, v in ranked[:self.top] if v > 0]
         return out
