@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from tradestat import model
@@ -11,7 +13,91 @@ from tradestat.analytics.periods import Span
 from tradestat.analytics.rules import _names, months_text
 
 
-def describe(df: pl.DataFrame, span: Span) -> dict:
+class Coverage(dict):
+    """What the rows of one span cover, as typed attributes (``cov.sources``,
+    ``cov.missing_months``) over the JSON document the API and ``--json`` print
+    (:meth:`to_dict`, unchanged).
+
+    A dict underneath, not a frozen dataclass, on purpose: every analytic's ``to_dict`` and
+    both JSON writers (``default=str``) pass it through as it is, so the documents stay the
+    same byte for byte while readers move from string keys to attributes.
+    """
+
+    @property
+    def period(self) -> dict:
+        """The span: ``{"start": "2024-01", "end": "2024-12", "label": "2024"}``."""
+        return self["period"]
+
+    @property
+    def freq(self) -> list[str]:
+        return self["freq"]
+
+    @property
+    def months(self) -> list[str]:
+        """Every month the rows cover ("2024-01"), annual and cumulative values included."""
+        return self["months"]
+
+    @property
+    def years(self) -> list[int]:
+        return self["years"]
+
+    @property
+    def missing_months(self) -> dict[str, list[str]]:
+        """Per reporter with monthly data: the span's months it has no rows for."""
+        return self["missing_months"]
+
+    @property
+    def reporters(self) -> list[str]:
+        return self["reporters"]
+
+    @property
+    def n_reporters(self) -> int:
+        return self["n_reporters"]
+
+    @property
+    def partner_rows(self) -> str | None:
+        """"world" (published world rows), "partners" (summed), None (no rows)."""
+        return self["partner_rows"]
+
+    @property
+    def classifications(self) -> list[str]:
+        return self["classifications"]
+
+    @property
+    def releases(self) -> list[str]:
+        return self["releases"]
+
+    @property
+    def sources(self) -> list[str]:
+        return self["sources"]
+
+    @property
+    def rows(self) -> int:
+        return self["rows"]
+
+    @property
+    def engine(self) -> Any:
+        return self["engine"]
+
+    @property
+    def source_by_reporter(self) -> dict[str, str]:
+        """Where the rows come from more than one source: each reporter's (R4)."""
+        return self.get("source_by_reporter", {})
+
+    @property
+    def cumulative(self) -> list[str]:
+        """The cumulative (January to month) values read, as spans; empty without any."""
+        return self.get("cumulative", [])
+
+    @property
+    def derived_months(self) -> list[str]:
+        return self.get("derived_months", [])
+
+    def to_dict(self) -> dict:
+        return dict(self)
+
+
+def describe(df: pl.DataFrame, span: Span) -> Coverage:
     """What the rows of one span cover: months or years, reporters, HS versions, releases,
     and the engine that computed them (and its Spark Connect server: the engine of the table
     the analytic asked for, :func:`tradestat.analytics.engine.answering`).
@@ -53,7 +139,7 @@ def describe(df: pl.DataFrame, span: Span) -> dict:
         doc["cumulative"] = [f"{p // 100}-01..{p // 100}-{p % 100:02d}"
                              for p in sorted(cumulative)]
         doc["derived_months"] = [f"{p // 100}-{p % 100:02d}" for p in sorted(derived)]
-    return doc
+    return Coverage(doc)
 
 
 def _columns(df: pl.DataFrame, *names: str) -> dict[str, list]:
@@ -172,29 +258,28 @@ def _missing_months(df: pl.DataFrame, span: Span,
     return out
 
 
-def compare(cur: pl.DataFrame, prev: pl.DataFrame, c: dict, p: dict,
+def compare(cur: pl.DataFrame, prev: pl.DataFrame, c: Coverage, p: Coverage,
             many_reporters: bool) -> list[CoverageWarning]:
     """The guards that fire when the two spans are not like for like."""
     warnings = []
     for name, cov, df in (("current", c, cur), ("previous", p, prev)):
         if not df.height:
             warnings.append(warn("no-data", {"span": name}, span=name,
-                                 period=cov["period"]["label"]))
-        for reporter, months in cov["missing_months"].items():
+                                 period=cov.period["label"]))
+        for reporter, months in cov.missing_months.items():
             warnings.append(warn(
                 "missing-month", {"span": name, "reporter": reporter, "months": months},
                 reporter=reporter, months=months_text(months), span=name,
-                period=cov["period"]["label"]))
+                period=cov.period["label"]))
     if many_reporters and cur.height and prev.height:
         warnings.extend(_reporter_sets(cur, prev))
-    if c["classifications"] != p["classifications"] and cur.height and prev.height:
+    if c.classifications != p.classifications and cur.height and prev.height:
         warnings.append(warn(
-            "hs-version-mix", {"current": c["classifications"],
-                               "previous": p["classifications"]},
-            current="/".join(c["classifications"]), current_period=c["period"]["label"],
-            previous="/".join(p["classifications"]), previous_period=p["period"]["label"]))
-    releases = sorted(set(c["releases"]) | set(p["releases"]))
-    sources = sorted(set(c["sources"]) | set(p["sources"]))
+            "hs-version-mix", {"current": c.classifications, "previous": p.classifications},
+            current="/".join(c.classifications), current_period=c.period["label"],
+            previous="/".join(p.classifications), previous_period=p.period["label"]))
+    releases = sorted(set(c.releases) | set(p.releases))
+    sources = sorted(set(c.sources) | set(p.sources))
     if len(sources) > 1 or len(releases) > 1:
         warnings.append(warn("release-mix", {"releases": releases, "sources": sources},
                              n=len(releases), sources=", ".join(sources)))

@@ -162,11 +162,11 @@ def evidence(result: Any, function: str, **query: Any) -> dict:
     q = {"function": function, **query}
     if isinstance(result, TradestatError):
         return {"query": q, "error": str(result)}
-    cov = (getattr(result, "coverage", None) or {}).get("current", {})
+    cov = (getattr(result, "coverage", None) or {}).get("current")
     doc = {"query": q, "value": getattr(result, "value", getattr(result, "total", None)),
            "currency": result.currency, "basis": getattr(result, "basis", None),
-           "period": result.period.to_dict(), "releases": cov.get("releases", []),
-           "sources": cov.get("sources", []), "warnings": _warnings(result),
+           "period": result.period.to_dict(), "releases": cov.releases if cov else [],
+           "sources": cov.sources if cov else [], "warnings": _warnings(result),
            "conversion": getattr(result, "conversion", None)}
     if hasattr(result, "previous_value"):  # a figure: its comparison with a year earlier
         doc |= {"previous": {"value": result.previous_value,
@@ -354,8 +354,8 @@ def comparison_readings(c: Claim, eng: Engine) -> list[Reading]:
             ev |= {"value": rel["diff_pct"], "unit": "% difference",
                    "values": {i.label: i.figure.value for i in cmp.items},
                    "relation": rel["text"], "basis": cmp.items[0].figure.basis,
-                   "releases": sorted({x for c in covs for x in c["releases"]}),
-                   "sources": sorted({x for c in covs for x in c["sources"]})}
+                   "releases": sorted({x for c in covs for x in c.releases}),
+                   "sources": sorted({x for c in covs for x in c.sources})}
             r = Reading(f"{a} vs {b}", a, cmp.currency, rel["diff_pct"], "%", ev, gaps)
             if parts:  # a side summed from part of what it names decides nothing
                 r.bound, r.note = "lower", "; ".join(p["message"] for p in parts)
@@ -444,7 +444,7 @@ def revision(c: Claim, eng: Engine, r: Reading) -> dict | None:
     if isinstance(then, TradestatError) or then.value is None:
         return {"as_of": eng.published[:10], "value": None}
     now_rel = r.evidence.get("releases", [])
-    then_rel = then.coverage.get("current", {}).get("releases", [])
+    then_rel = then.coverage["current"].releases
     return {"as_of": eng.published[:10], "value": then.value, "currency": then.currency,
             "releases": then_rel, "changed": then_rel != now_rel}
 

@@ -6,7 +6,7 @@ Vega-Lite charts rendered offline, as one self-contained HTML file or Markdown w
     ...                  basket="integrated_circuits", compare=["passenger_cars"])  # doctest: +SKIP
     >>> r.headline                                                                # doctest: +SKIP
 
-``report.charts`` (the specs) and ``report.fmt`` (numbers for readers) serve the dashboard
+``report.charts`` (the specs) and ``tradestat.fmt`` (numbers for readers) serve the dashboard
 too. Altair and vl-convert are imported when a report is built, not with this package.
 """
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import altair as alt
 
-from tradestat.report import fmt
+from tradestat import fmt
 
 if TYPE_CHECKING:
     from tradestat.analytics.compare import Comparison

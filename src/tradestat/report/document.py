@@ -272,7 +272,7 @@ def _omitted(ranking: Ranking, partners: Ranking, now: Series, prev: Series,
 
 
 def _synthetic(fig: Figure) -> bool:
-    sources = {s for side in fig.coverage.values() for s in side.get("sources", [])}
+    sources = {s for side in fig.coverage.values() for s in side.sources}
     return bool(sources & SYNTHETIC_SOURCES)
 
 

@@ -131,7 +131,8 @@ class Around:
                 "change_pct": self.change_pct, "notes": self.notes}
 
     def lines(self) -> list[str]:
-        from tradestat.report import fmt, words
+        from tradestat import fmt
+        from tradestat.report import words
 
         fig_b, fig_a = self.figure_before, self.figure_after
         what = f"{words.possessive(words.named(words.place(fig_a.query['reporter'])))} " \
@@ -198,7 +199,7 @@ def around(store: object, date: str, reporter: str, flow: str, product: str | No
 
 
 def _around_notes(day: dt.date, window: int, gaps: list[str]) -> list[str]:
-    from tradestat.report import fmt
+    from tradestat import fmt
 
     notes = []
     if day.day != 1:

@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tradestat import model
-from tradestat.report import fmt
+from tradestat import fmt, model
 
 FREQ_WORDS = {"A": "annual", "M": "monthly", "C": "cumulative (January to month)"}
 

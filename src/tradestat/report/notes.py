@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tradestat.report import fmt
+from tradestat import fmt
 
 if TYPE_CHECKING:
     from tradestat.analytics.guards import CoverageWarning

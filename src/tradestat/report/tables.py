@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tradestat.report import fmt, words
+from tradestat import fmt
+from tradestat.report import words
 
 if TYPE_CHECKING:
     from tradestat.analytics.rank import Ranking
@@ -33,12 +34,12 @@ def figure(r: Report) -> Table:
             ["year on year", "", fmt.pct(f.yoy_pct), ""]]
     if f.published_yoy_pct is not None:
         rows.append(["year on year, as published", "", fmt.pct(f.published_yoy_pct), ""])
-    cov = f.coverage.get("current", {})
+    cov = f.coverage["current"]
     basis = words.basis_words(f.currency, f.basis)
     # the first letter only: str.capitalize() lowers the rest ("Us dollars")
     note = (f"{basis[:1].upper()}{basis[1:]}. Sources: "
-            f"{', '.join(cov.get('sources', [])) or 'none'}; releases: "
-            f"{', '.join(cov.get('releases', [])) or 'none'}.")
+            f"{', '.join(cov.sources) or 'none'}; releases: "
+            f"{', '.join(cov.releases) or 'none'}.")
     return Table("The figure", ["", "span", f"value ({f.currency})", "in words"], rows,
                  frozenset({2}), note)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tradestat.report import fmt
+from tradestat import fmt
 
 if TYPE_CHECKING:
     from tradestat.analytics.compare import Comparison
@@ -166,7 +166,8 @@ def gap_words(fig: Figure) -> str:
     span: the sentence a reader quotes must not claim months the value lacks."""
     from tradestat.report.notes import months_words
 
-    missing = (fig.coverage or {}).get("current", {}).get("missing_months") or {}
+    current = (fig.coverage or {}).get("current")
+    missing = current.missing_months if current else {}
     if len(missing) != 1:
         return ""
     return f" (no data for {months_words(next(iter(missing.values())))})"
