@@ -75,3 +75,16 @@ def test_a_toolkit_question_is_answered_like_the_function(store: Path) -> None: 
         answer(store, Question("mirror", reporter="CHN", flow="export", period="2021"))
     with pytest.raises(InputError, match="figure needs --flow"):
         answer(store, Question("figure", reporter="CHN", period="2021"))
+
+
+def test_figure_view_mirror(client: TestClient, comtradr: pd.DataFrame) -> None:  # noqa: F811
+    usa = comtradr[(comtradr.reporter_iso == "USA") & (comtradr.partner_iso == "MEX")
+                   & (comtradr.ref_year == 2021)].primary_value.sum()
+    r = client.get("/api/figure", params={"reporter": "MEX", "flow": "export",
+                                          "period": "2021", "product": "TOTAL",
+                                          "view": "mirror"})
+    assert r.status_code == 200, r.text
+    assert r.json()["value"] == pytest.approx(usa / 1.06, rel=1e-12)
+    bad = client.get("/api/figure", params={"reporter": "MEX", "flow": "export",
+                                            "period": "2021", "view": "x"})
+    assert bad.status_code == 422 and "view" in bad.text

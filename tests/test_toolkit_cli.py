@@ -110,3 +110,17 @@ def test_no_data_exits_2_with_one_line(store: Path) -> None:
     assert proc.returncode == 2 and "as CHN reports: $" in proc.stdout
     assert proc.stderr.strip().splitlines()[-1] == \
         "error: no mirror: the store has no data from USA's side"
+
+
+def test_figure_seen_from_the_partners(store: Path, comtradr: pd.DataFrame) -> None:
+    """Mexico's exports as the one reporter in the store that buys from it (the USA)
+    reports them: its imports from Mexico, divided by the CIF/FOB factor."""
+    usa = comtradr[(comtradr.reporter_iso == "USA") & (comtradr.partner_iso == "MEX")
+                   & (comtradr.ref_year == 2021)].primary_value.sum()
+    d = doc(store, "figure", "--reporter", "MEX", "--flow", "export", "--period", "2021",
+            "--product", "TOTAL", "--view", "mirror")
+    assert d["value"] == pytest.approx(usa / 1.06, rel=1e-12)
+    assert d["partners_reporting"] == 1 and d["view"] == "mirror"
+    proc = tradestat(store, "figure", "--reporter", "MEX", "--flow", "export", "--period",
+                     "2021", "--view", "partners")
+    assert proc.returncode == 1 and "--view 'partners': use reported or mirror" in proc.stderr

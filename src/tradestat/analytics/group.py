@@ -130,7 +130,8 @@ def _missing_warning(g: groups.Group, missing: list[str], weights: dict, span: S
                else "no data in the previous span either)") for m in missing]
     return CoverageWarning(
         "reporter-coverage", f"{len(missing)} of the {g.code} members of {span.label} "
-        f"{'has' if len(missing) == 1 else 'have'} no data: {', '.join(said)}; the total is short of them and no change is computed",
+        f"{'has' if len(missing) == 1 else 'have'} no data: {', '.join(said)}; the total is "
+        "short of them and no change is computed",
         {"missing": missing, "weights": weights})
 
 

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 ANALYTICS = ("figure", "compare", "rank", "top", "series")
 #: The analyst's toolkit (issue 15), answered by :mod:`tradestat.analytics.toolkit`.
-TOOLKIT = ("balance", "mirror", "group", "concentration", "contribution", "projection",
-           "unit-value", "rca", "complexity")
+TOOLKIT = ("balance", "mirror", "estimate", "group", "concentration", "contribution",
+           "projection", "unit-value", "rca", "complexity")
 #: "All available periods": the span a series asks for when no period is given.
 EVERYTHING = Span(1900, 1, 2100, 12)
 

@@ -51,6 +51,14 @@ def _mirror(store: Any, q: Question) -> Any:
                   **_given(q, "product", "basket", "currency", "engine", "as_of"))
 
 
+def _estimate(store: Any, q: Question) -> Any:
+    from tradestat.analytics.mirror import estimate
+
+    _need(q, "reporter", "flow", "period")
+    return estimate(store, q.reporter, q.flow, q.period, cif_fob=q.cif_fob,
+                    **_given(q, "product", "basket", "currency", "engine", "as_of"))
+
+
 def _group(store: Any, q: Question) -> Any:
     from tradestat.analytics.group import group_figure
 
@@ -104,6 +112,6 @@ def _complexity(store: Any, q: Question) -> Any:
                          **_given(q, "flow", "currency", "engine", "as_of", "source"))
 
 
-ANSWER = {"balance": _balance, "mirror": _mirror, "group": _group,
+ANSWER = {"balance": _balance, "mirror": _mirror, "estimate": _estimate, "group": _group,
           "concentration": _shares, "contribution": _shares, "projection": _projection,
           "unit-value": _unit_value, "rca": _rca, "complexity": _complexity}

@@ -5,7 +5,9 @@ options are a :class:`~tradestat.analytics.Question`'s (declared once, in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from tradestat.cli.base import (
     AsOfOpt,
@@ -22,6 +24,7 @@ from tradestat.cli.base import (
     app,
     command,
     err,
+    fail,
     option,
 )
 
@@ -40,6 +43,9 @@ AllReporters = option("reporter",
                       help="Reporter (ISO3, Comtrade numeric or name); default: all.")
 Freq = option("freq")
 AnyPeriod = option("period", help="Limit to a span (default: every period with data).")
+View = Annotated[str, typer.Option(
+    "--view", help="reported: the reporter's own figures; mirror: its partners' reports of "
+    "the opposite flow (how a reporter that does not report is seen; imports / CIF-FOB 1.06).")]
 
 
 def question(analytic: str, given: dict) -> Any:
@@ -73,10 +79,18 @@ def figure_cmd(
     run: Run, reporter: ReporterOpt, flow: FlowOpt, period: PeriodOpt,
     product: ProductOpt = None, basket: BasketOpt = None, partner: PartnerOpt = None,
     currency: CurrencyOpt = None, as_of: AsOfOpt = None, engine: EngineOpt = "duckdb",
-    source: SourceOpt = None,
+    source: SourceOpt = None, view: View = "reported",
 ) -> None:
     """One figure: value, the value a year earlier, YoY, coverage and warnings."""
     from tradestat.cli import render
+
+    if view not in ("reported", "mirror"):
+        fail(f"--view {view!r}: use reported or mirror", 1)
+    if view == "mirror":
+        from tradestat.cli.toolkit import estimate_lines
+
+        answer(run, question("estimate", locals()), estimate_lines, lambda r: r.value is None)
+        return
 
     def near() -> Any:
         from tradestat.report.nearby import nearby

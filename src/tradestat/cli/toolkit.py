@@ -325,3 +325,19 @@ def unit_value_cmd(run: Run, reporter: ReporterOpt, flow: FlowOpt, period: Perio
             out.append(f"  per kg of net weight: {cur} {u.per_kg:,.2f} ({u.kilograms:,.0f} kg)")
         return [*out, *_warnings(doc)]
     run.lines(doc, lines)
+
+
+def estimate_lines(e: Any) -> list[str]:
+    """``figure --view mirror``: a reporter's flow as its partners report the opposite one."""
+    from tradestat.fmt import money
+
+    r = e.ranking
+    other = "imports from" if e.flow == "export" else "exports to"
+    basis = f", divided by CIF/FOB {e.cif_fob}" if e.flow == "export" else ""
+    lines = [f"{e.reporter} {e.flow}s, {r.period.label}, as its partners report them: "
+             f"{money(e.value, r.currency)}",
+             f"  the sum of {r.n} reporters' {other} {e.reporter}{basis}; partners that do not "
+             "report are not in it"]
+    lines += [f"  {x.rank}. {x.name} ({x.code}) {money(x.value, r.currency)}"
+              for x in r.rows[:5]]
+    return [*lines, *_warnings(e.to_dict()["ranking"])]

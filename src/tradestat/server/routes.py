@@ -46,6 +46,9 @@ AllReporters = schemas.param("reporter", help="Reporter; default: all reporters 
 AnyPeriod = schemas.param("period", help="Limit to a span (default: every period with data).")
 TopLevel = schemas.param("level", default=4)
 TopN = schemas.param("top", default=20, help="The first N.")
+View = Annotated[str, Query(pattern="^(reported|mirror)$", description=(
+    "reported: the reporter's own figures; mirror: the sum of its partners' reports of the "
+    "opposite flow (imports divided by CIF/FOB 1.06)"))]
 
 
 def store_of(request: Request) -> CachedStore:
@@ -73,7 +76,11 @@ async def answer(request: Request, key: tuple | None, fn: Callable[[], Any]) -> 
 async def figure(request: Request, reporter: Reporter, flow: Flow, period: Period,
                  product: Product = None, basket: Basket = None, partner: Partner = None,
                  currency: Currency = None, as_of: AsOf = None,
-                 source: Source = None) -> JSONDoc:
+                 source: Source = None, view: View = "reported") -> JSONDoc:
+    if view == "mirror":  # as its partners report it (a reporter that does not report)
+        return await answered_question(request, Question(
+            "estimate", flow=flow, reporter=reporter, period=period, product=product,
+            basket=basket, currency=currency, as_of=as_of))
     q = Question("figure", flow=flow, reporter=reporter, period=period, product=product,
                  basket=basket, partner=partner, currency=currency, as_of=as_of, source=source)
     store = store_of(request)
