@@ -21,7 +21,7 @@ from typing import Any
 
 from tradestat.analytics import common
 from tradestat.analytics.figure import Figure, figure
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 from tradestat.analytics.rank import Ranking, rank
 from tradestat.errors import InputError
@@ -121,18 +121,16 @@ def _previous_weights(store: Any, flow: str, span: Span, members: list[str],
 
 def _missing_warning(g: groups.Group, missing: list[str], weights: dict, span: Span,
                      members: int) -> CoverageWarning:
+    detail = {"missing": missing, "weights": weights}
     if len(missing) == members:
-        return CoverageWarning("reporter-coverage", f"none of the {members} {g.code} members "
-                               f"of {span.label} has data in the store",
-                               {"missing": missing, "weights": weights})
+        return warn("reporter-coverage", detail, "group-none", members=members, group=g.code,
+                    period=span.label)
     said = [f"{common.country_name(m)} ({m}, "
             + (f"{weights[m]:.1f} % of the previous span)" if weights.get(m) is not None
                else "no data in the previous span either)") for m in missing]
-    return CoverageWarning(
-        "reporter-coverage", f"{len(missing)} of the {g.code} members of {span.label} "
-        f"{'has' if len(missing) == 1 else 'have'} no data: {', '.join(said)}; the total is "
-        "short of them and no change is computed",
-        {"missing": missing, "weights": weights})
+    return warn("reporter-coverage", detail, "group-missing", n=len(missing), group=g.code,
+                period=span.label, verb="has" if len(missing) == 1 else "have",
+                said=", ".join(said))
 
 
 def _as_partner(store: Any, g: groups.Group, members: list[str], reporter: str, flow: str,

@@ -51,7 +51,12 @@ CATALOGUE: dict[str, GuardType] = {
                   "({heaviest}); they made {share} of the previous total",
                   {"added": "{n} reporters are in the current span only ({reporters})",
                    "series": "the reporters summed differ along the series (from {low} to "
-                             "{high} per point): compare points with care"}),
+                             "{high} per point): compare points with care",
+                   "group-none": "none of the {members} {group} members of {period} has data "
+                                 "in the store",
+                   "group-missing": "{n} of the {group} members of {period} {verb} no data: "
+                                    "{said}; the total is short of them and no change is "
+                                    "computed"}),
         GuardType("hs-version-mix", "HS versions differ",
                   "HS versions differ: {current} in {current_period} vs {previous} in "
                   "{previous_period}"),
@@ -89,7 +94,9 @@ CATALOGUE: dict[str, GuardType] = {
                   "in it"),
         GuardType("product-level", "Product published at a coarser level",
                   "{codes} only published at a coarser level than {level} digits: ranked as "
-                  "published"),
+                  "published",
+                  {"matrix": "{codes} only published at a coarser level than {level} digits: "
+                             "left out of the matrix"}),
         GuardType("code-missing", "Basket code without data",
                   "basket {basket!r}: no data for {missing} ({editions}); the figure covers "
                   "{present} only"),

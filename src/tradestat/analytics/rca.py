@@ -22,7 +22,7 @@ from tradestat import model
 from tradestat.analytics import common, rules
 from tradestat.analytics.complexity import Complexity, complexity
 from tradestat.analytics.engine import records
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.periods import Span
 from tradestat.analytics.select import Selection, fetch
 from tradestat.errors import InputError
@@ -65,10 +65,9 @@ def export_matrix(store: Any, period: str, level: int = 4, flow: str = "export",
     if coarse.height:
         codes = sorted(set(coarse.get_column("product_key").to_list()))
         warnings = [w for w in warnings if w.code != "product-level"]  # said below, for here
-        warnings.append(CoverageWarning(
-            "product-level", f"{', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''} only "
-            f"published at a coarser level than {level} digits: left out of the matrix",
-            {"codes": codes, "level": level}))
+        warnings.append(warn("product-level", {"codes": codes, "level": level}, "matrix",
+                             codes=f"{', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''}",
+                             level=level))
     df = df.filter(pl.col("plen") >= level)
     unit = common.target_currency(df, currency)
     frame = _summed(df, unit)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tradestat.analytics.guards import CoverageWarning
+from tradestat.analytics.guards import CoverageWarning, warn
 from tradestat.analytics.rank import Ranking, rank
 from tradestat.errors import InputError
 
@@ -130,8 +130,8 @@ def contribution(store: Any, reporter: str, flow: str, period: str, by: str = "p
         # a change is withheld (yoy-withheld, in the ranking's warnings) or has no base
         if r.comparable and "no-data" not in {w.code for w in warnings}:
             previous = r.period.previous().label
-            warnings.append(CoverageWarning("no-data", f"no data for the previous span "
-                                            f"{previous}", {"span": "previous"}))
+            warnings.append(warn("no-data", {"span": "previous"}, span="previous",
+                                 period=previous))
         return Contribution(r, [], None, warnings)
     base = r.previous_total
     parts = [Part(x.code, x.name, x.value, x.previous, x.value - (x.previous or 0.0),
