@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +118,15 @@ class Engine:
             self.store, who, c.flow, c.period, partner=to, currency=currency,
             as_of=when, **item_args(item)))
 
+    def balance(self, c: Claim, item: str, currency: str | None = None) -> Any:
+        from tradestat.analytics.balance import balance
+
+        to = None if c.partner in (None, WORLD) else c.partner
+        key = ("balance", c.reporter, to, c.period, item, currency, self.as_of)
+        return self._memo(key, lambda: balance(
+            self.store, c.reporter, c.period, partner=to, currency=currency,
+            as_of=self.as_of, **item_args(item)))
+
     def partners(self, c: Claim, item: str) -> Any:
         from tradestat import analytics
 
@@ -219,6 +229,41 @@ def value_readings(c: Claim, eng: Engine) -> list[Reading]:
                                fig))
             continue
         out += [bounded(r, fig) for r in _converted(c, eng, item, fig, want, gaps)]
+    return out
+
+
+def deficit(c: Claim) -> bool:
+    """Whether the claim's words make it a deficit ("a deficit of $X", "a $X deficit"): the
+    balance word nearest before its number, else the first after it. Its value is then the
+    size of the deficit (imports above exports)."""
+    sentence = c.sentence.lower()
+    at = max(sentence.find(c.text.lower()), 0)
+    before = re.findall(r"surplus|deficit", sentence[:at])
+    after = re.findall(r"surplus|deficit", sentence[at:])
+    word = before[-1] if before else (after[0] if after else "surplus")
+    return word == "deficit"
+
+
+def balance_readings(c: Claim, eng: Engine) -> list[Reading]:
+    """Exports minus imports for each product reading (a deficit's size for a deficit), in
+    the claim's currency (as stored, else at the period-average rate)."""
+    want, sign = c.value["currency"], -1.0 if deficit(c) else 1.0
+    out = []
+    for item in c.products:
+        b = eng.balance(c, item)
+        if not isinstance(b, TradestatError) and b.currency != want:
+            b = eng.balance(c, item, want)
+        query = _query(c, item) | {"flow": "export - import"}
+        if isinstance(b, TradestatError):
+            out.append(Reading(item, item, "none", None, want, evidence(b, "balance", **query)))
+            continue
+        ev = evidence(b.exports, "balance", **query) | {
+            "value": b.value, "exports": b.exports.value, "imports": b.imports.value,
+            "kind": b.kind}
+        gaps = figure_gaps(b.exports) + figure_gaps(b.imports)
+        what = "deficit (imports minus exports)" if sign < 0 else "exports minus imports"
+        out.append(Reading(f"{item}: {what}", item, b.exports.basis or "published",
+                           sign * b.value, want, ev, gaps))
     return out
 
 
@@ -451,7 +496,9 @@ def revision(c: Claim, eng: Engine, r: Reading) -> dict | None:
 
 def readings(c: Claim, claims: list[Claim], eng: Engine) -> list[Reading]:
     """Every reading of ``c`` (none for a claim that is not about trade or lacks a part)."""
-    if c.kind in ("balance", "quantity") or (c.kind == "comparison"
+    if c.kind == "balance" and c.flow != "total_trade":
+        return balance_readings(c, eng)
+    if c.kind == "quantity" or (c.kind == "comparison"
                                              and c.comparison["relation"] == "record") or (
             (c.ranked or {}).get("by") == "product"):
         return []  # not checked yet: the verdict says why

@@ -39,8 +39,6 @@ APPROXIMATE_PCT = 1.0
 MONEY_DIGITS, PCT_DIGITS = 3, 2
 #: claims the checker reads but cannot check yet, and why
 NOT_YET = {
-    "balance": "a trade balance (surplus or deficit): tradestat has no balance analytic yet, "
-               "so it is not checked",
     "quantity": "a quantity (units, tonnes): the checker compares values, not quantities, "
                 "so it is not checked",
     "record": "a comparison with earlier records ('the largest since …') is not checked yet",
@@ -66,7 +64,7 @@ class Verdict:
 
 def stated(c: Claim) -> dict | None:
     """The claimed number with its interval and qualifier (None for a comparison)."""
-    if c.kind == "value":
+    if c.kind in ("value", "balance"):
         return c.value
     if c.kind == "growth":
         return c.growth
@@ -161,7 +159,8 @@ def judge(c: Claim, r: Reading) -> None:
 
 def _close(c: Claim, r: Reading) -> bool:
     """A value or a change off its stated precision, but within APPROXIMATE_PCT of it."""
-    claim = stated(c) if c.kind in ("value", "growth") and r.product != "conversion" else None
+    claim = (stated(c) if c.kind in ("value", "growth", "balance") and r.product != "conversion"
+             else None)
     if not claim or claim.get("qualifier") or not r.value:
         return False
     amount = claim.get("amount", claim.get("pct"))
@@ -352,6 +351,10 @@ def _compared_without_data(c: Claim, readings: list[Reading]) -> str:
 def _no_data(c: Claim, readings: list[Reading], conv: list[Reading],
              store_note: Any) -> Verdict:
     items = " / ".join(c.products)
+    if c.kind == "balance":  # the balance says which flow is missing
+        errors = sorted({r.evidence["error"] for r in readings if r.evidence.get("error")})
+        return Verdict(UNVERIFIABLE, f"{said(c)}: " + ("; ".join(errors) or "no data"),
+                       readings[0].evidence if readings else {})
     if c.kind == "comparison":
         items = _compared_without_data(c, readings)
     held = f"; the store holds {store_note}" if store_note else "; the store holds nothing " \
