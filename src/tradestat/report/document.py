@@ -22,6 +22,7 @@ from tradestat.analytics.figure import Figure
 from tradestat.analytics.guards import CoverageWarning
 from tradestat.analytics.rank import Ranking
 from tradestat.analytics.series import Series
+from tradestat.analytics.shares import Concentration, Contribution, contribution
 from tradestat.errors import InputError
 from tradestat.report import charts, events, words
 from tradestat.report.events import Event
@@ -56,6 +57,8 @@ class Report:
     events: list[Event] = field(default_factory=list)
     #: without a figure: what the store holds nearby (:mod:`tradestat.report.nearby`)
     nearby: dict | None = None
+    #: every partner's part of the change, and how concentrated the partners are
+    partner_shares: Contribution | None = None
 
     @property
     def headline(self) -> str:
@@ -104,7 +107,15 @@ class Report:
                 "ranking": doc(self.ranking), "top_products": doc(self.top_products),
                 "top_partners": doc(self.top_partners), "series": {
                     "current": doc(self.series_now), "previous": doc(self.series_prev)},
-                "charts": self.charts, "omitted": self.omitted, "warnings": self.warnings()}
+                "charts": self.charts, "omitted": self.omitted, "warnings": self.warnings(),
+                "partner_shares": doc(self.partner_shares),
+                "partner_concentration": doc(self.concentration)}
+
+    @property
+    def concentration(self) -> Concentration | None:
+        if self.partner_shares is None:
+            return None
+        return Concentration(self.partner_shares.ranking)
 
     def to_html(self) -> str:
         """One self-contained HTML page: inline CSS and SVG charts, no script, no URL."""
@@ -166,6 +177,8 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
     tops = analytics.top(store, code, flow, period, level=TOP_LEVEL, top=TOP, **kw)
     partners = analytics.rank(store, flow, period, product, basket, by="partner",
                               reporter=code, top=TOP, **kw)
+    shares = contribution(store, code, flow, period, "partner", product=product,
+                          basket=basket, **kw) if partners.rows else None
     now, prev = _series(store, code, flow, product, basket, fig.period, kw)
     who = words.named(words.place(code))
     sentences, book = _headline(fig, comp, ranking, code, who, _what(fig))
@@ -188,7 +201,8 @@ def build(store: Any, reporter: str, flow: str, period: str, product: str | None
                   tops if tops.rows else None, partners if partners.rows else None, now, prev,
                   sentences, _synthetic(fig), omitted, book.items,
                   _events(store, code, product, basket, fig.period),
-                  near.to_dict() if near is not None else None)
+                  near.to_dict() if near is not None else None,
+                  shares if shares is not None and len(shares.ranking.rows) > 1 else None)
 
 
 def _events(store: Any, code: str, product: str | None, basket: str | None,

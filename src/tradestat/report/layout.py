@@ -27,7 +27,8 @@ def sections(r: Report) -> list[tuple[Table | None, list[str]]]:
               (tables.comparison(r), ["comparison"]),
               (tables.ranking(r), ["ranking"]),
               (tables.top_products(r), []),
-              (tables.top_partners(r), [])]
+              (tables.top_partners(r), []),
+              (tables.contribution(r), [])]
     return [(t, [c for c in names if c in r.charts]) for t, names in wanted
             if t is not None or any(c in r.charts for c in names)]
 

@@ -86,9 +86,37 @@ def top_products(r: Report) -> Table | None:
 
 
 def top_partners(r: Report) -> Table | None:
-    return _ranked(r.top_partners, "Top partners", "partner", "code")
+    table = _ranked(r.top_partners, "Top partners", "partner", "code")
+    c = r.concentration
+    if table is not None and c is not None and c.hhi is not None:
+        before = (f" ({fmt.exact(round(c.previous_hhi))} a year earlier)"
+                  if c.previous_hhi is not None else "")
+        table.note += (f" Concentration over the {c.ranking.n} partners (Herfindahl-Hirschman "
+                       f"index, 0-10,000): {fmt.exact(round(c.hhi))}{before}; the largest "
+                       f"partner {fmt.pct(c.top_share(1), False)}, the first five "
+                       f"{fmt.pct(c.top_share(5), False)}.")
+    return table
+
+
+def contribution(r: Report, first: int = 10) -> Table | None:
+    """Each partner's part of the change, largest first (in percentage points of the
+    previous total); the parts, with partners no longer traded, add up to the growth."""
+    g = r.partner_shares
+    if g is None or not g.rows:
+        return None
+    rows = [[p.code, words.reader_name(p.code, p.name), fmt.exact(p.value),
+             fmt.exact(p.change), f"{p.contribution_pp:+.2f}"] for p in g.rows[:first]]
+    note = (f"The total changed {fmt.pct(g.growth_pct)} year on year; the {len(g.rows)} "
+            "partners' parts")
+    note += (f" and those no longer traded ({g.gone_pp:+.2f} points)" if g.gone_pp else "")
+    note += " add up to it." + (f" The first {first} of {len(g.rows)} are shown."
+                                if len(g.rows) > first else "")
+    return Table(f"Contribution to growth by partner, {words.span_words(g.ranking.period)}",
+                 ["code", "partner", f"value ({g.ranking.currency})", "change",
+                  "points of growth"], rows, frozenset({2, 3, 4}), note)
 
 
 def all_tables(r: Report) -> list[Table]:
-    found = [figure(r), comparison(r), ranking(r), top_products(r), top_partners(r)]
+    found = [figure(r), comparison(r), ranking(r), top_products(r), top_partners(r),
+             contribution(r)]
     return [t for t in found if t is not None]
