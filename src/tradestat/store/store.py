@@ -222,11 +222,21 @@ class Store:
         if not candidates:
             return []
         con = connect(self.root, [*candidates, new], None)
-        rows = con.execute(
-            "SELECT DISTINCT o.release_id FROM all_records o SEMI JOIN "
-            "(SELECT * FROM all_records WHERE release_id = ?) n "
-            f"USING ({', '.join(model.SLICE)}) "
-            "WHERE o.release_id <> ?", [new.id, new.id]).fetchall()
+        rows = con.execute(_overlaps_sql(), [new.id, new.id]).fetchall()
         return sorted(r[0] for r in rows)
+
+
+def _overlaps_sql() -> str:
+    """The releases sharing a record slice (:data:`model.SLICE`) with release ``$1``, other
+    than ``$2``: built by sqlglot, the slice's columns as identifiers."""
+    import sqlglot
+    from sqlglot import exp
+
+    query = sqlglot.parse_one(
+        "SELECT DISTINCT o.release_id FROM all_records o SEMI JOIN "
+        "(SELECT * FROM all_records WHERE release_id = $1) n USING (reporter) "
+        "WHERE o.release_id <> $2", dialect="duckdb")
+    query.args["joins"][0].set("using", [exp.to_identifier(c) for c in model.SLICE])
+    return query.sql(dialect="duckdb")
 
 
