@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 
 from comtrade_server import ComtradeServer, Reply, read_rows
+from tradestat import comtrade_fetch as cf
 from tradestat.errors import DataError, InputError, RemoteError, StoreError
 from tradestat.sources import ComtradeReader
 from tradestat.sources import comtrade_api as api
@@ -149,7 +150,7 @@ def test_fetch_all_reporters_monthly_is_one_release_with_the_files_values(
     server.expect("M", FIXED)
     store = Store(store_dir)
     with client(server, sleeps) as c:
-        res = api.fetch(store, "all", "export", "8542", "2025-01..2025-08", client=c)
+        res = cf.fetch(store, "all", "export", "8542", "2025-01..2025-08", client=c)
     assert res.status == "committed" and res.records == 396 and res.requests == 1
     [seen] = server.data_requests()
     assert seen.path == "/public/v1/preview/C/M/HS" and seen.key is None
@@ -165,7 +166,7 @@ def test_reporters_resolve_to_comtrade_codes(server: ComtradeServer, sleeps: lis
                                             store_dir: Path, shared_data: Path) -> None:
     server.expect("A", {**FIXED, "reporterCode": "842,490"})
     with client(server, sleeps) as c:
-        res = api.fetch(Store(store_dir), "United States,Taiwan", "export", "8542",
+        res = cf.fetch(Store(store_dir), "United States,Taiwan", "export", "8542",
                         "2013..2024", client=c)
     expected = from_file(shared_data / "comtrade" / ANNUAL, pl.col("reporter_code").is_in(
         ["842", "490"]))
@@ -179,7 +180,7 @@ def test_over_the_cap_is_split_by_period_and_merged(server: ComtradeServer,
     server.expect("A", FIXED)
     store = Store(store_dir)
     with client(server, sleeps) as c:
-        res = api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+        res = cf.fetch(store, "all", "export", "8542", "2013..2024", client=c)
     periods = [s.params["period"] for s in server.data_requests()]
     assert periods[0] == ",".join(str(y) for y in range(2013, 2025))
     assert periods[1:3] == ["2013,2014,2015,2016,2017,2018", "2013,2014,2015"]
@@ -196,7 +197,7 @@ def test_one_year_over_the_cap_is_split_by_reporter(server: ComtradeServer, rows
     server.expect_reporters(sorted({int(r["reporterCode"]) for r in rows} | {97, 200, 810}))
     store = Store(store_dir)
     with client(server, sleeps, cap=100) as c:
-        res = api.fetch(store, "all", "export", "8542", "2021", client=c)
+        res = cf.fetch(store, "all", "export", "8542", "2021", client=c)
     requests = server.data_requests()
     assert "reporterCode" not in requests[0].params
     assert all(len(s.params.get("reporterCode", "").split(",")) <= 92 for s in requests[1:])
@@ -209,7 +210,7 @@ def test_requests_hold_at_most_12_periods(server: ComtradeServer, sleeps: list[f
                                           store_dir: Path) -> None:
     server.expect("M", FIXED)
     with client(server, sleeps) as c:
-        res = api.fetch(Store(store_dir), "all", "X", "8542", "2024-01..2025-08", client=c)
+        res = cf.fetch(Store(store_dir), "all", "X", "8542", "2024-01..2025-08", client=c)
     periods = [s.params["period"].split(",") for s in server.data_requests()]
     assert [len(p) for p in periods] == [12, 8] and periods[1][0] == "202501"
     assert res.records == 396
@@ -220,7 +221,7 @@ def test_a_single_slice_over_the_cap_is_a_clear_error(server: ComtradeServer,
                                                       store_dir: Path) -> None:
     server.expect("A", {**FIXED, "reporterCode": "842"}, cap=1)
     with client(server, sleeps, cap=1) as c, pytest.raises(DataError, match="COMTRADE_API_KEY"):
-        api.fetch(Store(store_dir), "USA", "export", "8542", "2024", client=c)
+        cf.fetch(Store(store_dir), "USA", "export", "8542", "2024", client=c)
     assert Store(store_dir).releases() == []
 
 
@@ -230,7 +231,7 @@ def test_the_key_selects_the_authenticated_endpoint(server: ComtradeServer,
     monkeypatch.setenv("COMTRADE_API_KEY", "test-key-1")
     server.expect("A", FIXED, cap=100_000, key="test-key-1")
     with client(server, sleeps) as c:
-        res = api.fetch(Store(store_dir), "all", "export", "8542", "2013..2024", client=c)
+        res = cf.fetch(Store(store_dir), "all", "export", "8542", "2013..2024", client=c)
     assert c.cap == 100_000 and res.requests == 1 and res.records == 1686
     [seen] = server.data_requests()
     assert seen.path == "/data/v1/get/C/A/HS" and "test-key-1" not in res.url
@@ -249,7 +250,7 @@ def test_429_waits_as_long_as_retry_after_says(server: ComtradeServer, sleeps: l
     server.expect("M", FIXED)
     server.script([RATE_LIMITED, RATE_LIMITED])
     with client(server, sleeps) as c:
-        res = api.fetch(Store(store_dir), "all", "export", "8542", "2025-01..2025-08", client=c)
+        res = cf.fetch(Store(store_dir), "all", "export", "8542", "2025-01..2025-08", client=c)
     assert sleeps == [7.0, 7.0]
     assert [s.status for s in server.log] == [429, 429, 200]
     assert res.status == "committed" and res.records == 396
@@ -262,7 +263,7 @@ def test_retry_after_longer_than_we_wait_stops_the_fetch(server: ComtradeServer,
     server.script([Reply(429, {"statusCode": 429, "message": "Out of call volume quota"},
                          {"Retry-After": "3600"})])
     with client(server, sleeps) as c, pytest.raises(RemoteError, match="3600 s") as info:
-        api.fetch(Store(store_dir), "all", "export", "8542", "2025-01", client=c)
+        cf.fetch(Store(store_dir), "all", "export", "8542", "2025-01", client=c)
     assert info.value.status == 429 and sleeps == []
 
 
@@ -272,7 +273,7 @@ def test_5xx_is_retried_with_back_off(server: ComtradeServer, sleeps: list[float
     server.script([Reply(500, {"statusCode": 500, "message": "Internal server error"}),
                    Reply(503, "<html>Service Unavailable</html>")])
     with client(server, sleeps) as c:
-        res = api.fetch(Store(store_dir), "all", "export", "8542", "2025-01..2025-08", client=c)
+        res = cf.fetch(Store(store_dir), "all", "export", "8542", "2025-01..2025-08", client=c)
     assert sleeps == [1.0, 2.0] and res.records == 396
 
 
@@ -282,7 +283,7 @@ def test_a_500_that_persists_is_an_error_with_url_and_status(server: ComtradeSer
     server.expect("M", FIXED)
     server.fail_after = 0
     with client(server, sleeps) as c, pytest.raises(RemoteError) as info:
-        api.fetch(Store(store_dir), "all", "export", "8542", "2025-01", client=c)
+        cf.fetch(Store(store_dir), "all", "export", "8542", "2025-01", client=c)
     assert info.value.status == 500 and "/public/v1/preview/C/M/HS?" in info.value.url
     assert sleeps == [1.0, 2.0, 4.0, 8.0] and len(server.log) == 5
     assert "gave up after 5 attempts" in str(info.value)
@@ -295,18 +296,18 @@ def test_an_error_inside_a_200_body_is_an_error(server: ComtradeServer, sleeps: 
     server.script([Reply(200, {"elapsedTime": "0.01 secs", "count": 0, "data": [],
                                "error": "Invalid period"})])
     with client(server, sleeps) as c, pytest.raises(RemoteError, match="Invalid period") as info:
-        api.fetch(Store(store_dir), "all", "export", "8542", "2025-01", client=c)
+        cf.fetch(Store(store_dir), "all", "export", "8542", "2025-01", client=c)
     assert info.value.status == 200 and info.value.url.startswith(server.url)
     assert sleeps == [] and Store(store_dir).releases() == []
     with client(server, sleeps) as c:  # the bad answer was not cached
-        assert api.fetch(Store(store_dir), "all", "X", "8542", "2025-01", client=c).records == 68
+        assert cf.fetch(Store(store_dir), "all", "X", "8542", "2025-01", client=c).records == 68
 
 
 def test_no_answer_at_all_is_retried_then_an_error(sleeps: list[float],
                                                     store_dir: Path) -> None:
     with api.ComtradeClient(base_url="http://127.0.0.1:1", sleep=sleeps.append,
                             attempts=3) as c, pytest.raises(RemoteError) as info:
-        api.fetch(Store(store_dir), "CHN", "export", "8542", "2024", client=c)
+        cf.fetch(Store(store_dir), "CHN", "export", "8542", "2024", client=c)
     assert info.value.status is None and sleeps == [1.0, 2.0]
 
 
@@ -327,12 +328,12 @@ def test_killed_half_way_then_resumed_without_duplicates(server: ComtradeServer,
     server.fail_after = 4  # four answers, then the server is down for good
     store = Store(store_dir)
     with client(server, sleeps, attempts=2) as c, pytest.raises(RemoteError):
-        api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+        cf.fetch(store, "all", "export", "8542", "2013..2024", client=c)
     assert store.releases() == []
     before = len(server.log)
     server.fail_after = None
     with client(server, sleeps) as c:
-        res = api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+        res = cf.fetch(store, "all", "export", "8542", "2013..2024", client=c)
     again = [s.params["period"] for s in server.log[before:]]
     assert again == ["2019,2020,2021,2022,2023,2024", "2019,2020,2021", "2022,2023,2024"]
     assert res.resumed == 2 and res.records == 1686 and len(store.releases()) == 1
@@ -345,13 +346,13 @@ def test_restart_discards_an_interrupted_fetch_and_one_fetch_at_a_time(
     server.fail_after = 3
     store = Store(store_dir)
     with client(server, sleeps, attempts=1) as c, pytest.raises(RemoteError):
-        api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+        cf.fetch(store, "all", "export", "8542", "2013..2024", client=c)
     server.fail_after = None
     with client(server, sleeps, max_age=0) as c:
         [job] = (store_dir / "jobs" / "comtrade").iterdir()
         with api._locked(job), pytest.raises(StoreError, match="another process"):
-            api.fetch(store, "all", "export", "8542", "2013..2024", client=c)
-        res = api.fetch(store, "all", "export", "8542", "2013..2024", client=c, restart=True)
+            cf.fetch(store, "all", "export", "8542", "2013..2024", client=c)
+        res = cf.fetch(store, "all", "export", "8542", "2013..2024", client=c, restart=True)
     assert res.resumed == 0 and res.requests == 7 and res.records == 1686
 
 
@@ -401,9 +402,9 @@ def test_cache_hit_then_expiry(server: ComtradeServer, sleeps: list[float],
     server.expect("M", FIXED)
     clock, store = Clock(), Store(store_dir)
 
-    def run(**kw) -> api.FetchResult:
+    def run(**kw) -> cf.FetchResult:
         with client(server, sleeps, clock=clock, **kw) as c:
-            return api.fetch(store, "all", "export", "8542", "2025-01..2025-08", client=c)
+            return cf.fetch(store, "all", "export", "8542", "2025-01..2025-08", client=c)
     first = run()
     assert (first.status, first.requests, first.cache_hits) == ("committed", 1, 0)
     clock.now += 3600
@@ -479,7 +480,7 @@ def test_cli_error_inside_200_body_exits_2_with_the_url(server: ComtradeServer,
 @pytest.mark.network
 def test_real_preview_api(store_dir: Path) -> None:
     with api.ComtradeClient(base_url="https://comtradeapi.un.org") as c:
-        res = api.fetch(Store(store_dir), "USA", "export", "8542", "2023", "A", client=c)
+        res = cf.fetch(Store(store_dir), "USA", "export", "8542", "2023", "A", client=c)
     assert res.status == "committed" and res.records >= 1
     row = Store(store_dir).connect().execute(
         "SELECT reporter, reporter_code, partner, product, value FROM records").fetchone()

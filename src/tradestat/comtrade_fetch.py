@@ -3,8 +3,7 @@ job folder under the store) and committed to the store as one release.
 
 It lives outside :mod:`tradestat.sources` because it writes the store: the sources read files
 and the API (:mod:`tradestat.sources.comtrade_api`), the store commits what they read, and
-this job uses both. ``tradestat.sources.comtrade_api.fetch`` (and ``job_dir``,
-``FetchResult``) still name these.
+this job uses both.
 """
 
 from __future__ import annotations

@@ -225,10 +225,10 @@ def fetch_comtrade(
     on_error: OnErrorOpt = "reject",
 ) -> None:
     """Fetch from the UN Comtrade API (key: COMTRADE_API_KEY, else the public preview)."""
-    from tradestat.sources import comtrade_api
+    from tradestat import comtrade_fetch
 
     with progress.parts(run.as_json) as note:
-        res = run.call(lambda: comtrade_api.fetch(
+        res = run.call(lambda: comtrade_fetch.fetch(
             run.store(), reporter, flow, product, period, freq, partner=partner,
             partner2=partner2, customs=customs, transport=transport, on_error=on_error,
             restart=restart, progress=note))

@@ -102,10 +102,10 @@ def router(token: str) -> APIRouter:
                                          max_length=100)],
             freq: Annotated[str | None, Query(description="A or M (default: from period).",
                                               max_length=1)] = None) -> JSONDoc:
-        from tradestat.sources import comtrade_api
+        from tradestat import comtrade_fetch
 
         store = request.app.state.store
-        result = await asyncio.to_thread(comtrade_api.fetch, store, reporter, flow, product,
+        result = await asyncio.to_thread(comtrade_fetch.fetch, store, reporter, flow, product,
                                          period, freq)
         return JSONDoc(result.to_dict())
 

@@ -374,17 +374,3 @@ class ComtradeApiReader(ComtradeReader):
         result = super().read(path)
         result.notes = [*self.fetch_notes, *result.notes]
         return result
-
-
-#: The fetch-and-ingest job (it writes the store) lives in :mod:`tradestat.comtrade_fetch`,
-#: outside ``sources``; these names are still importable from here, resolved on first use, so
-#: that importing this module never imports the store.
-_MOVED = ("fetch", "job_dir", "FetchResult")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from tradestat import comtrade_fetch
-
-        return getattr(comtrade_fetch, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
