@@ -23,7 +23,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from tradestat import model, settings
-from tradestat.analytics import engine, select, spark
+from tradestat.analytics import engine, ranking, select, spark
 from tradestat.analytics.compare import compare
 from tradestat.analytics.figure import Figure, figure
 from tradestat.analytics.periods import Span
@@ -316,8 +316,8 @@ def test_narrow_frame_and_product_sums_in_one_query(store: Store, reporters: lis
     sel = select.Selection("export", reporters, None, None)
     spans = {"current": Span.parse("2024"), "previous": Span.parse("2023")}
     t_duck = engine.records(store, "duckdb")
-    narrow, placed = select.narrow_and_sums(t_duck, sel, spans, level)
-    other_narrow, other_placed = select.narrow_and_sums(engine.records(store, "spark"), sel,
+    narrow, placed = ranking.narrow_and_sums(t_duck, sel, spans, level)
+    other_narrow, other_placed = ranking.narrow_and_sums(engine.records(store, "spark"), sel,
                                                         spans, level)
     alone = select.fetch(t_duck, sel, spans, ("product",), level, dedup=False, narrow=True)
     assert narrow.height > 0
@@ -335,7 +335,7 @@ def test_narrow_frame_and_product_sums_in_one_query(store: Store, reporters: lis
     cur, prev = ({r["product"]: r["value"] for r in by_hand.filter(pl.col("year") == year)
                   .iter_rows(named=True)} for year in (2024, 2023))
     order = sorted(cur, key=lambda c: (-cur[c], c))
-    top3 = select.narrow_and_sums(t_duck, sel, spans, level, top=3)[1]
+    top3 = ranking.narrow_and_sums(t_duck, sel, spans, level, top=3)[1]
     for got, rel in ((placed, 1e-12), (other_placed, 1e-9), (top3, 1e-12)):
         assert got.n == len(cur)
         assert got.total == pytest.approx(sum(cur.values()), rel=rel)

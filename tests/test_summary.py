@@ -142,6 +142,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def test_rankings_read_from_the_sums_equal_those_read_from_the_rows(
         demo_store: Store, ask: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     from tradestat.analytics import engine, select
+    from tradestat.analytics import ranking as placing
 
     def ranking() -> dict:
         select.forget()
@@ -151,12 +152,12 @@ def test_rankings_read_from_the_sums_equal_those_read_from_the_rows(
     t = engine.records(demo_store)
     assert "summary" in engine.constants(t)
     used = []
-    real = select._narrow_from_summary
-    monkeypatch.setattr(select, "_narrow_from_summary",
+    real = placing._narrow_from_summary
+    monkeypatch.setattr(placing, "_narrow_from_summary",
                         lambda *a, **k: used.append(1) or real(*a, **k))
     fast = ranking()
     assert used  # the sums were read
-    monkeypatch.setattr(select, "_summed", lambda *a, **k: False)
+    monkeypatch.setattr(placing, "_summed", lambda *a, **k: False)
     slow = ranking()
     select.forget()
     assert fast["n"] == slow["n"] and fast["coverage"] == slow["coverage"]
@@ -172,7 +173,7 @@ def test_ties_products_of_one_year_and_the_top_cut_read_alike_from_sums_and_rows
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Equal values share the better rank (codes then in order), a cut inside a tie keeps
     the first codes, a product sold only the year before counts in the previous total."""
-    from tradestat.analytics import select
+    from tradestat.analytics import ranking, select
 
     rows = [("CHN", "WLD", f"{y}-{m:02d}", code, v) for y in (2023, 2024) for m in (1, 2)
             for code, v in (("854231", 5.0), ("854232", 5.0), ("870380", 5.0),
@@ -184,7 +185,7 @@ def test_ties_products_of_one_year_and_the_top_cut_read_alike_from_sums_and_rows
     got = {}
     for path in ("sums", "rows"):
         if path == "rows":
-            monkeypatch.setattr(select, "_summed", lambda *a, **k: False)
+            monkeypatch.setattr(ranking, "_summed", lambda *a, **k: False)
         select.forget()
         got[path] = [tradestat.top(store, "CHN", "export", "2024", level=level, top=top)
                      for level, top in ((6, 3), (6, None), (4, None), (6, 0))]

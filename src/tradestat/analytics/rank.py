@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from tradestat import model
-from tradestat.analytics import common, coverage, products, rules, select
+from tradestat.analytics import common, coverage, products, ranking, rules, select
 from tradestat.analytics.common import (
     country_name,
     product_name,
@@ -100,7 +100,7 @@ class Ranking:
         return pd.DataFrame([r.to_dict() for r in self.rows], columns=cols)
 
 
-def _rows(placed: select.Placed, by: str) -> list[Row]:
+def _rows(placed: ranking.Placed, by: str) -> list[Row]:
     """The placed products (or reporters, partners) as rows: names, shares and changes."""
     name = product_name if by == "product" else country_name
     total = placed.total or 0
@@ -211,7 +211,7 @@ def _grouped(r: Resolved, by: str, level: int | None) -> tuple:
     unit = target_currency(cur if cur.height else prev, r.question.currency)
     now, conv = sum_by(cur, _KEY[by], unit)
     before, prev_conv = sum_by(prev, _KEY[by], unit)
-    return cur, prev, warnings, unit, select.place(now, before, r.question.top), conv, prev_conv
+    return cur, prev, warnings, unit, ranking.place(now, before, r.question.top), conv, prev_conv
 
 
 def _withhold(rows: list[Row], by: str, unlike: list[str], reporters: set[str]) -> None:
@@ -238,9 +238,9 @@ def _by_product_sums(t: Any, sel: Selection, spans: dict[str, Span], level: int,
     are made on keys the narrow frame has, so nothing finer can be dropped either. The
     products' sums are then the sums of every row read.
     """
-    if select.year_spans(spans) is None:
+    if ranking.year_spans(spans) is None:
         return None
-    cov, placed = select.narrow_and_sums(t, sel, spans, level, top)
+    cov, placed = ranking.narrow_and_sums(t, sel, spans, level, top)
     if (model.CUMULATIVE in set(cov.get_column("freq").to_list())
             or min(cov.get_column("plen").to_list(), default=level) < level
             or select.mixed_depth(cov, level)):

@@ -5,7 +5,7 @@ reporter, HS edition, currency, source, release) of the release, and whether the
 the world and the product code's length (TOTAL: 0), the sum of the values, the number of
 rows and the largest published change. These are exactly the keys and aggregates the
 analytics group by when they rank all of a reporter's products
-(:func:`tradestat.analytics.select.narrow_and_sums`): that query then reads a few hundred
+(:func:`tradestat.analytics.ranking.narrow_and_sums`): that query then reads a few hundred
 summary rows instead of grouping every row of the reporter a second time.
 
 It is written with the release (staged, flushed and renamed with it, so a reader sees it
