@@ -245,32 +245,3 @@ def test_a_value_read_only_to_see_january_published_with_february_mixes_nothing(
     r = tradestat.rank(store, "export", "2021-08..2024-01", product="TOTAL",
                        reporter=["DEU"])
     assert r.total == 13904 and "freq-mix" not in {w.code for w in r.warnings}
-
-
-def test_a_series_source_is_chosen_before_its_months_are_derived() -> None:
-    """R4.2, R12: KOR's series of July-August 2022. One source ("baci") publishes a TOTAL
-    cumulative value January-August only (its month before is missing: it answers no month);
-    another ("agency") one partner's line of one code in July. The first has rows in the span
-    and its own TOTAL row, so it answers the series, and no month has a value. (The engine
-    derived the months first, dropped the cumulative value and let the other source answer
-    July with 424 of one code to one partner. Found by the differential run of 35a11dc.)"""
-    import differential_data as dd
-
-    spec = dd.StoreSpec(
-        releases=[dd.Release("baci", "2025-04-04", [
-            ("KOR", "WLD", "export", "total", "C", 202208, "HS2022", "TOTAL", 5654.0, "USD",
-             None)]),
-            dd.Release("agency", "2025-08-25", [
-                ("KOR", "SGP", "export", "total", "M", 202207, "HS2022", "870321", 424.0,
-                 "USD", -14.9)])],
-        reporters=["KOR"], partners=["SGP"], sources=["agency", "baci"], years=[2022])
-    built = dd.build(spec)
-    try:
-        s = tradestat.series(built.store, "KOR", "export", product="TOTAL", freq="M",
-                             period="2022-07..2022-08")
-        assert [p.value for p in s.points] == [None, None]
-        by_agency = tradestat.series(built.store, "KOR", "export", product="TOTAL", freq="M",
-                                     period="2022-07..2022-08", source="agency")
-        assert by_agency.points[0].value == 424.0  # asked for by name, it answers
-    finally:
-        built.close()

@@ -67,21 +67,6 @@ def _span(label: str) -> Span:
     return Span.parse(label)
 
 
-def _one_source(df: pl.DataFrame, spans: dict[str, Span], own_code: bool) -> pl.DataFrame:
-    """Per reporter, the rows of the source that answers the series (docs/figures.md R4,
-    R12: chosen once for the whole series). Chosen on the rows of the series' span before
-    months are derived from cumulative values: a cumulative value whose month before is
-    missing is a row of the span that answers nothing (R4.2), not a reason to let another
-    source answer. The rows read only to derive the first month stay with their source."""
-    if df.get_column("source").n_unique() <= 1:
-        return df
-    chosen = rules.chosen_sources(df.filter(pl.col("which").is_not_null()), own_code, spans)
-    keep = [chosen.get(r) == src for r, src in zip(df.get_column("reporter").to_list(),
-                                                  df.get_column("source").to_list(),
-                                                  strict=True)]
-    return df.filter(pl.Series(keep, dtype=pl.Boolean))
-
-
 def relabel(df: pl.DataFrame, freq: str) -> tuple[pl.DataFrame, list[CoverageWarning]]:
     """One span per point: ``which`` becomes the month (freq M) or the year (freq A)."""
     if freq == "M":
@@ -167,10 +152,7 @@ def answer(store: Any, q: Question) -> Series:
         raise InputError(f"--freq {freq!r}: use M (monthly) or A (annual)", value=freq)
     r = resolve(store, q)
     sel, prods = r.selection, r.products
-    df = fetch(r.table, sel, r.spans)
-    if sel.source is None:  # once for the whole series, before months are derived (R4.2, R12)
-        df = _one_source(df, r.spans, own_code=prods.kind != "basket")
-    df, warnings = relabel(df, freq)
+    df, warnings = relabel(fetch(r.table, sel, r.spans), freq)
     found = sorted(df.get_column("which").unique().to_list())
     df, more = rules.apply(df, {w: _span(w) for w in found}, parts=prods.kind != "basket",
                            compared=False, partner=r.partner, source=sel.source)
